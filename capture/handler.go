@@ -1,0 +1,234 @@
+// Package capture is the recipient: an http.Handler that stores every request
+// durably and only then answers it.
+package capture
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"gaff/storage"
+)
+
+// DefaultMaxBody is GitHub's maximum payload size.
+const DefaultMaxBody = 25 << 20
+
+// Answer is what gaff replies to a capture.
+type Answer struct {
+	Status int
+	Header storage.Headers
+	Body   []byte
+	Delay  time.Duration // wait before answering, to test a provider's timeout
+	// Label says why this answer, for the UI ("answered Slack challenge").
+	Label string
+}
+
+// Config wires the handler. Only DB is required.
+type Config struct {
+	DB      *storage.DB
+	MaxBody int64
+	// Decide inspects a request before it is stored and returns the answer
+	// it will get: a provider handshake, a configured response, or nil for
+	// the default 200. It may fill the request's derived fields (provider,
+	// signature verdict, handshake label). It must not do I/O.
+	Decide func(r *storage.Request) *Answer
+	// Proxy, when set, is asked after the commit for the answer to send (the
+	// forward target's response in --forward-mode proxy). On error the
+	// decided answer is sent.
+	Proxy func(ctx context.Context, r *storage.Request) (*Answer, error)
+	// Stored is called after the commit; it must not block (forwarders queue).
+	Stored func(r *storage.Request)
+	Log    *slog.Logger
+}
+
+// Handler captures requests. It is safe for concurrent use.
+type Handler struct {
+	cfg Config
+
+	refused  atomic.Int64 // 503s from storage failures
+	lastFail atomic.Pointer[failure]
+}
+
+type failure struct {
+	err error
+	at  time.Time
+}
+
+// New makes a Handler.
+func New(cfg Config) *Handler {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{cfg: cfg}
+}
+
+// Health reports the last storage failure that made gaff refuse a capture,
+// or nil once a later capture succeeded. The UI shows it.
+func (h *Handler) Health() (err error, since time.Time) {
+	if f := h.lastFail.Load(); f != nil {
+		return f.err, f.at
+	}
+	return nil, time.Time{}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc := connFrom(r.Context())
+	if rc != nil {
+		defer rc.done()
+	}
+	req := &storage.Request{
+		Summary: storage.Summary{
+			Time:   time.Now(),
+			Method: r.Method,
+			Target: r.RequestURI,
+		},
+		Host:       r.Host,
+		Proto:      r.Proto,
+		RemoteAddr: r.RemoteAddr,
+		Headers:    requestHeaders(r),
+	}
+	if rc != nil {
+		req.Via = rc.via
+	}
+	tooBig := h.readBody(r, req)
+
+	var ans *Answer
+	if h.cfg.Decide != nil {
+		ans = h.cfg.Decide(req)
+	}
+	if tooBig {
+		ans = h.tooLarge(req)
+	}
+	if ans == nil {
+		ans = &Answer{Status: http.StatusOK}
+	}
+	req.Status = ans.Status
+
+	if err := h.cfg.DB.InsertRequest(context.WithoutCancel(r.Context()), req); err != nil {
+		h.refuse(w, err)
+		return
+	}
+	h.lastFail.Store(nil)
+	if h.cfg.Stored != nil {
+		h.cfg.Stored(req)
+	}
+	if h.cfg.Proxy != nil && !tooBig && ans.Label == "" {
+		if pa, err := h.cfg.Proxy(r.Context(), req); err == nil && pa != nil {
+			ans = pa
+			if pa.Status != req.Status {
+				// Best effort: the row already says what was decided first.
+				_ = h.cfg.DB.SetStatus(context.WithoutCancel(r.Context()), req.ID, pa.Status)
+			}
+		}
+	}
+	h.answer(w, r, req, ans)
+}
+
+// readBody reads up to MaxBody bytes, noting a cut or a broken upload. It
+// reports whether the body was over the limit.
+func (h *Handler) readBody(r *http.Request, req *storage.Request) bool {
+	limit := h.cfg.MaxBody
+	var buf bytes.Buffer
+	if r.ContentLength > 0 && r.ContentLength <= limit {
+		buf.Grow(int(r.ContentLength))
+	}
+	n, err := io.Copy(&buf, io.LimitReader(r.Body, limit+1))
+	switch {
+	case n > limit:
+		req.Body = buf.Bytes()[:limit]
+		req.Truncated = true
+		req.Size = n
+		if r.ContentLength > n {
+			req.Size = r.ContentLength
+		}
+		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", human(limit), human(limit))
+		return true
+	case err != nil:
+		req.Body = buf.Bytes()
+		req.Truncated = true
+		req.Size = n
+		req.Note = fmt.Sprintf("the sender stopped after %s of the body: %v", human(n), err)
+	default:
+		req.Body = buf.Bytes()
+		req.Size = n
+	}
+	return false
+}
+
+func (h *Handler) tooLarge(req *storage.Request) *Answer {
+	msg := fmt.Sprintf("gaff: request body is larger than the %s limit; the first %s were stored. Raise the limit with --max-body.\n",
+		human(h.cfg.MaxBody), human(h.cfg.MaxBody))
+	return &Answer{
+		Status: http.StatusRequestEntityTooLarge,
+		Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}, {Name: "Connection", Value: "close"}},
+		Body:   []byte(msg),
+	}
+}
+
+// refuse answers 503 when the capture could not be stored: a sender that
+// gets 2xx must be able to trust the request was kept.
+func (h *Handler) refuse(w http.ResponseWriter, err error) {
+	h.refused.Add(1)
+	h.lastFail.Store(&failure{err: err, at: time.Now()})
+	h.cfg.Log.Error("capture not stored", "err", err)
+	retry := "5"
+	why := "gaff could not store this request"
+	switch {
+	case errors.Is(err, storage.ErrFull):
+		retry, why = "30", "gaff could not store this request: its disk is full"
+	case errors.Is(err, storage.ErrBusy):
+		why = "gaff could not store this request: its database is locked by another program"
+	case errors.Is(err, storage.ErrClosed):
+		why = "gaff is shutting down"
+	}
+	w.Header().Set("Retry-After", retry)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(w, why+"; retry later.\n")
+}
+
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Request, a *Answer) {
+	if a.Delay > 0 {
+		t := time.NewTimer(a.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	hdr := w.Header()
+	for _, x := range a.Header {
+		hdr.Add(x.Name, x.Value)
+	}
+	body := a.Body
+	if a.Status == http.StatusOK && a.Body == nil && len(a.Header) == 0 {
+		hdr.Set("Content-Type", "application/json")
+		body = []byte(`{"ok":true,"gaff_id":` + strconv.FormatInt(req.ID, 10) + "}\n")
+	}
+	// Handshakes must not be chunked (PROVIDERS.md): always a length.
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(a.Status)
+	w.Write(body)
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

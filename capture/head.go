@@ -1,0 +1,101 @@
+package capture
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strings"
+
+	"gaff/storage"
+)
+
+// parseHead reads header lines from a raw request head (request line first)
+// keeping names as written and lines in order. Obsolete line folding is
+// joined with a space, as net/http does.
+func parseHead(head []byte) storage.Headers {
+	lines := bytes.Split(head, []byte("\n"))
+	var h storage.Headers
+	for _, raw := range lines[1:] {
+		line := bytes.TrimSuffix(raw, []byte("\r"))
+		if len(line) == 0 {
+			break
+		}
+		if (line[0] == ' ' || line[0] == '\t') && len(h) > 0 {
+			last := &h[len(h)-1]
+			last.Value = strings.TrimSpace(last.Value + " " + string(bytes.TrimSpace(line)))
+			continue
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		h = append(h, storage.Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))})
+	}
+	return h
+}
+
+// net/http moves or drops these from Request.Header, so the raw head may
+// carry them where the map does not.
+var movedByNetHTTP = map[string]bool{"Host": true, "Transfer-Encoding": true, "Trailer": true, "Content-Length": true}
+
+// sameHeaders checks that a head recovered from the wire says what net/http
+// parsed: a guard against picking up look-alike bytes from a body.
+func sameHeaders(raw storage.Headers, parsed http.Header) bool {
+	got := raw.HTTP()
+	for k, vs := range parsed {
+		if k == "Cache-Control" && len(got[k]) == 0 && got.Get("Pragma") != "" {
+			continue // net/http adds it from Pragma: no-cache
+		}
+		if !slices.Equal(got[k], vs) {
+			return false
+		}
+	}
+	for k := range got {
+		if _, ok := parsed[k]; !ok && !movedByNetHTTP[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// fallbackHeaders rebuilds a list from net/http's map when the raw head could
+// not be recovered: canonical case, sorted, Host first.
+func fallbackHeaders(r *http.Request) storage.Headers {
+	h := storage.Headers{}
+	if r.Host != "" {
+		h = append(h, storage.Header{Name: "Host", Value: r.Host})
+	}
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			h = append(h, storage.Header{Name: k, Value: v})
+		}
+	}
+	if len(r.TransferEncoding) > 0 {
+		h = append(h, storage.Header{Name: "Transfer-Encoding", Value: strings.Join(r.TransferEncoding, ", ")})
+	}
+	return h
+}
+
+// requestHeaders returns the request's headers as they arrived when the raw
+// head can be recovered, and net/http's view otherwise.
+func requestHeaders(r *http.Request) storage.Headers {
+	rc := connFrom(r.Context())
+	if rc == nil {
+		return fallbackHeaders(r)
+	}
+	line := []byte(r.Method + " " + r.RequestURI + " " + r.Proto)
+	var got storage.Headers
+	head := rc.takeHead(line, func(head []byte) bool {
+		got = parseHead(head)
+		return sameHeaders(got, r.Header)
+	})
+	if head == nil {
+		return fallbackHeaders(r)
+	}
+	return got
+}

@@ -1,0 +1,62 @@
+package storage
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+)
+
+func TestRequestJSONShape(t *testing.T) {
+	r := &Request{
+		Summary: Summary{ID: 7, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Method: "POST",
+			Target: "/hooks/x?a=1&b=\u202e", Size: 3, Provider: "github", Signature: "valid"},
+		Headers: Headers{{"X-Dup", "1"}, {"Content-Type", "text/plain"}, {"x-dup", "2\x9b\u0085"}},
+		Body:    []byte("hi\u202e\U000E0041"),
+	}
+	out, _ := r.MarshalJSON()
+	for _, c := range string(out) {
+		if c == 0x7f || (c >= 0x80 && c <= 0x9f) || unicode.Is(unicode.Cf, c) || c < 0x20 {
+			t.Fatalf("raw %U in JSON output %s", c, out)
+		}
+	}
+	var got struct {
+		ID      int64               `json:"id"`
+		Time    string              `json:"time"`
+		Path    string              `json:"path"`
+		Query   string              `json:"query"`
+		Headers map[string][]string `json:"headers"`
+		Body    *string             `json:"body"`
+		Size    int64               `json:"size"`
+		Prov    string              `json:"provider"`
+		Sig     string              `json:"signature"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("invalid JSON %s: %v", out, err)
+	}
+	if got.ID != 7 || got.Time != "2026-01-02T03:04:05Z" || got.Path != "/hooks/x" || got.Query != "a=1&b=\u202e" {
+		t.Errorf("fields: %+v", got)
+	}
+	if strings.Join(got.Headers["X-Dup"], ",") != "1,2\ufffd\u0085" && strings.Join(got.Headers["X-Dup"], ",") != "1,2\x9b\u0085" {
+		t.Errorf("repeated header grouping: %q", got.Headers)
+	}
+	if got.Body == nil || *got.Body != "hi\u202e\U000E0041" {
+		t.Errorf("body round trip: %v", got.Body)
+	}
+	if !strings.HasPrefix(string(out), `{"id":7,"time"`) || !strings.Contains(string(out), `"headers":{"X-Dup":`) {
+		t.Errorf("order not kept: %s", out)
+	}
+
+	r.Body = []byte{0xff, 0x00, 0x01}
+	out, _ = r.MarshalJSON()
+	var bin struct {
+		Body *string `json:"body"`
+		B64  string  `json:"body_base64"`
+	}
+	json.Unmarshal(out, &bin)
+	if bin.Body != nil || bin.B64 != base64.StdEncoding.EncodeToString(r.Body) {
+		t.Errorf("binary body: %s", out)
+	}
+}

@@ -1,0 +1,221 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Summary is what the request list shows: everything but headers and body.
+type Summary struct {
+	ID          int64
+	Time        time.Time
+	Method      string
+	Target      string // path and raw query, as sent
+	Size        int64  // body bytes received
+	Truncated   bool
+	Status      int // what gaff answered
+	Provider    string
+	Signature   string // valid, invalid, unsigned, no-secret, or "" when not checked
+	SigReason   string
+	Handshake   string
+	ContentType string
+	Via         string
+	Note        string
+}
+
+// Path is the target without its query.
+func (s *Summary) Path() string {
+	p, _, _ := strings.Cut(s.Target, "?")
+	return p
+}
+
+// RawQuery is the target's query, without '?'.
+func (s *Summary) RawQuery() string {
+	_, q, _ := strings.Cut(s.Target, "?")
+	return q
+}
+
+// Request is a captured request, byte for byte.
+type Request struct {
+	Summary
+	Host       string
+	Proto      string
+	RemoteAddr string
+	Headers    Headers
+	Body       []byte // at most --max-body bytes; see Truncated
+}
+
+const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note`
+
+func scanSummary(sc interface{ Scan(...any) error }, s *Summary, extra ...any) error {
+	var ns int64
+	var trunc int
+	dest := append([]any{&s.ID, &ns, &s.Method, &s.Target, &s.Size, &trunc, &s.Status,
+		&s.Provider, &s.Signature, &s.SigReason, &s.Handshake, &s.ContentType, &s.Via, &s.Note}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return err
+	}
+	s.Time = time.Unix(0, ns)
+	s.Truncated = trunc != 0
+	return nil
+}
+
+// InsertRequest stores r and returns once it is durable; r.ID is set then.
+func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
+	if r.Time.IsZero() {
+		r.Time = time.Now()
+	}
+	if r.ContentType == "" {
+		r.ContentType = r.Headers.Get("Content-Type")
+	}
+	hdr := encodeHeaders(r.Headers)
+	body := r.Body
+	if body == nil {
+		body = []byte{} // NOT NULL: an empty body is a value, not an absence
+	}
+	var id int64
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`INSERT INTO requests
+			(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, hdr, body,
+			r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`UPDATE counters SET value = value + 1 WHERE name = 'requests'`)
+		return err
+	}, func() { d.raiseLast(id) })
+	if err != nil {
+		return err
+	}
+	r.ID = id
+	return nil
+}
+
+func (d *DB) raiseLast(id int64) {
+	for {
+		cur := d.lastReq.Load()
+		if id <= cur || d.lastReq.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
+// SetStatus records what gaff finally answered, for answers decided after
+// the commit (proxy mode answers with the forward target's status).
+func (d *DB) SetStatus(ctx context.Context, id int64, status int) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE requests SET status = ? WHERE id = ?`, status, id)
+		return err
+	}, nil)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ErrNotFound is returned for an id that is not stored.
+var ErrNotFound = errors.New("no such request")
+
+// GetRequest reads one request whole.
+func (d *DB) GetRequest(ctx context.Context, id int64) (*Request, error) {
+	r := &Request{}
+	var hdr []byte
+	row := d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+summaryCols+`, host, proto, remote_addr, headers, body FROM requests WHERE id = ?`, id)
+	if err := scanSummary(row, &r.Summary, &r.Host, &r.Proto, &r.RemoteAddr, &hdr, &r.Body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("request %d: %w", id, ErrNotFound)
+		}
+		return nil, err
+	}
+	var err error
+	if r.Headers, err = decodeHeaders(hdr); err != nil {
+		return r, fmt.Errorf("request %d: %w", id, err)
+	}
+	if r.Body == nil {
+		r.Body = []byte{}
+	}
+	return r, nil
+}
+
+// Page is a keyset page request. Listing is newest first.
+//   - Before > 0: the Limit rows older than id Before.
+//   - After > 0: the Limit rows newer than id After (returned newest first).
+//   - neither: the newest Limit rows.
+type Page struct {
+	Before int64
+	After  int64
+	Limit  int
+}
+
+// ListRequests returns summaries newest first. It never uses OFFSET: each
+// page is an index seek on the primary key, as fast at row 1,000,000 as at 1.
+func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	var q string
+	var args []any
+	switch {
+	case p.After > 0:
+		// Ascending to seek from After, then reversed below.
+		q = `SELECT ` + summaryCols + ` FROM requests WHERE id > ? ORDER BY id ASC LIMIT ?`
+		args = []any{p.After, p.Limit}
+	case p.Before > 0:
+		q = `SELECT ` + summaryCols + ` FROM requests WHERE id < ? ORDER BY id DESC LIMIT ?`
+		args = []any{p.Before, p.Limit}
+	default:
+		q = `SELECT ` + summaryCols + ` FROM requests ORDER BY id DESC LIMIT ?`
+		args = []any{p.Limit}
+	}
+	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]Summary, 0, p.Limit)
+	for rows.Next() {
+		var s Summary
+		if err := scanSummary(rows, &s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if p.After > 0 {
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out, nil
+}
+
+// CountRequests is the number of stored requests, read from a counter the
+// writer keeps so that it costs the same at any size.
+func (d *DB) CountRequests(ctx context.Context) (int64, error) {
+	var n int64
+	err := d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT value FROM counters WHERE name = 'requests'`).Scan(&n)
+	return n, err
+}
+
+// NewestRequestID reads max(id) from the file (which another process may be
+// writing), unlike LastRequestID which only knows this process's commits.
+func (d *DB) NewestRequestID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT max(id) FROM requests`).Scan(&id)
+	return id.Int64, err
+}

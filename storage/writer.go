@@ -1,0 +1,171 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+)
+
+// A job runs inside the writer's shared transaction. It must only touch the
+// transaction: the batch it rides in commits or fails as one.
+type job struct {
+	fn   func(tx *sql.Tx) error
+	done chan error // buffered: the writer never waits on a caller
+	// after runs once the batch is durable; used to publish new ids.
+	after func()
+}
+
+// writer is the single goroutine that writes. Callers hand it jobs and wait
+// for their batch's commit, so many concurrent captures share one fsync.
+type writer struct {
+	d        *DB
+	jobs     chan *job
+	linger   time.Duration
+	maxBatch int
+
+	mu     sync.RWMutex // guards closed against sends racing close
+	closed bool
+	done   chan struct{}
+}
+
+func newWriter(d *DB, opt Options) *writer {
+	return &writer{
+		d:        d,
+		jobs:     make(chan *job, opt.MaxBatch*4),
+		linger:   opt.Linger,
+		maxBatch: opt.MaxBatch,
+		done:     make(chan struct{}),
+	}
+}
+
+// submit queues fn and waits for the commit of the batch that carried it.
+// A full queue makes the caller wait (back-pressure), bounded by ctx.
+func (w *writer) submit(ctx context.Context, fn func(tx *sql.Tx) error, after func()) error {
+	ctx = ctxOrBackground(ctx)
+	j := &job{fn: fn, done: make(chan error, 1), after: after}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case w.jobs <- j:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	// Once queued the job will run even if ctx ends: a capture whose client
+	// went away is still stored, so we wait for the verdict regardless.
+	return <-j.done
+}
+
+func (w *writer) close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.jobs)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	batch := make([]*job, 0, w.maxBatch)
+	for first := range w.jobs {
+		batch = append(batch[:0], first)
+		batch = w.gather(batch, timer)
+		w.commit(batch)
+	}
+}
+
+// gather collects what is already queued, then lingers briefly for more so
+// that bursts share a commit.
+func (w *writer) gather(batch []*job, timer *time.Timer) []*job {
+	for len(batch) < w.maxBatch {
+		select {
+		case j, ok := <-w.jobs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, j)
+			continue
+		default:
+		}
+		break
+	}
+	if w.linger <= 0 || len(batch) >= w.maxBatch {
+		return batch
+	}
+	timer.Reset(w.linger)
+	defer timer.Stop()
+	for len(batch) < w.maxBatch {
+		select {
+		case j, ok := <-w.jobs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, j)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+func (w *writer) commit(batch []*job) {
+	err := w.runTx(batch)
+	if err == nil {
+		w.finish(batch, nil)
+		return
+	}
+	if len(batch) == 1 {
+		w.finish(batch, classify(err))
+		return
+	}
+	// One bad job must not sink its neighbours: retry each on its own.
+	for _, j := range batch {
+		w.finish([]*job{j}, classify(w.runTx([]*job{j})))
+	}
+}
+
+func (w *writer) runTx(batch []*job) error {
+	tx, err := w.d.rw.Begin()
+	if err != nil {
+		return err
+	}
+	for _, j := range batch {
+		if err := j.fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func (w *writer) finish(batch []*job, err error) {
+	if err == nil {
+		for _, j := range batch {
+			if j.after != nil {
+				j.after()
+			}
+		}
+		w.d.version.Add(1)
+		w.d.notify()
+	}
+	for _, j := range batch {
+		j.done <- err
+	}
+}
+
+// write runs fn in the writer's transaction and waits for it to be durable.
+func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, after func()) error {
+	if d.w == nil {
+		return errReadOnly
+	}
+	return d.w.submit(ctx, fn, after)
+}
