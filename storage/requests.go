@@ -153,10 +153,12 @@ func (d *DB) GetRequest(ctx context.Context, id int64) (*Request, error) {
 // Page is a keyset page request. Listing is newest first.
 //   - Before > 0: the Limit rows older than id Before.
 //   - After > 0: the Limit rows newer than id After (returned newest first).
-//   - neither: the newest Limit rows.
+//   - Oldest: the oldest Limit rows (still returned newest first).
+//   - none of these: the newest Limit rows.
 type Page struct {
 	Before int64
 	After  int64
+	Oldest bool
 	Limit  int
 }
 
@@ -173,6 +175,9 @@ func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 		// Ascending to seek from After, then reversed below.
 		q = `SELECT ` + summaryCols + ` FROM requests WHERE id > ? ORDER BY id ASC LIMIT ?`
 		args = []any{p.After, p.Limit}
+	case p.Oldest:
+		q = `SELECT ` + summaryCols + ` FROM requests ORDER BY id ASC LIMIT ?`
+		args = []any{p.Limit}
 	case p.Before > 0:
 		q = `SELECT ` + summaryCols + ` FROM requests WHERE id < ? ORDER BY id DESC LIMIT ?`
 		args = []any{p.Before, p.Limit}
@@ -196,7 +201,7 @@ func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if p.After > 0 {
+	if p.After > 0 || p.Oldest {
 		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 			out[i], out[j] = out[j], out[i]
 		}

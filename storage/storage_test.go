@@ -192,6 +192,10 @@ func TestKeysetPaging(t *testing.T) {
 	if len(up) != 3 || up[0].ID != 18 || up[2].ID != 16 {
 		t.Fatalf("after page %+v", ids(up))
 	}
+	old, _ := d.ListRequests(ctx, Page{Oldest: true, Limit: 4})
+	if fmt.Sprint(ids(old)) != "[4 3 2 1]" {
+		t.Fatalf("oldest page %v", ids(old))
+	}
 	if first[0].Path() != "/hook/25" || first[0].RawQuery() != "x=25" {
 		t.Errorf("path/query split: %q %q", first[0].Path(), first[0].RawQuery())
 	}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+func openRead(f *dbFlags) (*storage.DB, error) {
+	path := f.path
+	if path == "" {
+		var err error
+		if path, err = storage.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return storage.Open(path, storage.Options{ReadOnly: true})
+}
+
+func listCmd(dbf *dbFlags) *cobra.Command {
+	var asJSON bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List captured requests, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 1 {
+				return fmt.Errorf("--limit must be at least 1")
+			}
+			db, err := openRead(dbf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return list(cmd.Context(), db, asJSON, limit)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
+	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
+	return cmd
+}
+
+func list(ctx context.Context, db *storage.DB, asJSON bool, limit int) error {
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	var before int64
+	for limit > 0 {
+		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit, 500)})
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			break
+		}
+		for _, s := range rows {
+			if asJSON {
+				r, err := db.GetRequest(ctx, s.ID)
+				if err != nil {
+					return err
+				}
+				b, _ := r.MarshalJSON()
+				w.Write(b)
+				w.WriteByte('\n')
+				continue
+			}
+			fmt.Fprintf(w, "%6d  %s  %-7s %3d %8d  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
+				sanitize.Line(s.Method), s.Status, s.Size, sanitize.Line(s.Target))
+		}
+		limit -= len(rows)
+		before = rows[len(rows)-1].ID
+	}
+	return nil
+}
+
+func showCmd(dbf *dbFlags) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one captured request whole",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			db, err := openRead(dbf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r, err := db.GetRequest(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				b, _ := r.MarshalJSON()
+				fmt.Printf("%s\n", b)
+				return nil
+			}
+			printRequest(r)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
+}
+
+func parseID(s string) (int64, error) {
+	var id int64
+	if _, err := fmt.Sscan(strings.TrimPrefix(s, "#"), &id); err != nil || id < 1 {
+		return 0, fmt.Errorf("%q is not a request id (see gaff list)", s)
+	}
+	return id, nil
+}
+
+// printRequest writes a request as HTTP text. Everything from the network
+// goes through the sanitiser: this is printed on a terminal too.
+func printRequest(r *storage.Request) {
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintf(w, "# request %d, %s, from %s, answered %d\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), r.Status)
+	if r.Note != "" {
+		fmt.Fprintf(w, "# %s\n", sanitize.Line(r.Note))
+	}
+	fmt.Fprintf(w, "%s %s %s\n", sanitize.Line(r.Method), sanitize.Line(r.Target), sanitize.Line(r.Proto))
+	for _, h := range r.Headers {
+		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(h.Name), sanitize.Line(h.Value))
+	}
+	fmt.Fprintln(w)
+	w.WriteString(sanitize.Bytes(r.Body))
+	if len(r.Body) > 0 && r.Body[len(r.Body)-1] != '\n' {
+		w.WriteByte('\n')
+	}
+}

@@ -1,0 +1,53 @@
+// gaff catches, inspects, replays and sends webhooks from the terminal.
+// This file only parses flags and hands over; the parts live in their
+// packages (DESIGN.md).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := rootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "gaff:", err)
+		os.Exit(1)
+	}
+}
+
+// common flags shared by every command that opens the database.
+type dbFlags struct{ path string }
+
+func (f *dbFlags) add(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&f.path, "db", "", "database file (default $XDG_DATA_HOME/gaff/gaff.db)")
+}
+
+func rootCmd() *cobra.Command {
+	var db dbFlags
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "gaff",
+		Short: "Catch, inspect, replay and send webhooks",
+		Long: `gaff gives you a URL to paste into GitHub, Stripe, Slack or any webhook
+sender, stores every request it receives in SQLite before answering, and
+shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.db = db.path
+			o.listenSet = cmd.Flags().Changed("listen")
+			return run(cmd.Context(), o)
+		},
+	}
+	db.add(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", defaultListen, "local address to listen on")
+	f.Int64Var(&o.maxBody, "max-body", 25<<20, "largest body stored whole, in bytes; larger ones are cut and answered 413")
+	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout")
+	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")
+	cmd.AddCommand(listCmd(&db), showCmd(&db))
+	return cmd
+}

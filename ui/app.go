@@ -1,0 +1,292 @@
+// Package ui is gaff's Bubble Tea interface: one root model that owns
+// layout and routing, and components (list, detail, help) that expose plain
+// methods and render into the size they are given. No I/O happens in Update:
+// every read is a tea.Cmd whose result comes back as a message.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/capture"
+	"gaff/storage"
+)
+
+// Deps is what the UI is given by main.
+type Deps struct {
+	DB       *storage.DB
+	LocalURL string
+	// Health reports a storage failure that is refusing captures.
+	Health func() *capture.Failure
+}
+
+// shared is handed to every component: dependencies, styles and keys.
+type shared struct {
+	db     *storage.DB
+	deps   Deps
+	styles Styles
+	keys   KeyMap
+}
+
+func (s *shared) hookURL() string { return s.deps.LocalURL }
+
+type focusArea int
+
+const (
+	focusList focusArea = iota
+	focusDetail
+)
+
+// splitWidth is where the list and the detail fit side by side; below it the
+// detail takes the whole width and enter/esc switch between them.
+const splitWidth = 110
+
+// App is the root model.
+type App struct {
+	ctx      *shared
+	list     *requestList
+	detail   *detail
+	focus    focusArea
+	showHelp bool
+	w, h     int
+	count    int64
+
+	watch     <-chan struct{}
+	stopWatch func()
+	// Detail loads: at most one in flight; the latest wish wins.
+	loading int64
+	want    int64
+}
+
+// New builds the UI.
+func New(deps Deps) *App {
+	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
+	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), w: 80, h: 24}
+	a.watch, a.stopWatch = deps.DB.Watch()
+	return a
+}
+
+type (
+	dbChangedMsg struct{}
+	countMsg     struct{ n int64 }
+	detailMsg    struct {
+		id  int64
+		req *storage.Request
+		doc *bodyDoc
+		err error
+	}
+	healthTickMsg struct{}
+)
+
+// Init loads the first page and starts listening for new captures.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), healthTick())
+}
+
+// waitDB blocks in a Cmd goroutine, never in Update, until the writer says
+// something was committed. The channel coalesces, so a burst is one message.
+func (a *App) waitDB() tea.Cmd {
+	ch := a.watch
+	return func() tea.Msg {
+		<-ch
+		return dbChangedMsg{}
+	}
+}
+
+func healthTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
+}
+
+func (a *App) countCmd() tea.Cmd {
+	db := a.ctx.db
+	return func() tea.Msg {
+		n, _ := db.CountRequests(context.Background())
+		return countMsg{n}
+	}
+}
+
+func (a *App) split() bool { return a.w >= splitWidth }
+
+// Update routes messages; it never does I/O.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+		a.layout()
+		return a, a.syncDetail()
+	case tea.KeyPressMsg:
+		return a, a.key(msg)
+	case dbChangedMsg:
+		return a, tea.Batch(a.list.arrived(a.ctx.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail())
+	case countMsg:
+		a.count = msg.n
+	case pageMsg:
+		cmd := a.list.apply(msg)
+		return a, tea.Batch(cmd, a.syncDetail())
+	case detailMsg:
+		a.loading = 0
+		if msg.id == a.want {
+			a.detail.set(msg.req, msg.doc, msg.err)
+			a.layout()
+		}
+		return a, a.syncDetail()
+	case healthTickMsg:
+		return a, healthTick()
+	}
+	return a, nil
+}
+
+func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := &a.ctx.keys
+	if key.Matches(msg, k.Global.ForceQuit) {
+		return a.quit()
+	}
+	if a.showHelp {
+		// Any key closes help; q still quits.
+		a.showHelp = false
+		if key.Matches(msg, k.Global.Quit) {
+			return a.quit()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Global.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Global.Help):
+		a.showHelp = true
+		return nil
+	}
+	if a.focus == focusDetail {
+		return a.detailKey(msg)
+	}
+	return a.listKey(msg)
+}
+
+func (a *App) quit() tea.Cmd {
+	a.stopWatch()
+	return tea.Quit
+}
+
+func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &a.ctx.keys.List
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(msg, k.Up):
+		cmd = a.list.move(-1)
+	case key.Matches(msg, k.Down):
+		cmd = a.list.move(1)
+	case key.Matches(msg, k.PageUp):
+		cmd = a.list.move(-a.list.innerH())
+	case key.Matches(msg, k.PageDown):
+		cmd = a.list.move(a.list.innerH())
+	case key.Matches(msg, k.Top):
+		cmd = a.list.home()
+	case key.Matches(msg, k.Bottom):
+		cmd = a.list.end()
+	case key.Matches(msg, k.Open), key.Matches(msg, a.ctx.keys.Detail.NextTab) && a.split():
+		if a.list.selected() != nil {
+			a.focus = focusDetail
+			a.layout()
+		}
+	}
+	return tea.Batch(cmd, a.syncDetail())
+}
+
+func (a *App) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &a.ctx.keys.Detail
+	d := a.detail
+	v := d.view()
+	switch {
+	case key.Matches(msg, k.Back):
+		a.focus = focusList
+		a.layout()
+	case key.Matches(msg, k.NextTab):
+		d.nextTab(1)
+	case key.Matches(msg, k.PrevTab):
+		d.nextTab(-1)
+	case key.Matches(msg, k.Raw):
+		d.toggleRaw()
+	case key.Matches(msg, k.Wrap):
+		d.toggleWrap()
+	case v == nil:
+	case key.Matches(msg, k.Up):
+		v.up(1)
+	case key.Matches(msg, k.Down):
+		v.down(1)
+	case key.Matches(msg, k.PageUp):
+		v.up(max(1, v.h-1))
+	case key.Matches(msg, k.PageDown):
+		v.down(max(1, v.h-1))
+	case key.Matches(msg, k.Top):
+		v.top()
+	case key.Matches(msg, k.Bottom):
+		v.bottom()
+	}
+	return nil
+}
+
+// syncDetail loads the selected request when the detail is on screen and
+// shows another one. One load runs at a time; when it returns, the newest
+// selection is loaded next, so holding j never queues a load per row.
+func (a *App) syncDetail() tea.Cmd {
+	sel := a.list.selected()
+	if sel == nil || (!a.split() && a.focus != focusDetail) {
+		return nil
+	}
+	if sel.ID == a.detail.id() && a.detail.err == nil {
+		a.want = sel.ID
+		return nil
+	}
+	a.want = sel.ID
+	if a.loading != 0 {
+		return nil
+	}
+	a.loading = sel.ID
+	db, id := a.ctx.db, sel.ID
+	return func() tea.Msg {
+		r, err := db.GetRequest(context.Background(), id)
+		if err != nil {
+			return detailMsg{id: id, err: err}
+		}
+		return detailMsg{id: id, req: r, doc: analyseBody(r)}
+	}
+}
+
+func (a *App) layout() {
+	bodyH := max(3, a.h-2)
+	if a.split() {
+		lw := min(max(a.w*2/5, 40), 72)
+		a.list.setSize(lw, bodyH)
+		a.detail.setSize(a.w-lw, bodyH)
+		return
+	}
+	a.list.setSize(a.w, bodyH)
+	a.detail.setSize(a.w, bodyH)
+}
+
+// View draws header, panes and help bar at exactly the terminal size.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "gaff"
+	return v
+}
+
+func (a *App) render() string {
+	header := a.header()
+	var body string
+	switch {
+	case a.showHelp:
+		body = a.helpView(a.w, max(3, a.h-2))
+	case a.split():
+		body = joinColumns(a.list.render(a.focus == focusList), a.detail.render(a.focus == focusDetail))
+	case a.focus == focusDetail:
+		body = a.detail.render(true)
+	default:
+		body = a.list.render(true)
+	}
+	return header + "\n" + body + "\n" + a.helpBar()
+}

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"gaff/storage"
+)
+
+type bodyKind int
+
+const (
+	kindEmpty bodyKind = iota
+	kindJSON
+	kindForm
+	kindText
+	kindBinary
+)
+
+func (k bodyKind) String() string {
+	return [...]string{"empty", "JSON", "form", "text", "binary"}[k]
+}
+
+// bodyDoc is a body analysed for display. Building it may read the whole
+// body (decompress, validate JSON), so it happens in a tea.Cmd, never in
+// Update or View.
+type bodyDoc struct {
+	raw   []byte
+	shown []byte // decoded from Content-Encoding, else raw
+	kind  bodyKind
+	lang  string // chroma lexer for text bodies, "" for none
+	notes []string
+}
+
+// maxDecoded bounds what a compressed body may expand to on screen: a small
+// gzip bomb must not take the user's memory.
+const maxDecoded = 64 << 20
+
+func analyseBody(r *storage.Request) *bodyDoc {
+	d := &bodyDoc{raw: r.Body, shown: r.Body}
+	if r.Truncated {
+		d.notes = append(d.notes, fmt.Sprintf("cut: %s of %s stored (%s)", humanBytes(int64(len(r.Body))), humanBytes(r.Size), r.Note))
+	}
+	if enc := strings.ToLower(strings.TrimSpace(r.Headers.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(r.Body) > 0 {
+		dec, err := decode(enc, r.Body)
+		switch {
+		case err != nil:
+			d.notes = append(d.notes, fmt.Sprintf("Content-Encoding %s could not be decoded (%v): showing the bytes as received", enc, err))
+		default:
+			d.shown = dec
+			d.notes = append(d.notes, fmt.Sprintf("decoded from %s for display: %s → %s (press v for the bytes as received)", enc, humanBytes(int64(len(r.Body))), humanBytes(int64(len(dec)))))
+		}
+	}
+	d.kind, d.lang = classify(r.Headers.Get("Content-Type"), d.shown)
+	return d
+}
+
+func decode(enc string, b []byte) ([]byte, error) {
+	var rd io.Reader
+	var err error
+	switch enc {
+	case "gzip", "x-gzip":
+		rd, err = gzip.NewReader(bytes.NewReader(b))
+	case "deflate":
+		// Servers disagree on whether deflate means zlib-wrapped; try both.
+		if rd, err = zlib.NewReader(bytes.NewReader(b)); err != nil {
+			rd, err = flate.NewReader(bytes.NewReader(b)), nil
+		}
+	default:
+		return nil, fmt.Errorf("gaff does not decode %q", enc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(rd, maxDecoded+1))
+	if len(out) > maxDecoded {
+		return nil, fmt.Errorf("expands past %s", humanBytes(maxDecoded))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func classify(contentType string, b []byte) (bodyKind, string) {
+	if len(b) == 0 {
+		return kindEmpty, ""
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	mt = strings.ToLower(mt)
+	first := firstNonSpace(b)
+	switch {
+	case strings.Contains(mt, "json") || first == '{' || first == '[':
+		if json.Valid(b) {
+			return kindJSON, "json"
+		}
+	case mt == "application/x-www-form-urlencoded":
+		if utf8.Valid(b) {
+			return kindForm, ""
+		}
+	}
+	if !looksText(b) {
+		return kindBinary, ""
+	}
+	switch {
+	case strings.Contains(mt, "xml") || first == '<' && bytes.HasPrefix(bytes.TrimSpace(b), []byte("<?xml")):
+		return kindText, "xml"
+	case strings.Contains(mt, "html"):
+		return kindText, "html"
+	case strings.Contains(mt, "yaml"):
+		return kindText, "yaml"
+	}
+	return kindText, ""
+}
+
+func firstNonSpace(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			return c
+		}
+	}
+	return 0
+}
+
+// looksText: valid UTF-8 with few control bytes. Text with a stray escape is
+// still text (the sanitiser shows it); a PNG is not.
+func looksText(b []byte) bool {
+	sample := b
+	if len(sample) > 64<<10 {
+		sample = sample[:64<<10]
+		// Do not judge by a rune cut in half at the sample's end.
+		for k := 0; k < utf8.UTFMax && len(sample) > 0 && !utf8.Valid(sample); k++ {
+			sample = sample[:len(sample)-1]
+		}
+	}
+	if !utf8.Valid(sample) {
+		return false
+	}
+	ctl := 0
+	for _, c := range sample {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			ctl++
+		}
+	}
+	return ctl*100 <= len(sample)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n < 1000*1024*1024:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
+}
+
+// shortBytes is humanBytes without the space, for the narrow list column.
+func shortBytes(n int64) string { return strings.ReplaceAll(humanBytes(n), " ", "") }

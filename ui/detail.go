@@ -1,0 +1,268 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+type tab int
+
+const (
+	tabBody tab = iota
+	tabHeaders
+	tabQuery
+	tabOverview
+	numTabs
+)
+
+var tabNames = [numTabs]string{"body", "headers", "query", "overview"}
+
+// detail shows one request. It opens on the body, the part users look at
+// first, and keeps the tab the user picked across requests.
+type detail struct {
+	ctx   *shared
+	req   *storage.Request
+	doc   *bodyDoc
+	err   error
+	tab   tab
+	raw   bool
+	wrap  bool
+	views [numTabs]*textView
+	w, h  int
+}
+
+func newDetail(ctx *shared) *detail { return &detail{ctx: ctx, wrap: true} }
+
+// set shows a freshly loaded request.
+func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
+	d.req, d.doc, d.err = r, doc, err
+	d.views = [numTabs]*textView{}
+}
+
+func (d *detail) id() int64 {
+	if d.req == nil {
+		return 0
+	}
+	return d.req.ID
+}
+
+func (d *detail) setSize(w, h int) {
+	d.w, d.h = w, h
+	for _, v := range d.views {
+		if v != nil {
+			v.setSize(d.innerW(), d.viewH())
+		}
+	}
+}
+
+func (d *detail) innerW() int { return max(1, d.w-2) }
+
+// viewH is the rows left for the text once the box, the tab bar and the
+// body's notes are drawn.
+func (d *detail) viewH() int {
+	h := d.h - 3
+	if d.tab == tabBody {
+		h -= len(d.notes())
+	}
+	return max(1, h)
+}
+
+func (d *detail) view() *textView {
+	if d.req == nil {
+		return nil
+	}
+	if d.views[d.tab] == nil {
+		v := newTextView(d.source(d.tab))
+		v.wrap = d.wrap
+		d.views[d.tab] = v
+	}
+	v := d.views[d.tab]
+	v.setSize(d.innerW(), d.viewH())
+	return v
+}
+
+func (d *detail) source(t tab) lineSource {
+	st := &d.ctx.styles
+	r := d.req
+	switch t {
+	case tabHeaders:
+		return headerLines(r.Headers, st)
+	case tabQuery:
+		return queryLines(r.RawQuery(), st)
+	case tabOverview:
+		return overviewLines(r, st)
+	}
+	return d.bodySource()
+}
+
+func (d *detail) bodySource() lineSource {
+	st := &d.ctx.styles
+	doc := d.doc
+	if d.raw {
+		if looksText(doc.raw) {
+			return newTextLines(doc.raw, nil, true)
+		}
+		return &hexLines{src: doc.raw, off: st.Code.Offset}
+	}
+	switch doc.kind {
+	case kindEmpty:
+		return staticLines{st.Muted.Render("(empty body)")}
+	case kindJSON:
+		return &jsonSource{j: newJSONLines(doc.shown), hl: newHighlighter("json", &st.Code)}
+	case kindForm:
+		return formLines(doc.shown, st)
+	case kindText:
+		var hl *highlighter
+		if doc.lang != "" {
+			hl = newHighlighter(doc.lang, &st.Code)
+		}
+		return newTextLines(doc.shown, hl, false)
+	}
+	return &hexLines{src: doc.shown, off: st.Code.Offset}
+}
+
+func (d *detail) notes() []string {
+	if d.doc == nil {
+		return nil
+	}
+	var out []string
+	for _, n := range d.doc.notes {
+		out = append(out, d.ctx.styles.Warn.Render("ⓘ "+sanitize.Line(n)))
+	}
+	return out
+}
+
+func (d *detail) nextTab(delta int) {
+	d.tab = (d.tab + tab(delta) + numTabs) % numTabs
+}
+
+func (d *detail) toggleRaw() {
+	d.raw = !d.raw
+	d.views[tabBody] = nil
+}
+
+func (d *detail) toggleWrap() {
+	d.wrap = !d.wrap
+	for _, v := range d.views {
+		if v != nil {
+			v.toggleWrap()
+		}
+	}
+}
+
+func (d *detail) title() string {
+	st := &d.ctx.styles
+	if d.req == nil {
+		return "request"
+	}
+	r := d.req
+	parts := []string{st.methodStyle(r.Method).Render(sanitize.Line(r.Method)) + " " + sanitize.Line(r.Path())}
+	parts = append(parts, st.statusStyle(r.Status).Render(fmt.Sprint(r.Status)), humanBytes(r.Size))
+	return strings.Join(parts, "  ")
+}
+
+func (d *detail) tabBar() string {
+	st := &d.ctx.styles
+	var parts []string
+	for i := tab(0); i < numTabs; i++ {
+		name := tabNames[i]
+		if i == tabBody && d.doc != nil {
+			switch {
+			case d.raw:
+				name += " (raw)"
+			case d.doc.kind != kindEmpty:
+				name += " " + d.doc.kind.String()
+			}
+		}
+		if i == d.tab {
+			parts = append(parts, st.TabActive.Render("["+name+"]"))
+		} else {
+			parts = append(parts, st.Tab.Render(" "+name+" "))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (d *detail) render(focused bool) string {
+	st := &d.ctx.styles
+	var lines []string
+	switch {
+	case d.err != nil:
+		lines = []string{st.Error.Render(sanitize.Line(d.err.Error()))}
+	case d.req == nil:
+		lines = []string{st.Muted.Render("no request selected")}
+	default:
+		lines = append(lines, d.tabBar())
+		if d.tab == tabBody {
+			lines = append(lines, d.notes()...)
+		}
+		lines = append(lines, d.view().render()...)
+	}
+	return st.box(d.title(), lines, d.w, d.h, focused)
+}
+
+func headerLines(h storage.Headers, st *Styles) staticLines {
+	if len(h) == 0 {
+		return staticLines{st.Muted.Render("no headers")}
+	}
+	out := make(staticLines, 0, len(h))
+	for _, x := range h {
+		out = append(out, st.HeaderName.Render(sanitize.Line(x.Name))+st.Muted.Render(": ")+sanitize.Line(x.Value))
+	}
+	return out
+}
+
+// fullURL rebuilds what the sender addressed: https through ngrok (or when a
+// proxy says so), http on the local listener.
+func fullURL(r *storage.Request) string {
+	scheme := "http"
+	if r.Via == "ngrok" {
+		scheme = "https"
+	}
+	if p := r.Headers.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host + r.Target
+}
+
+func overviewLines(r *storage.Request, st *Styles) staticLines {
+	row := func(k, v string) string { return st.HeaderName.Render(fmt.Sprintf("%-10s", k)) + v }
+	out := staticLines{
+		row("Request", fmt.Sprintf("#%d", r.ID)),
+		row("Method", sanitize.Line(r.Method)),
+		row("URL", sanitize.Line(fullURL(r))),
+		row("Received", r.Time.Format("2006-01-02 15:04:05.000 MST")),
+		row("From", sanitize.Line(r.RemoteAddr)),
+	}
+	if fwd := r.Headers.Get("X-Forwarded-For"); fwd != "" {
+		out = append(out, row("Forwarded", sanitize.Line(fwd)))
+	}
+	via := r.Via
+	if via == "" {
+		via = "local"
+	}
+	out = append(out,
+		row("Via", via+" listener"),
+		row("Protocol", sanitize.Line(r.Proto)),
+		row("Size", fmt.Sprintf("%s (%d bytes)", humanBytes(r.Size), r.Size)),
+		row("Type", sanitize.Line(orNone(r.ContentType))),
+		row("Answered", st.statusStyle(r.Status).Render(fmt.Sprint(r.Status))),
+	)
+	if r.Truncated {
+		out = append(out, row("Cut", st.Warn.Render(fmt.Sprintf("only the first %s stored", humanBytes(int64(len(r.Body)))))))
+	}
+	if r.Note != "" {
+		out = append(out, row("Note", st.Warn.Render(sanitize.Line(r.Note))))
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every binding, grouped by where it applies. It is built once and
+// shared read-only: no component mutates bindings.
+type KeyMap struct {
+	Global GlobalKeys
+	List   ListKeys
+	Detail DetailKeys
+}
+
+// GlobalKeys work on every screen.
+type GlobalKeys struct {
+	Help, Quit, ForceQuit key.Binding
+}
+
+// ListKeys move through the request list.
+type ListKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
+}
+
+// DetailKeys act on the open request.
+type DetailKeys struct {
+	Back, NextTab, PrevTab, Up, Down, PageUp, PageDown, Top, Bottom, Raw, Wrap key.Binding
+}
+
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// DefaultKeys follows DESIGN.md's key map.
+func DefaultKeys() KeyMap {
+	return KeyMap{
+		Global: GlobalKeys{
+			Help:      bind("?", "help", "?"),
+			Quit:      bind("q", "quit", "q"),
+			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
+		},
+		List: ListKeys{
+			Up:       bind("k/↑", "up", "k", "up"),
+			Down:     bind("j/↓", "down", "j", "down"),
+			PageUp:   bind("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown: bind("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
+			Top:      bind("g", "newest", "g", "home"),
+			Bottom:   bind("G", "oldest", "G", "end"),
+			Open:     bind("enter", "open", "enter"),
+		},
+		Detail: DetailKeys{
+			Back:     bind("esc", "back", "esc", "backspace"),
+			NextTab:  bind("tab", "next tab", "tab", "l", "right"),
+			PrevTab:  bind("shift+tab", "prev tab", "shift+tab", "h", "left"),
+			Up:       bind("k/↑", "scroll up", "k", "up"),
+			Down:     bind("j/↓", "scroll down", "j", "down"),
+			PageUp:   bind("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown: bind("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
+			Top:      bind("g", "top", "g", "home"),
+			Bottom:   bind("G", "bottom", "G", "end"),
+			Raw:      bind("v", "raw/pretty", "v"),
+			Wrap:     bind("w", "wrap", "w"),
+		},
+	}
+}

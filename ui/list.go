@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+// The list is a window over SQLite: it holds at most maxWindow summaries
+// around the cursor and pages in more by keyset as the user moves, so a
+// million stored requests cost what a thousand do.
+const (
+	pageSize  = 200
+	maxWindow = 1000
+)
+
+type pageKind int
+
+const (
+	pageNewest pageKind = iota // replace the window with the newest rows
+	pageOldest                 // replace it with the oldest rows
+	pageOlder                  // append rows older than the window
+	pageNewer                  // prepend rows newer than the window
+)
+
+type pageMsg struct {
+	gen  int
+	kind pageKind
+	rows []storage.Summary
+	err  error
+}
+
+type requestList struct {
+	ctx         *shared
+	rows        []storage.Summary // newest first, contiguous
+	cursor, top int
+	// atNewest/atOldest: the window reaches that end of the table.
+	atNewest, atOldest bool
+	loadingOlder       bool
+	loadingNewer       bool
+	gen                int // bumped by resets; results of older generations are dropped
+	unseen             int // arrivals not in the window while scrolled away
+	err                error
+	w, h               int
+}
+
+func newRequestList(ctx *shared) *requestList {
+	return &requestList{ctx: ctx, atNewest: true, atOldest: true}
+}
+
+func (l *requestList) setSize(w, h int) {
+	l.w, l.h = w, h
+	l.keepVisible()
+}
+
+func (l *requestList) innerH() int { return max(1, l.h-2) }
+
+func (l *requestList) selected() *storage.Summary {
+	if l.cursor < 0 || l.cursor >= len(l.rows) {
+		return nil
+	}
+	return &l.rows[l.cursor]
+}
+
+func (l *requestList) following() bool { return l.cursor == 0 && l.atNewest }
+
+func (l *requestList) fetch(kind pageKind, p storage.Page) tea.Cmd {
+	switch kind {
+	case pageOlder:
+		l.loadingOlder = true
+	case pageNewer:
+		l.loadingNewer = true
+	default:
+		l.gen++
+		l.loadingOlder, l.loadingNewer = true, true
+	}
+	db, gen := l.ctx.db, l.gen
+	p.Limit = pageSize
+	return func() tea.Msg {
+		rows, err := db.ListRequests(context.Background(), p)
+		return pageMsg{gen: gen, kind: kind, rows: rows, err: err}
+	}
+}
+
+// reload fetches the newest page and follows it.
+func (l *requestList) reload() tea.Cmd { return l.fetch(pageNewest, storage.Page{}) }
+
+// arrived is told that rows up to newest exist.
+func (l *requestList) arrived(newest int64) tea.Cmd {
+	if len(l.rows) > 0 && newest <= l.rows[0].ID {
+		return nil
+	}
+	switch {
+	case !l.atNewest:
+		l.unseen++ // counted per signal: an indication, not an exact number
+		return nil
+	case l.loadingNewer:
+		return nil // the reply will show we are behind and fetch again
+	case l.following() || len(l.rows) == 0:
+		return l.reload()
+	}
+	return l.fetch(pageNewer, storage.Page{After: l.rows[0].ID})
+}
+
+func (l *requestList) apply(m pageMsg) tea.Cmd {
+	if m.gen != l.gen {
+		return nil
+	}
+	switch m.kind {
+	case pageOlder:
+		l.loadingOlder = false
+	case pageNewer:
+		l.loadingNewer = false
+	default:
+		l.loadingOlder, l.loadingNewer = false, false
+	}
+	if m.err != nil {
+		l.err = m.err
+		return nil
+	}
+	l.err = nil
+	full := len(m.rows) == pageSize
+	switch m.kind {
+	case pageNewest:
+		l.rows, l.cursor, l.top = m.rows, 0, 0
+		l.atNewest, l.atOldest, l.unseen = true, !full, 0
+	case pageOldest:
+		l.rows = m.rows
+		l.cursor = max(0, len(m.rows)-1)
+		l.atNewest, l.atOldest, l.unseen = !full, true, 0
+	case pageOlder:
+		l.rows = append(l.rows, m.rows...)
+		l.atOldest = !full
+		l.trimFront()
+	case pageNewer:
+		l.rows = append(m.rows, l.rows...)
+		l.cursor += len(m.rows)
+		l.top += len(m.rows)
+		l.atNewest = !full
+		l.trimBack()
+	}
+	l.keepVisible()
+	if m.kind == pageNewer && full {
+		return l.fetch(pageNewer, storage.Page{After: l.rows[0].ID})
+	}
+	return l.prefetch()
+}
+
+// trimFront drops the newest rows when the window grows past its cap while
+// the user reads far below them.
+func (l *requestList) trimFront() {
+	over := len(l.rows) - maxWindow
+	if over <= 0 || l.cursor-over < l.innerH() {
+		return
+	}
+	l.rows = l.rows[over:]
+	l.cursor -= over
+	l.top -= over
+	l.atNewest = false
+}
+
+func (l *requestList) trimBack() {
+	if len(l.rows) <= maxWindow || l.cursor >= maxWindow-l.innerH() {
+		return
+	}
+	l.rows = l.rows[:maxWindow]
+	l.atOldest = false
+}
+
+// prefetch keeps a screenful loaded beyond the cursor in both directions, so
+// moving never waits on the database.
+func (l *requestList) prefetch() tea.Cmd {
+	var cmds []tea.Cmd
+	if !l.atOldest && !l.loadingOlder && len(l.rows) > 0 && l.cursor >= len(l.rows)-1-2*l.innerH() {
+		cmds = append(cmds, l.fetch(pageOlder, storage.Page{Before: l.rows[len(l.rows)-1].ID}))
+	}
+	if !l.atNewest && !l.loadingNewer && len(l.rows) > 0 && l.cursor <= 2*l.innerH() {
+		cmds = append(cmds, l.fetch(pageNewer, storage.Page{After: l.rows[0].ID}))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (l *requestList) move(delta int) tea.Cmd {
+	if len(l.rows) == 0 {
+		return nil
+	}
+	l.cursor = min(max(0, l.cursor+delta), len(l.rows)-1)
+	if l.following() {
+		l.unseen = 0
+	}
+	l.keepVisible()
+	return l.prefetch()
+}
+
+func (l *requestList) home() tea.Cmd {
+	if l.atNewest {
+		l.cursor, l.unseen = 0, 0
+		l.keepVisible()
+		return nil
+	}
+	return l.reload()
+}
+
+func (l *requestList) end() tea.Cmd {
+	if l.atOldest {
+		l.cursor = max(0, len(l.rows)-1)
+		l.keepVisible()
+		return nil
+	}
+	return l.fetch(pageOldest, storage.Page{Oldest: true})
+}
+
+func (l *requestList) keepVisible() {
+	h := l.innerH()
+	if l.cursor < l.top {
+		l.top = l.cursor
+	}
+	if l.cursor >= l.top+h {
+		l.top = l.cursor - h + 1
+	}
+	l.top = max(0, min(l.top, len(l.rows)-h))
+}
+
+func (l *requestList) title() string {
+	st := &l.ctx.styles
+	t := "requests"
+	if l.unseen > 0 {
+		t += " " + st.NewRow.Render("▲ new · g")
+	}
+	return t
+}
+
+func (l *requestList) render(focused bool) string {
+	st := &l.ctx.styles
+	inner := max(1, l.w-2)
+	var lines []string
+	switch {
+	case l.err != nil:
+		lines = append(lines, st.Error.Render(sanitize.Line(l.err.Error())))
+	case len(l.rows) == 0 && !l.loadingOlder:
+		lines = append(lines, l.emptyHint()...)
+	}
+	for i := l.top; i < len(l.rows) && len(lines) < l.innerH(); i++ {
+		lines = append(lines, l.row(&l.rows[i], i == l.cursor, focused, inner))
+	}
+	return st.box(l.title(), lines, l.w, l.h, focused)
+}
+
+func (l *requestList) emptyHint() []string {
+	st := &l.ctx.styles
+	url := l.ctx.hookURL()
+	return []string{
+		st.Muted.Render("Waiting for the first webhook."),
+		"",
+		st.Muted.Render("Paste this URL into the provider's settings:"),
+		st.URL.Render(url),
+		"",
+		st.Muted.Render("or try:"),
+		st.Dim.Render(fmt.Sprintf(`curl -d '{"hello":"world"}' -H 'Content-Type: application/json' %s/hook`, url)),
+	}
+}
+
+// row lays out one summary: time, method, path, size, status. The path
+// takes what the fixed columns leave.
+func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
+	st := &l.ctx.styles
+	tm := s.Time.Format("15:04:05")
+	method := sanitize.Line(s.Method)
+	if len(method) > 6 {
+		method = method[:6]
+	}
+	size := shortBytes(s.Size)
+	status := fmt.Sprint(s.Status)
+	fixed := 2 + len(tm) + 1 + 6 + 1 + 1 + 7 + 1 + 3
+	pathW := max(4, w-fixed)
+	path := ansi.Truncate(sanitize.Line(s.Target), pathW, "…")
+	path += strings.Repeat(" ", max(0, pathW-ansi.StringWidth(path)))
+	marker := "  "
+	if selected {
+		marker = "▸ "
+	}
+	if selected {
+		plain := marker + tm + " " + fmt.Sprintf("%-6s", method) + " " + path + " " + fmt.Sprintf("%7s", size) + " " + status
+		if focused {
+			return st.Selected.Render(fit(plain, w))
+		}
+		return st.SelectedBlur.Render(fit(plain, w))
+	}
+	return marker + st.Muted.Render(tm) + " " + st.methodStyle(s.Method).Render(fmt.Sprintf("%-6s", method)) + " " + path + " " +
+		st.Muted.Render(fmt.Sprintf("%7s", size)) + " " + st.statusStyle(s.Status).Render(status)
+}
