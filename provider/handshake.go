@@ -1,0 +1,289 @@
+package provider
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+)
+
+// Handshake kinds: ids a user can disable (HandshakeConfig.Disabled) and
+// the capture stores as "what gaff answered".
+const (
+	KindSlackURLVerification = "slack-url-verification"
+	KindSlackSSLCheck        = "slack-ssl-check"
+	KindMSGraphValidation    = "msgraph-validation"
+	KindMetaVerification     = "meta-verification"
+	KindZoomURLValidation    = "zoom-url-validation"
+	KindDropboxChallenge     = "dropbox-challenge"
+	KindXCRC                 = "x-crc"
+	KindTwitchVerification   = "twitch-verification"
+	KindDiscordPing          = "discord-ping"
+)
+
+// HandshakeKinds lists every handshake Handshake recognises.
+func HandshakeKinds() []string {
+	return []string{
+		KindSlackURLVerification, KindSlackSSLCheck, KindMSGraphValidation,
+		KindMetaVerification, KindZoomURLValidation, KindDropboxChallenge,
+		KindXCRC, KindTwitchVerification, KindDiscordPing,
+	}
+}
+
+// HandshakeConfig holds what some handshakes need to answer.
+type HandshakeConfig struct {
+	Disabled         map[string]bool // by handshake kind id, e.g. "slack-url-verification"
+	MetaVerifyToken  string          // when set, a Meta challenge with another hub.verify_token gets 400
+	ZoomSecretToken  string          // needed to answer Zoom's endpoint.url_validation
+	XConsumerSecret  string          // needed to answer X's CRC
+	DiscordPublicKey string          // hex; needed to answer Discord's PING
+}
+
+// Answer is the response to a handshake. The caller writes Header, sets
+// Content-Length from Body (providers reject chunked answers) and Status.
+type Answer struct {
+	Kind   string // a Kind… id
+	Label  string // what happened, for the UI: "answered Slack challenge"
+	Status int
+	Header []HeaderPair
+	Body   []byte
+}
+
+// handshakeBodyLimit bounds the bodies Handshake will parse: every
+// handshake request is a few hundred bytes, and parsing a 25 MiB upload
+// that merely mentions "url_verification" would be wasted work.
+const handshakeBodyLimit = 64 << 10
+
+// Handshake recognises a provider's URL-verification request and computes
+// the answer, without I/O, so the capture can reply synchronously.
+//
+// ok is true when the caller must send the Answer. When a handshake is
+// recognised but cannot be answered — Zoom, X and Discord need a secret
+// that is not configured — Handshake returns a non-nil *Answer with only
+// Kind and Label set and ok false: the caller answers as for any other
+// request and may record the Label, so the user learns which secret to
+// configure. A disabled kind is not recognised at all.
+func Handshake(r *Request, cfg HandshakeConfig) (*Answer, bool) {
+	if r == nil {
+		return nil, false
+	}
+	for _, h := range handshakes {
+		if cfg.Disabled[h.kind] {
+			continue
+		}
+		if a := h.try(r, cfg); a != nil {
+			a.Kind = h.kind
+			return a, a.Status != 0
+		}
+	}
+	return nil, false
+}
+
+var handshakes = []struct {
+	kind string
+	try  func(*Request, HandshakeConfig) *Answer
+}{
+	// Discord first: with a key configured it must refuse badly signed
+	// requests before anything else reads them.
+	{KindDiscordPing, discordPing},
+	{KindTwitchVerification, twitchVerification},
+	{KindSlackURLVerification, slackURLVerification},
+	{KindSlackSSLCheck, slackSSLCheck},
+	{KindZoomURLValidation, zoomURLValidation},
+	{KindMetaVerification, metaVerification},
+	{KindMSGraphValidation, msgraphValidation},
+	{KindXCRC, xCRC},
+	{KindDropboxChallenge, dropboxChallenge},
+}
+
+const (
+	textPlain = "text/plain; charset=utf-8"
+	appJSON   = "application/json"
+)
+
+func textAnswer(label string, status int, body string) *Answer {
+	return &Answer{Label: label, Status: status, Header: []HeaderPair{{"Content-Type", textPlain}}, Body: []byte(body)}
+}
+
+func jsonAnswer(label string, v any) *Answer {
+	b, _ := json.Marshal(v) // maps and structs of strings always marshal
+	return &Answer{Label: label, Status: 200, Header: []HeaderPair{{"Content-Type", appJSON}}, Body: b}
+}
+
+func unanswered(label string) *Answer { return &Answer{Label: label} }
+
+// smallJSON decodes r.Body into v when it is a JSON object of plausible
+// handshake size that mentions marker somewhere; the cheap checks keep
+// arbitrary uploads from being parsed.
+func smallJSON(r *Request, marker string, v any) bool {
+	b := r.Body
+	if len(b) == 0 || len(b) > handshakeBodyLimit {
+		return false
+	}
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	if marker != "" && !bytes.Contains(b, []byte(marker)) {
+		return false
+	}
+	return json.Unmarshal(b, v) == nil
+}
+
+// slackURLVerification: POST {"type":"url_verification","challenge":c} →
+// 200 text/plain c (Slack accepts plain text or {"challenge":c}).
+func slackURLVerification(r *Request, _ HandshakeConfig) *Answer {
+	if r.method() != "POST" {
+		return nil
+	}
+	var m struct{ Type, Challenge string }
+	if !smallJSON(r, "url_verification", &m) || m.Type != "url_verification" || m.Challenge == "" {
+		return nil
+	}
+	return textAnswer("answered Slack challenge", 200, m.Challenge)
+}
+
+// slackSSLCheck: interactivity and slash-command URLs get a form POST with
+// ssl_check=1 now and then; any 200 will do.
+func slackSSLCheck(r *Request, _ HandshakeConfig) *Answer {
+	if r.method() != "POST" || len(r.Body) > handshakeBodyLimit || !bytes.Contains(r.Body, []byte("ssl_check=1")) {
+		return nil
+	}
+	form, _ := url.ParseQuery(string(r.Body))
+	if form.Get("ssl_check") != "1" {
+		return nil
+	}
+	return textAnswer("answered Slack SSL check", 200, "")
+}
+
+// zoomURLValidation: POST {"event":"endpoint.url_validation","payload":
+// {"plainToken":p}} → {"plainToken":p,"encryptedToken":hex(HMAC(secret, p))}.
+func zoomURLValidation(r *Request, cfg HandshakeConfig) *Answer {
+	if r.method() != "POST" {
+		return nil
+	}
+	var m struct {
+		Event   string
+		Payload struct {
+			PlainToken string `json:"plainToken"`
+		}
+	}
+	if !smallJSON(r, "endpoint.url_validation", &m) || m.Event != "endpoint.url_validation" || m.Payload.PlainToken == "" {
+		return nil
+	}
+	if cfg.ZoomSecretToken == "" {
+		return unanswered("Zoom URL validation not answered: no Zoom secret token configured (--secret zoom=TOKEN)")
+	}
+	return jsonAnswer("answered Zoom URL validation", struct {
+		PlainToken     string `json:"plainToken"`
+		EncryptedToken string `json:"encryptedToken"`
+	}{m.Payload.PlainToken, hexMAC(sha256.New, []byte(cfg.ZoomSecretToken), []byte(m.Payload.PlainToken))})
+}
+
+// metaVerification: GET ?hub.mode=subscribe&hub.challenge=c&hub.verify_token=t
+// → 200 c, or 400 when a configured verify token differs from t.
+func metaVerification(r *Request, cfg HandshakeConfig) *Answer {
+	if r.method() != "GET" {
+		return nil
+	}
+	q := r.query()
+	if q.Get("hub.mode") != "subscribe" || !q.Has("hub.challenge") {
+		return nil
+	}
+	if cfg.MetaVerifyToken != "" && subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(cfg.MetaVerifyToken)) != 1 {
+		return textAnswer("refused Meta verification: hub.verify_token differs from the configured one", 400,
+			"hub.verify_token does not match the verify token configured in gaff\n")
+	}
+	return textAnswer("answered Meta challenge", 200, q.Get("hub.challenge"))
+}
+
+// msgraphValidation: ?validationToken=… (subscription and lifecycle URLs)
+// → 200 text/plain, the token URL-decoded ("+" is a space).
+func msgraphValidation(r *Request, _ HandshakeConfig) *Answer {
+	q := r.query()
+	if !q.Has("validationToken") {
+		return nil
+	}
+	return textAnswer("answered Microsoft Graph validation", 200, q.Get("validationToken"))
+}
+
+// xCRC: GET ?crc_token=t → {"response_token":"sha256="+base64(HMAC(consumer secret, t))}.
+func xCRC(r *Request, cfg HandshakeConfig) *Answer {
+	if r.method() != "GET" {
+		return nil
+	}
+	q := r.query()
+	if !q.Has("crc_token") {
+		return nil
+	}
+	if cfg.XConsumerSecret == "" {
+		return unanswered("X CRC not answered: no consumer secret configured (--secret x=SECRET)")
+	}
+	token := q.Get("crc_token")
+	return jsonAnswer("answered X CRC", map[string]string{
+		"response_token": "sha256=" + base64.StdEncoding.EncodeToString(mac(sha256.New, []byte(cfg.XConsumerSecret), []byte(token))),
+	})
+}
+
+// dropboxChallenge: a bare GET ?challenge=c → 200 c. Dropbox asks for
+// nosniff because the challenge is echoed.
+func dropboxChallenge(r *Request, _ HandshakeConfig) *Answer {
+	if r.method() != "GET" || !r.query().Has("challenge") {
+		return nil
+	}
+	if id := Detect(r); id != "" && id != Dropbox {
+		return nil
+	}
+	a := textAnswer("answered Dropbox challenge", 200, r.query().Get("challenge"))
+	a.Header = append(a.Header, HeaderPair{"X-Content-Type-Options", "nosniff"})
+	return a
+}
+
+// twitchVerification: Twitch-Eventsub-Message-Type: webhook_callback_verification
+// with {"challenge":c} → 200 text/plain c, nothing else.
+func twitchVerification(r *Request, _ HandshakeConfig) *Answer {
+	if !strings.EqualFold(strings.TrimSpace(r.header("Twitch-Eventsub-Message-Type")), "webhook_callback_verification") {
+		return nil
+	}
+	var m struct{ Challenge string }
+	if !smallJSON(r, "challenge", &m) || m.Challenge == "" {
+		return nil
+	}
+	return textAnswer("answered Twitch challenge", 200, m.Challenge)
+}
+
+// discordPing answers Discord's interactions endpoint check. With a public
+// key configured, any request carrying X-Signature-Ed25519 that fails the
+// Ed25519 check gets 401 — Discord sends badly signed requests on purpose
+// and rejects endpoints that accept them — and a well-signed PING
+// ({"type":1}) gets {"type":1}. Other well-signed interactions are not
+// handshakes.
+func discordPing(r *Request, cfg HandshakeConfig) *Answer {
+	if r.method() != "POST" || !r.has("X-Signature-Ed25519") {
+		return nil
+	}
+	var m struct {
+		Type *int `json:"type"`
+	}
+	isPing := smallJSON(r, `"type"`, &m) && m.Type != nil && *m.Type == 1
+	if strings.TrimSpace(cfg.DiscordPublicKey) == "" {
+		if isPing {
+			return unanswered("Discord PING not answered: no application public key configured (--secret discord=HEXKEY)")
+		}
+		return nil
+	}
+	key, err := discordKey(cfg.DiscordPublicKey)
+	if err != nil {
+		return unanswered("Discord request not answered: " + err.Error())
+	}
+	if v := discordCheck(key, r); v != nil {
+		a := textAnswer("refused Discord request: "+v.Reason+" (401)", 401, "invalid request signature\n")
+		return a
+	}
+	if !isPing {
+		return nil
+	}
+	return jsonAnswer("answered Discord PING", map[string]int{"type": 1})
+}

@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
+	"strings"
+	"time"
+)
+
+// This file holds the schemes that sign the raw body alone, with no
+// timestamp: GitHub, Meta and Jira (WebSub style), Shopify, Linear,
+// Dropbox and X.
+
+// hubAlgorithms are the WebSub "method=signature" methods gaff checks.
+var hubAlgorithms = map[string]func() hash.Hash{
+	"sha1":   sha1.New,
+	"sha256": sha256.New,
+	"sha384": sha512.New384,
+	"sha512": sha512.New,
+}
+
+// verifyHubSignature checks X-Hub-Signature-256 (GitHub, Meta) and, when
+// that is absent, X-Hub-Signature (GitHub's legacy SHA-1, Jira's WebSub
+// sha256=…). The SHA-256 header wins when both are present: falling back
+// to SHA-1 after a SHA-256 mismatch would let the weaker one decide.
+func verifyHubSignature(secret string, r *Request, _ time.Time) Verdict {
+	name := "X-Hub-Signature-256"
+	if !r.has(name) {
+		name = "X-Hub-Signature"
+		if !r.has(name) {
+			return unsigned()
+		}
+	}
+	if secret == "" {
+		return noSecret(name)
+	}
+	value := r.header(name)
+	method, sig, ok := strings.Cut(value, "=")
+	if !ok {
+		return malformed("%s %q is not method=hexdigest", name, clip(value))
+	}
+	method = strings.ToLower(strings.TrimSpace(method))
+	h, known := hubAlgorithms[method]
+	if !known || (name == "X-Hub-Signature-256" && method != "sha256") {
+		return malformed("%s uses unknown method %q", name, clip(method))
+	}
+	match, ok := matchHex(sig, mac(h, []byte(secret), r.Body))
+	if !ok {
+		return malformed("%s digest is not hex", name)
+	}
+	if !match {
+		return mismatch()
+	}
+	return valid()
+}
+
+// verifyShopify: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(client secret, body)).
+func verifyShopify(secret string, r *Request, _ time.Time) Verdict {
+	return verifyBodyMAC(secret, r, "X-Shopify-Hmac-Sha256", "", matchBase64)
+}
+
+// verifyLinear: Linear-Signature = hex(HMAC-SHA256(secret, body)). Linear
+// also puts webhookTimestamp in the body and asks receivers to reject
+// deliveries older than a minute; gaff leaves that to the receiver because
+// checking it would mean parsing every body.
+func verifyLinear(secret string, r *Request, _ time.Time) Verdict {
+	return verifyBodyMAC(secret, r, "Linear-Signature", "", matchHex)
+}
+
+// verifyDropbox: X-Dropbox-Signature = hex(HMAC-SHA256(app secret, body)).
+func verifyDropbox(secret string, r *Request, _ time.Time) Verdict {
+	return verifyBodyMAC(secret, r, "X-Dropbox-Signature", "", matchHex)
+}
+
+// verifyX: x-twitter-webhooks-signature = "sha256=" + base64(HMAC-SHA256(consumer secret, body)).
+func verifyX(secret string, r *Request, _ time.Time) Verdict {
+	return verifyBodyMAC(secret, r, "X-Twitter-Webhooks-Signature", "sha256=", matchBase64)
+}
+
+// verifyMSGraph: Graph change notifications carry no signature; receivers
+// compare the clientState they chose at subscription time instead.
+func verifyMSGraph(string, *Request, time.Time) Verdict {
+	return Verdict{Result: Unsigned, Reason: "Microsoft Graph does not sign notifications; compare the clientState field with the one you subscribed with"}
+}
+
+func verifyBodyMAC(secret string, r *Request, name, prefix string, match func(string, []byte) (bool, bool)) Verdict {
+	if !r.has(name) {
+		return unsigned()
+	}
+	if secret == "" {
+		return noSecret(name)
+	}
+	value := r.header(name)
+	sig, ok := strings.CutPrefix(value, prefix)
+	if !ok {
+		return malformed("%s %q does not start with %q", name, clip(value), prefix)
+	}
+	same, ok := match(sig, mac(sha256.New, []byte(secret), r.Body))
+	if !ok {
+		return malformed("%s %q is not an encoded SHA-256 HMAC", name, clip(value))
+	}
+	if !same {
+		return mismatch()
+	}
+	return valid()
+}
