@@ -48,6 +48,11 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f.Int64Var(&o.maxBody, "max-body", 25<<20, "largest body stored whole, in bytes; larger ones are cut and answered 413")
 	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout")
 	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")
+	f.StringVar(&o.tunnel, "tunnel", "auto", "public URL: auto (ngrok when NGROK_AUTHTOKEN is set), ngrok, or none")
+	f.StringVar(&o.url, "url", "", "fixed public URL to ask ngrok for (https://NAME.ngrok.app or your own domain)")
+	f.StringVar(&o.basicAuth, "basic-auth", "", "require USER:PASSWORD on the public URL (checked at ngrok's edge)")
+	f.StringArrayVar(&o.allowCIDR, "allow-cidr", nil, "accept the public URL only from this CIDR (repeatable)")
+	f.StringVar(&o.trafficPolicy, "traffic-policy", "", "ngrok traffic policy file for the public URL")
 	cmd.AddCommand(listCmd(&db), showCmd(&db))
 	return cmd
 }

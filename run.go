@@ -16,10 +16,14 @@ import (
 
 	"gaff/capture"
 	"gaff/storage"
+	"gaff/tunnel"
 	"gaff/ui"
 )
 
 const defaultListen = "127.0.0.1:4747"
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
 
 type runOptions struct {
 	db        string
@@ -28,6 +32,9 @@ type runOptions struct {
 	maxBody   int64
 	headless  bool
 	logPath   string
+
+	tunnel, url, basicAuth, trafficPolicy string
+	allowCIDR                             []string
 }
 
 func run(ctx context.Context, o runOptions) error {
@@ -51,26 +58,49 @@ func run(ctx context.Context, o runOptions) error {
 	}
 	defer db.Close()
 
-	ln, err := listenLocal(o.listen, o.listenSet)
+	token := os.Getenv("NGROK_AUTHTOKEN")
+	useNgrok, err := tunnel.ChooseMode(o.tunnel, token)
 	if err != nil {
 		return err
 	}
-	localURL := "http://" + ln.Addr().String()
+	if !useNgrok && (o.basicAuth != "" || len(o.allowCIDR) > 0 || o.trafficPolicy != "" || o.url != "") {
+		return errors.New("--url, --basic-auth, --allow-cidr and --traffic-policy apply to the ngrok URL, and ngrok is not in use: set NGROK_AUTHTOKEN (see the README), or drop them")
+	}
+	local, err := listenLocal(o.listen, o.listenSet)
+	if err != nil {
+		return err
+	}
 
 	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log})
 	srv := capture.NewServer(h, log)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(capture.Listener(ln, "local")) }()
-	log.Info("listening", "url", localURL, "db", o.db)
+	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
+	log.Info("listening", "url", local.URL(), "db", o.db)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	var public tunnel.Tunnel
+	if useNgrok {
+		public, err = tunnel.Ngrok(ctx, tunnel.NgrokOptions{AuthToken: token, URL: o.url, BasicAuth: o.basicAuth,
+			AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: version})
+		if err != nil {
+			return err
+		}
+		defer public.Close()
+		// An error here means the tunnel closed or failed; its State says
+		// why and the local listener carries on.
+		go func() { _ = srv.Serve(h.Listener(public, "ngrok")) }()
+	}
+
 	if o.headless {
-		fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", localURL, o.db)
+		fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), o.db)
+		if public != nil {
+			go tunnel.Report(ctx, public, os.Stderr)
+		}
 		err = runHeadless(ctx, db, os.Stdout, serveErr)
 	} else {
-		app := ui.New(ui.Deps{DB: db, LocalURL: localURL, Health: h.Health})
+		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
@@ -84,24 +114,21 @@ func run(ctx context.Context, o runOptions) error {
 // listenLocal binds the local listener. When the user did not choose an
 // address and the default port is taken (another gaff?), the next free port
 // is used so gaff always starts.
-func listenLocal(addr string, chosen bool) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
+func listenLocal(addr string, chosen bool) (tunnel.Tunnel, error) {
+	t, err := tunnel.Local(addr)
 	if err == nil || chosen {
-		if err != nil {
-			return nil, fmt.Errorf("cannot listen on %s: %w; pick another address with --listen", addr, err)
-		}
-		return ln, nil
+		return t, err
 	}
 	host, _, _ := net.SplitHostPort(addr)
 	for port := 4748; port < 4768; port++ {
-		if ln, err2 := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(port))); err2 == nil {
-			return ln, nil
+		if t, err2 := tunnel.Local(net.JoinHostPort(host, fmt.Sprint(port))); err2 == nil {
+			return t, nil
 		}
 	}
-	if ln, err2 := net.Listen("tcp", net.JoinHostPort(host, "0")); err2 == nil {
-		return ln, nil
+	if t, err2 := tunnel.Local(net.JoinHostPort(host, "0")); err2 == nil {
+		return t, nil
 	}
-	return nil, fmt.Errorf("cannot listen on %s: %w; pick another address with --listen", addr, err)
+	return nil, err
 }
 
 // shutdown lets in-flight captures finish (their commits included) before

@@ -38,7 +38,7 @@ func newRig(t *testing.T, cfg Config, opt storage.Options) *rig {
 		t.Fatal(err)
 	}
 	srv := NewServer(h, nil)
-	go srv.Serve(Listener(l, "local"))
+	go srv.Serve(h.Listener(l, "local"))
 	t.Cleanup(func() {
 		srv.Close()
 		db.Close()
@@ -115,9 +115,12 @@ func TestHeadersKeepCaseOrderAndRepeats(t *testing.T) {
 		"Content-Length: 2\r\n\r\n{}"
 	rawExchange(t, rg.url, wire, 1)
 	got := rg.last(t)
-	want := storage.Headers{
+	var want storage.Headers
+	for _, kv := range [][2]string{
 		{"host", "example.test"}, {"X-GitHub-Event", "push"}, {"x-custom", "one"},
 		{"Content-Type", "application/json"}, {"X-CUSTOM", "two"}, {"x-custom", "three"}, {"Content-Length", "2"},
+	} {
+		want = append(want, storage.Header{Name: kv[0], Value: kv[1]})
 	}
 	if fmt.Sprint(got.Headers) != fmt.Sprint(want) {
 		t.Fatalf("headers\n got %q\nwant %q", got.Headers, want)
@@ -283,7 +286,7 @@ func TestFullDiskAnswers503(t *testing.T) {
 	if code != 503 {
 		t.Fatalf("disk never reported full; last status %d", code)
 	}
-	if err, _ := rg.h.Health(); err == nil {
+	if rg.h.Health() == nil {
 		t.Fatal("Health does not report the failure")
 	}
 }
@@ -293,9 +296,10 @@ func TestSlowHeadersAreCut(t *testing.T) {
 	db, _ := storage.Open(path, storage.Options{})
 	defer db.Close()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	srv := NewServer(New(Config{DB: db}), nil)
+	h := New(Config{DB: db})
+	srv := NewServer(h, nil)
 	srv.ReadHeaderTimeout = 200 * time.Millisecond
-	go srv.Serve(Listener(l, "local"))
+	go srv.Serve(h.Listener(l, "local"))
 	defer srv.Close()
 	c, _ := net.Dial("tcp", l.Addr().String())
 	defer c.Close()
@@ -304,5 +308,39 @@ func TestSlowHeadersAreCut(t *testing.T) {
 	_, err := io.ReadAll(c)
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("a client that never finished its headers kept the connection")
+	}
+}
+
+func TestRequestsNetHTTPRefusesAreStillRecorded(t *testing.T) {
+	rg := newRig(t, Config{}, storage.Options{})
+	cases := []struct{ wire, target, header string }{
+		{"POST /evil?\x1b]0;pwned\x07 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", "/evil?\x1b]0;pwned\x07", ""},
+		{"POST /h HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b[2Jb\r\nContent-Length: 2\r\n\r\nhi", "/h", "a\x1b[2Jb"},
+		{"GET /n HTTP/1.1\r\nHost: x\r\nBad\x1bName: v\r\n\r\n", "/n", ""},
+	}
+	for i, c := range cases {
+		resps := rawExchange(t, rg.url, c.wire, 1)
+		if resps[0].StatusCode != 400 {
+			t.Fatalf("case %d: net/http answered %d", i, resps[0].StatusCode)
+		}
+		got := rg.last(t)
+		if got.Target != c.target || got.Status != 400 || !strings.Contains(got.Note, "refused") {
+			t.Fatalf("case %d stored %+v", i, got.Summary)
+		}
+		if c.header != "" && got.Headers.Get("X-Evil") != c.header {
+			t.Fatalf("case %d headers %q", i, got.Headers)
+		}
+		if i == 0 && string(got.Body) != "abc" {
+			t.Fatalf("body %q", got.Body)
+		}
+		if int(got.ID) != i+1 {
+			t.Fatalf("case %d has id %d: a refusal was stored twice or not at all", i, got.ID)
+		}
+	}
+	// A normal 4xx answered by the handler is not mistaken for a refusal.
+	resp, _ := http.Post(rg.url+"/fine", "text/plain", strings.NewReader("x"))
+	resp.Body.Close()
+	if n, _ := rg.db.CountRequests(context.Background()); n != 4 {
+		t.Fatalf("count %d, want 4", n)
 	}
 }

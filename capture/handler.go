@@ -53,12 +53,13 @@ type Handler struct {
 	cfg Config
 
 	refused  atomic.Int64 // 503s from storage failures
-	lastFail atomic.Pointer[failure]
+	lastFail atomic.Pointer[Failure]
 }
 
-type failure struct {
-	err error
-	at  time.Time
+// Failure is a storage error that made gaff refuse captures.
+type Failure struct {
+	Err   error
+	Since time.Time
 }
 
 // New makes a Handler.
@@ -72,14 +73,9 @@ func New(cfg Config) *Handler {
 	return &Handler{cfg: cfg}
 }
 
-// Health reports the last storage failure that made gaff refuse a capture,
+// Health reports the storage failure that is making gaff refuse captures,
 // or nil once a later capture succeeded. The UI shows it.
-func (h *Handler) Health() (err error, since time.Time) {
-	if f := h.lastFail.Load(); f != nil {
-		return f.err, f.at
-	}
-	return nil, time.Time{}
-}
+func (h *Handler) Health() *Failure { return h.lastFail.Load() }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := connFrom(r.Context())
@@ -179,7 +175,9 @@ func (h *Handler) tooLarge(req *storage.Request) *Answer {
 // gets 2xx must be able to trust the request was kept.
 func (h *Handler) refuse(w http.ResponseWriter, err error) {
 	h.refused.Add(1)
-	h.lastFail.Store(&failure{err: err, at: time.Now()})
+	if h.lastFail.Load() == nil {
+		h.lastFail.Store(&Failure{Err: err, Since: time.Now()})
+	}
 	h.cfg.Log.Error("capture not stored", "err", err)
 	retry := "5"
 	why := "gaff could not store this request"

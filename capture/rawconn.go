@@ -16,6 +16,10 @@ import (
 type recConn struct {
 	net.Conn
 	via string
+	// refused is told when net/http turns a request away before any handler
+	// runs (a control byte in a header, a malformed request line), so that
+	// request is still recorded.
+	refused func(c *recConn, reply []byte)
 
 	mu        sync.Mutex
 	buf       []byte
@@ -33,6 +37,29 @@ func (c *recConn) Read(p []byte) (int, error) {
 		c.record(p[:n])
 	}
 	return n, err
+}
+
+// net/http writes its own refusals straight to the connection in exactly
+// this shape (net/http/server.go, conn.serve): a status line, these headers,
+// a short reason. Handler responses always carry Content-Length and Date, so
+// they never match.
+var refusalHeaders = []byte("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
+
+func (c *recConn) Write(p []byte) (int, error) {
+	if c.refused != nil && bytes.HasPrefix(p, []byte("HTTP/1.1 ")) {
+		if i := bytes.Index(p, []byte("\r\n")); i > 0 && bytes.HasPrefix(p[i:], refusalHeaders) {
+			c.refused(c, p)
+		}
+	}
+	return c.Conn.Write(p)
+}
+
+// unclaimed returns the bytes read since the last handled request's head:
+// the head (and perhaps body) of a request no handler saw.
+func (c *recConn) unclaimed() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return bytes.Clone(c.buf)
 }
 
 func (c *recConn) record(p []byte) {
@@ -102,8 +129,9 @@ func headEnd(b []byte) int {
 // recListener wraps every accepted connection in a recConn.
 type recListener struct {
 	net.Listener
-	via    string
-	window int
+	via     string
+	window  int
+	refused func(c *recConn, reply []byte)
 }
 
 func (l *recListener) Accept() (net.Conn, error) {
@@ -111,7 +139,7 @@ func (l *recListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &recConn{Conn: c, via: l.via, window: l.window}, nil
+	return &recConn{Conn: c, via: l.via, window: l.window, refused: l.refused}, nil
 }
 
 type connKey struct{}

@@ -37,7 +37,8 @@ func NewServer(h http.Handler, log *slog.Logger) *http.Server {
 }
 
 // Listener wraps l so the handler can recover each request's headers as
-// they arrived; via names the listener in stored rows ("local", "ngrok").
-func Listener(l net.Listener, via string) net.Listener {
-	return &recListener{Listener: l, via: via, window: MaxHeaderBytes + 64<<10}
+// they arrived, and record requests net/http refuses; via names the
+// listener in stored rows ("local", "ngrok").
+func (h *Handler) Listener(l net.Listener, via string) net.Listener {
+	return &recListener{Listener: l, via: via, window: MaxHeaderBytes + 64<<10, refused: h.storeRefused}
 }

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -13,12 +14,16 @@ import (
 
 	"gaff/capture"
 	"gaff/storage"
+	"gaff/tunnel"
 )
 
 // Deps is what the UI is given by main.
 type Deps struct {
-	DB       *storage.DB
-	LocalURL string
+	DB *storage.DB
+	// Local is the listener on this machine; it always works.
+	Local tunnel.Tunnel
+	// Public is the ngrok tunnel, or nil when gaff runs local only.
+	Public tunnel.Tunnel
 	// Health reports a storage failure that is refusing captures.
 	Health func() *capture.Failure
 }
@@ -31,7 +36,21 @@ type shared struct {
 	keys   KeyMap
 }
 
-func (s *shared) hookURL() string { return s.deps.LocalURL }
+// hookURL is the URL to paste into a provider: the public one once ngrok
+// has it, the local one otherwise.
+func (s *shared) hookURL() string {
+	if p := s.deps.Public; p != nil && p.URL() != "" {
+		return p.URL()
+	}
+	return s.localURL()
+}
+
+func (s *shared) localURL() string {
+	if s.deps.Local == nil {
+		return ""
+	}
+	return s.deps.Local.URL()
+}
 
 type focusArea int
 
@@ -51,11 +70,15 @@ type App struct {
 	detail   *detail
 	focus    focusArea
 	showHelp bool
+	flash    string // one-shot message in the help bar ("copied …")
 	w, h     int
 	count    int64
 
 	watch     <-chan struct{}
 	stopWatch func()
+	// live is false in tests that drive Update by hand: they deliver
+	// dbChangedMsg themselves instead of waiting on the feed or a clock.
+	live bool
 	// Detail loads: at most one in flight; the latest wish wins.
 	loading int64
 	want    int64
@@ -64,7 +87,7 @@ type App struct {
 // New builds the UI.
 func New(deps Deps) *App {
 	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
-	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), w: 80, h: 24}
+	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()
 	return a
 }
@@ -79,16 +102,32 @@ type (
 		err error
 	}
 	healthTickMsg struct{}
+	tunnelMsg     struct{}
 )
 
 // Init loads the first page and starts listening for new captures.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), healthTick())
+	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), a.healthTick(), a.waitTunnel())
+}
+
+// waitTunnel turns the tunnel's coalescing change signal into a message.
+func (a *App) waitTunnel() tea.Cmd {
+	p := a.ctx.deps.Public
+	if !a.live || p == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		<-p.Changes()
+		return tunnelMsg{}
+	}
 }
 
 // waitDB blocks in a Cmd goroutine, never in Update, until the writer says
 // something was committed. The channel coalesces, so a burst is one message.
 func (a *App) waitDB() tea.Cmd {
+	if !a.live {
+		return nil
+	}
 	ch := a.watch
 	return func() tea.Msg {
 		<-ch
@@ -96,7 +135,10 @@ func (a *App) waitDB() tea.Cmd {
 	}
 }
 
-func healthTick() tea.Cmd {
+func (a *App) healthTick() tea.Cmd {
+	if !a.live {
+		return nil
+	}
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
 }
 
@@ -134,12 +176,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.syncDetail()
 	case healthTickMsg:
-		return a, healthTick()
+		a.layout() // a storage failure adds a banner line
+		return a, a.healthTick()
+	case tunnelMsg:
+		a.layout()
+		return a, a.waitTunnel()
 	}
 	return a, nil
 }
 
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	a.flash = ""
 	k := &a.ctx.keys
 	if key.Matches(msg, k.Global.ForceQuit) {
 		return a.quit()
@@ -158,6 +205,9 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Help):
 		a.showHelp = true
 		return nil
+	case key.Matches(msg, k.Global.CopyURL):
+		a.flash = "copied " + a.ctx.hookURL()
+		return tea.SetClipboard(a.ctx.hookURL())
 	}
 	if a.focus == focusDetail {
 		return a.detailKey(msg)
@@ -256,7 +306,7 @@ func (a *App) syncDetail() tea.Cmd {
 }
 
 func (a *App) layout() {
-	bodyH := max(3, a.h-2)
+	bodyH := max(3, a.h-2-len(a.banner()))
 	if a.split() {
 		lw := min(max(a.w*2/5, 40), 72)
 		a.list.setSize(lw, bodyH)
@@ -280,13 +330,16 @@ func (a *App) render() string {
 	var body string
 	switch {
 	case a.showHelp:
-		body = a.helpView(a.w, max(3, a.h-2))
+		body = a.helpView(a.w, max(3, a.h-2-len(a.banner())))
 	case a.split():
 		body = joinColumns(a.list.render(a.focus == focusList), a.detail.render(a.focus == focusDetail))
 	case a.focus == focusDetail:
 		body = a.detail.render(true)
 	default:
 		body = a.list.render(true)
+	}
+	if b := a.banner(); len(b) > 0 {
+		header += "\n" + strings.Join(b, "\n")
 	}
 	return header + "\n" + body + "\n" + a.helpBar()
 }

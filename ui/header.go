@@ -3,24 +3,128 @@ package ui
 import (
 	"fmt"
 	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gaff/sanitize"
+	"gaff/tunnel"
 )
 
-// header is the top line: the URL to paste, where gaff listens, whether it
-// is storing, and how many requests it holds.
+// header is the top line: the URL to paste, the tunnel's state, the local
+// address, and how many requests are stored. When the line is too narrow,
+// the least useful parts go first, never the URL or the state.
 func (a *App) header() string {
 	st := &a.ctx.styles
-	parts := []string{st.Title.Render("gaff"), st.URL.Render(a.ctx.hookURL())}
-	if f := a.ctx.deps.Health; f != nil {
-		if fail := f(); fail != nil {
-			parts = append(parts, st.Error.Render("⚠ not storing: "+firstLine(fail.Err.Error())))
-		} else {
-			parts = append(parts, st.Online.Render("● listening"))
+	type seg struct {
+		text string
+		drop int // higher drops first
+	}
+	segs := []seg{{st.Title.Render("gaff"), 0}, {st.URL.Render(a.ctx.hookURL()), 0}}
+	if p := a.ctx.deps.Public; p != nil {
+		segs = append(segs, seg{a.tunnelState(p.State()), 0})
+		if p.URL() != "" {
+			segs = append(segs, seg{st.Muted.Render("local ") + a.ctx.localURL(), 2})
 		}
 	} else {
-		parts = append(parts, st.Online.Render("● listening"))
+		segs = append(segs, seg{st.Online.Render("● local only"), 3})
 	}
-	parts = append(parts, st.Muted.Render(countLabel(a.count)))
+	if fail := a.storageFailure(); fail != "" {
+		segs = append(segs, seg{st.Error.Render("⚠ not storing"), 0})
+	}
+	segs = append(segs, seg{st.Muted.Render(countLabel(a.count)), 1})
+	for drop := 3; drop > 0; drop-- {
+		if width(segs, func(s seg) string { return s.text }) <= a.w {
+			break
+		}
+		kept := segs[:0]
+		for _, s := range segs {
+			if s.drop != drop {
+				kept = append(kept, s)
+			}
+		}
+		segs = kept
+	}
+	parts := make([]string, len(segs))
+	for i, s := range segs {
+		parts[i] = s.text
+	}
 	return fit(strings.Join(parts, "  "), a.w)
+}
+
+func width[T any](xs []T, text func(T) string) int {
+	w := 0
+	for _, x := range xs {
+		w += ansi.StringWidth(text(x)) + 2
+	}
+	return w
+}
+
+func (a *App) tunnelState(s tunnel.State) string {
+	st := &a.ctx.styles
+	switch s.Status {
+	case tunnel.Connecting:
+		return st.Warn.Render("◌ connecting to ngrok…")
+	case tunnel.Online:
+		if s.Latency > 0 {
+			return st.Online.Render(fmt.Sprintf("● online %dms", s.Latency.Milliseconds()))
+		}
+		return st.Online.Render("● online")
+	case tunnel.Reconnecting:
+		return st.Warn.Render("◐ reconnecting")
+	case tunnel.Failed:
+		return st.Error.Render("✕ ngrok failed")
+	}
+	return st.Muted.Render("○ ngrok off")
+}
+
+// banner holds the lines that explain a failure under the header: why ngrok
+// failed or is reconnecting and what to do, or why captures are refused.
+func (a *App) banner() []string {
+	st := &a.ctx.styles
+	var out []string
+	if p := a.ctx.deps.Public; p != nil {
+		s := p.State()
+		switch s.Status {
+		case tunnel.Failed:
+			msg := "ngrok: " + s.Err
+			if s.Hint != "" {
+				msg += " — " + s.Hint
+			}
+			out = append(out, wrapLines(st.Error, "The local URL still works. "+sanitize.Line(msg), a.w, 3)...)
+		case tunnel.Reconnecting:
+			if s.Err != "" {
+				out = append(out, wrapLines(st.Warn, "ngrok reconnecting: "+sanitize.Line(s.Err), a.w, 2)...)
+			}
+		}
+	}
+	if fail := a.storageFailure(); fail != "" {
+		out = append(out, wrapLines(st.Error, fail, a.w, 2)...)
+	}
+	return out
+}
+
+// wrapLines wraps plain text to w cells in at most n styled lines, so an
+// explanation and its remedy both reach the screen at 80 columns.
+func wrapLines(style lipgloss.Style, text string, w, n int) []string {
+	lines := strings.Split(ansi.Wrap(text, max(1, w-1), " "), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1]+" …", w-1, "…")
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(fit(" "+l, w))
+	}
+	return lines
+}
+
+func (a *App) storageFailure() string {
+	if f := a.ctx.deps.Health; f != nil {
+		if fail := f(); fail != nil {
+			return "not storing since " + fail.Since.Format("15:04:05") + ": " + sanitize.Line(firstLine(fail.Err.Error())) + " (senders get 503)"
+		}
+	}
+	return ""
 }
 
 func countLabel(n int64) string {

@@ -14,7 +14,10 @@ func (a *App) helpBar() string {
 	if a.focus == focusDetail {
 		binds = []key.Binding{k.Detail.NextTab, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back, k.Global.Help, k.Global.Quit}
 	} else {
-		binds = []key.Binding{k.List.Down, k.List.Open, k.List.Top, k.List.Bottom, k.Global.Help, k.Global.Quit}
+		binds = []key.Binding{k.List.Down, k.List.Open, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.Global.Help, k.Global.Quit}
+	}
+	if a.flash != "" {
+		return fit(" "+a.ctx.styles.Online.Render(a.flash), a.w)
 	}
 	return a.ctx.styles.renderBindings(binds, a.w)
 }
@@ -40,7 +43,7 @@ func (a *App) helpView(w, h int) string {
 	sections := []helpSection{
 		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Open}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},
-		{"everywhere", []key.Binding{k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
+		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 	}
 	var lines []string
 	for _, sec := range sections {
@@ -78,8 +81,5 @@ func columns(lines []string, h, w int) []string {
 }
 
 func padRight(s string, n int) string {
-	if len(s) >= n {
-		return s
-	}
-	return s + strings.Repeat(" ", n-len(s))
+	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
 }

@@ -12,7 +12,7 @@ type KeyMap struct {
 
 // GlobalKeys work on every screen.
 type GlobalKeys struct {
-	Help, Quit, ForceQuit key.Binding
+	Help, Quit, ForceQuit, CopyURL key.Binding
 }
 
 // ListKeys move through the request list.
@@ -36,6 +36,7 @@ func DefaultKeys() KeyMap {
 			Help:      bind("?", "help", "?"),
 			Quit:      bind("q", "quit", "q"),
 			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
+			CopyURL:   bind("c", "copy URL", "c"),
 		},
 		List: ListKeys{
 			Up:       bind("k/↑", "up", "k", "up"),

@@ -137,40 +137,34 @@ func (l *requestList) apply(m pageMsg) tea.Cmd {
 	case pageOlder:
 		l.rows = append(l.rows, m.rows...)
 		l.atOldest = !full
-		l.trimFront()
+		l.trim()
 	case pageNewer:
 		l.rows = append(m.rows, l.rows...)
 		l.cursor += len(m.rows)
 		l.top += len(m.rows)
 		l.atNewest = !full
-		l.trimBack()
+		l.trim()
 	}
 	l.keepVisible()
-	if m.kind == pageNewer && full {
-		return l.fetch(pageNewer, storage.Page{After: l.rows[0].ID})
-	}
 	return l.prefetch()
 }
 
-// trimFront drops the newest rows when the window grows past its cap while
-// the user reads far below them.
-func (l *requestList) trimFront() {
+// trim keeps the window within maxWindow by dropping rows at the end
+// farther from the cursor.
+func (l *requestList) trim() {
 	over := len(l.rows) - maxWindow
-	if over <= 0 || l.cursor-over < l.innerH() {
+	if over <= 0 {
+		return
+	}
+	if l.cursor < len(l.rows)/2 {
+		l.rows = l.rows[:maxWindow]
+		l.atOldest = false
 		return
 	}
 	l.rows = l.rows[over:]
 	l.cursor -= over
-	l.top -= over
+	l.top = max(0, l.top-over)
 	l.atNewest = false
-}
-
-func (l *requestList) trimBack() {
-	if len(l.rows) <= maxWindow || l.cursor >= maxWindow-l.innerH() {
-		return
-	}
-	l.rows = l.rows[:maxWindow]
-	l.atOldest = false
 }
 
 // prefetch keeps a screenful loaded beyond the cursor in both directions, so
