@@ -38,6 +38,37 @@ CREATE TABLE counters (
 ) WITHOUT ROWID;
 INSERT INTO counters(name, value) VALUES ('requests', 0);
 `,
+	// 2: every outbound attempt (replay, edit, forward, send, subscription
+	// delivery) with what it sent and what came back; and settings that
+	// outlive a run (forward target, provider secrets, response rules).
+	`
+CREATE TABLE deliveries (
+	id              INTEGER PRIMARY KEY,
+	created_at      INTEGER NOT NULL,      -- unix ns, when the attempt started
+	kind            TEXT    NOT NULL,      -- replay, edit, forward, send, subscription
+	request_id      INTEGER,               -- the capture it came from, if any
+	subscription_id INTEGER,
+	event_id        INTEGER,               -- the outbound event it delivers, if any
+	attempt         INTEGER NOT NULL DEFAULT 1,
+	method          TEXT    NOT NULL,
+	url             TEXT    NOT NULL,
+	headers         BLOB    NOT NULL,
+	body            BLOB    NOT NULL,
+	status          INTEGER NOT NULL DEFAULT 0, -- 0: no response (see error)
+	resp_headers    BLOB    NOT NULL,
+	resp_body       BLOB    NOT NULL,
+	resp_truncated  INTEGER NOT NULL DEFAULT 0,
+	duration_ns     INTEGER NOT NULL DEFAULT 0,
+	error           TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX deliveries_by_request ON deliveries(request_id, id) WHERE request_id IS NOT NULL;
+CREATE INDEX deliveries_by_subscription ON deliveries(subscription_id, id) WHERE subscription_id IS NOT NULL;
+CREATE INDEX deliveries_by_event ON deliveries(event_id, id) WHERE event_id IS NOT NULL;
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 func migrate(db *sql.DB) error {

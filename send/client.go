@@ -1,0 +1,201 @@
+// Package send is the origin: it sends requests gaff builds (replays, edits,
+// forwards, test events) and records every attempt as a storage.Delivery.
+package send
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"gaff/storage"
+)
+
+// Defaults for outbound attempts.
+const (
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxResponse = 1 << 20 // response bodies kept per attempt
+)
+
+// Outbound is a request to send, byte for byte.
+type Outbound struct {
+	Method  string
+	URL     string
+	Headers storage.Headers
+	Body    []byte
+}
+
+// Client sends Outbounds. The zero value is not usable; use NewClient.
+type Client struct {
+	http        *http.Client
+	Timeout     time.Duration
+	MaxResponse int64
+}
+
+// NewClient makes a client that never follows redirects (a webhook sender
+// does not: the 3xx is the answer to show) and keeps its own connection pool.
+func NewClient(timeout time.Duration) *Client {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	return &Client{
+		http: &http.Client{
+			Transport:     tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		Timeout:     timeout,
+		MaxResponse: DefaultMaxResponse,
+	}
+}
+
+// hopByHop headers describe one connection, not the message (RFC 9110 §7.6.1);
+// Host and Content-Length are recomputed for the new target and body.
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-authenticate": true, "proxy-authorization": true,
+	"proxy-connection": true, "te": true, "trailer": true, "transfer-encoding": true, "upgrade": true,
+	"host": true, "content-length": true,
+}
+
+// Do sends out and returns the attempt as a Delivery (not yet stored). It
+// never returns an error: a failure is part of the record, in words.
+func (c *Client) Do(ctx context.Context, out Outbound) *storage.Delivery {
+	d := &storage.Delivery{Time: time.Now(), Method: out.Method, URL: out.URL, Headers: out.Headers, Body: out.Body}
+	req, err := c.build(ctx, out)
+	if err != nil {
+		d.Error = err.Error()
+		return d
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), c.Timeout)
+	defer cancel()
+	start := time.Now()
+	resp, err := c.http.Do(req.WithContext(ctx))
+	if err != nil {
+		d.Duration = time.Since(start)
+		d.Error = Describe(err, c.Timeout)
+		return d
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.MaxResponse+1))
+	d.Duration = time.Since(start)
+	d.Status = resp.StatusCode
+	d.RespHeaders = responseHeaders(resp)
+	if int64(len(body)) > c.MaxResponse {
+		body, d.RespTruncated = body[:c.MaxResponse], true
+	}
+	d.RespBody = body
+	if err != nil {
+		d.Error = "the response body was cut: " + Describe(err, c.Timeout)
+		d.RespTruncated = true
+	}
+	return d
+}
+
+func (c *Client) build(ctx context.Context, out Outbound) (*http.Request, error) {
+	u, err := ParseTarget(out.URL)
+	if err != nil {
+		return nil, err
+	}
+	method := out.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(out.Body))
+	if err != nil {
+		return nil, fmt.Errorf("cannot build the request: %v", err)
+	}
+	req.ContentLength = int64(len(out.Body))
+	if len(out.Body) == 0 {
+		req.Body = http.NoBody
+	}
+	// Direct map writes keep the header names' case on the wire (HTTP/1.1).
+	hasUA := false
+	for _, h := range out.Headers {
+		if hopByHop[strings.ToLower(h.Name)] {
+			continue
+		}
+		if strings.EqualFold(h.Name, "User-Agent") {
+			hasUA = true
+		}
+		req.Header[h.Name] = append(req.Header[h.Name], h.Value)
+	}
+	if !hasUA {
+		req.Header["User-Agent"] = []string{""} // send none, as the original did
+	}
+	return req, nil
+}
+
+func responseHeaders(resp *http.Response) storage.Headers {
+	var h storage.Headers
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			h = append(h, storage.Header{Name: k, Value: v})
+		}
+	}
+	sortHeaders(h)
+	return h
+}
+
+// ParseTarget checks a URL typed by a user: absolute, http or https, with a
+// host. The error says what is wrong in words.
+func ParseTarget(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, errors.New("no target URL given")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host", raw)
+	}
+	return u, nil
+}
+
+// Describe says why an attempt failed, in the words a user searches for.
+func Describe(err error, timeout time.Duration) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Sprintf("timed out: no response within %s", timeout)
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("DNS: cannot resolve %s (%s)", dnsErr.Name, dnsErr.Err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		if errors.As(err, &opErr) && opErr.Addr != nil {
+			return fmt.Sprintf("connection refused: nothing is listening on %s", opErr.Addr)
+		}
+		return "connection refused: nothing is listening there"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the target closed the connection without a complete response"
+	case errors.As(err, &certErr):
+		return "TLS: the certificate was not accepted: " + certErr.Err.Error()
+	case errors.As(err, &recErr):
+		return "TLS: the target did not answer TLS (is it plain http?)"
+	case strings.Contains(err.Error(), "tls: "):
+		return "TLS: " + err.Error()
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,28 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Setting reads a stored setting; ok is false when it was never set.
+func (d *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return value, err == nil, err
+}
+
+// SetSetting stores a setting durably; an empty value deletes it.
+func (d *DB) SetSetting(ctx context.Context, key, value string) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		if value == "" {
+			_, err := tx.Exec(`DELETE FROM settings WHERE key = ?`, key)
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	}, nil)
+}
