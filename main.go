@@ -53,6 +53,7 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f.StringVar(&o.basicAuth, "basic-auth", "", "require USER:PASSWORD on the public URL (checked at ngrok's edge)")
 	f.StringArrayVar(&o.allowCIDR, "allow-cidr", nil, "accept the public URL only from this CIDR (repeatable)")
 	f.StringVar(&o.trafficPolicy, "traffic-policy", "", "ngrok traffic policy file for the public URL")
+	o.policy.add(cmd)
 	cmd.AddCommand(listCmd(&db), showCmd(&db))
 	return cmd
 }

@@ -35,6 +35,7 @@ type runOptions struct {
 
 	tunnel, url, basicAuth, trafficPolicy string
 	allowCIDR                             []string
+	policy                                policyFlags
 }
 
 func run(ctx context.Context, o runOptions) error {
@@ -72,6 +73,11 @@ func run(ctx context.Context, o runOptions) error {
 	}
 
 	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log})
+	pol, err := o.policy.policy(ctx, db)
+	if err != nil {
+		return err
+	}
+	h.SetPolicy(pol)
 	srv := capture.NewServer(h, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
@@ -100,7 +106,7 @@ func run(ctx context.Context, o runOptions) error {
 		}
 		err = runHeadless(ctx, db, os.Stdout, serveErr)
 	} else {
-		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health})
+		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {

@@ -37,7 +37,8 @@ type Config struct {
 	// Decide inspects a request before it is stored and returns the answer
 	// it will get: a provider handshake, a configured response, or nil for
 	// the default 200. It may fill the request's derived fields (provider,
-	// signature verdict, handshake label). It must not do I/O.
+	// signature verdict, handshake label). It must not do I/O. Nil means
+	// the handler's Policy decides (see SetPolicy).
 	Decide func(r *storage.Request) *Answer
 	// Proxy, when set, is asked after the commit for the answer to send (the
 	// forward target's response in --forward-mode proxy). On error the
@@ -54,7 +55,20 @@ type Handler struct {
 
 	refused  atomic.Int64 // 503s from storage failures
 	lastFail atomic.Pointer[Failure]
+	policy   atomic.Pointer[Policy]
 }
+
+// SetPolicy replaces how gaff answers; captures already running finish with
+// the policy they started with.
+func (h *Handler) SetPolicy(p *Policy) {
+	if p == nil {
+		p = &Policy{}
+	}
+	h.policy.Store(p)
+}
+
+// Policy is the policy in force.
+func (h *Handler) Policy() *Policy { return h.policy.Load() }
 
 // Failure is a storage error that made gaff refuse captures.
 type Failure struct {
@@ -70,7 +84,9 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{cfg: cfg}
+	h := &Handler{cfg: cfg}
+	h.SetPolicy(nil)
+	return h
 }
 
 // Health reports the storage failure that is making gaff refuse captures,
@@ -98,10 +114,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	tooBig := h.readBody(r, req)
 
-	var ans *Answer
-	if h.cfg.Decide != nil {
-		ans = h.cfg.Decide(req)
+	decide := h.cfg.Decide
+	if decide == nil {
+		decide = h.Policy().Decide
 	}
+	ans := decide(req)
 	if tooBig {
 		ans = h.tooLarge(req)
 	}
@@ -198,6 +215,8 @@ func (h *Handler) refuse(w http.ResponseWriter, err error) {
 
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Request, a *Answer) {
 	if a.Delay > 0 {
+		// The server's write timeout must not cut a delay the user asked for.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(a.Delay + WriteTimeout))
 		t := time.NewTimer(a.Delay)
 		select {
 		case <-t.C:

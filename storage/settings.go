@@ -26,3 +26,21 @@ func (d *DB) SetSetting(ctx context.Context, key, value string) error {
 		return err
 	}, nil)
 }
+
+// SettingsWithPrefix returns every setting whose key starts with prefix.
+func (d *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), `SELECT key, value FROM settings WHERE key >= ? AND key < ?`, prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}

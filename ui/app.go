@@ -26,6 +26,8 @@ type Deps struct {
 	Public tunnel.Tunnel
 	// Health reports a storage failure that is refusing captures.
 	Health func() *capture.Failure
+	// Policy is how captures are answered; the settings screen edits it.
+	Policy PolicyHolder
 }
 
 // shared is handed to every component: dependencies, styles and keys.
@@ -52,6 +54,13 @@ func (s *shared) localURL() string {
 	return s.deps.Local.URL()
 }
 
+type screenID int
+
+const (
+	screenRequests screenID = iota
+	screenSettings
+)
+
 type focusArea int
 
 const (
@@ -68,6 +77,9 @@ type App struct {
 	ctx      *shared
 	list     *requestList
 	detail   *detail
+	settings *settingsScreen
+	screen   screenID
+	prompt   *prompt // one-line input over the help bar, when open
 	focus    focusArea
 	showHelp bool
 	flash    string // one-shot message in the help bar ("copied …")
@@ -87,7 +99,7 @@ type App struct {
 // New builds the UI.
 func New(deps Deps) *App {
 	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
-	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), w: 80, h: 24, live: true}
+	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), settings: newSettingsScreen(ctx), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()
 	return a
 }
@@ -181,6 +193,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tunnelMsg:
 		a.layout()
 		return a, a.waitTunnel()
+	case policySavedMsg:
+		a.settings.saved(msg)
+	default:
+		if a.prompt != nil {
+			// The input's own messages (cursor blink).
+			_, cmd := a.prompt.update(msg)
+			return a, cmd
+		}
 	}
 	return a, nil
 }
@@ -190,6 +210,14 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := &a.ctx.keys
 	if key.Matches(msg, k.Global.ForceQuit) {
 		return a.quit()
+	}
+	if a.prompt != nil {
+		done, cmd := a.prompt.update(msg)
+		if done {
+			a.prompt = nil
+			a.layout()
+		}
+		return cmd
 	}
 	if a.showHelp {
 		// Any key closes help; q still quits.
@@ -208,6 +236,20 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.CopyURL):
 		a.flash = "copied " + a.ctx.hookURL()
 		return tea.SetClipboard(a.ctx.hookURL())
+	}
+	if a.screen == screenSettings {
+		if key.Matches(msg, k.Settings.Back) {
+			a.screen = screenRequests
+			return nil
+		}
+		cmd, p := a.settings.key(msg)
+		a.openPrompt(p)
+		return cmd
+	}
+	if key.Matches(msg, k.Global.Settings) {
+		a.screen = screenSettings
+		a.settings.rebuild()
+		return nil
 	}
 	if a.focus == focusDetail {
 		return a.detailKey(msg)
@@ -305,8 +347,25 @@ func (a *App) syncDetail() tea.Cmd {
 	}
 }
 
+func (a *App) openPrompt(p *prompt) {
+	if p != nil {
+		a.prompt = p
+		a.layout()
+	}
+}
+
+// bodyH is what the panes get: the terminal less the header, any banner,
+// and the help bar (or the open prompt).
+func (a *App) bodyH() int {
+	bottom := 1
+	if a.prompt != nil {
+		bottom = 2
+	}
+	return max(3, a.h-1-bottom-len(a.banner()))
+}
+
 func (a *App) layout() {
-	bodyH := max(3, a.h-2-len(a.banner()))
+	bodyH := a.bodyH()
 	if a.split() {
 		lw := min(max(a.w*2/5, 40), 72)
 		a.list.setSize(lw, bodyH)
@@ -330,7 +389,9 @@ func (a *App) render() string {
 	var body string
 	switch {
 	case a.showHelp:
-		body = a.helpView(a.w, max(3, a.h-2-len(a.banner())))
+		body = a.helpView(a.w, a.bodyH())
+	case a.screen == screenSettings:
+		body = a.settings.render(a.w, a.bodyH())
 	case a.split():
 		body = joinColumns(a.list.render(a.focus == focusList), a.detail.render(a.focus == focusDetail))
 	case a.focus == focusDetail:
@@ -341,5 +402,9 @@ func (a *App) render() string {
 	if b := a.banner(); len(b) > 0 {
 		header += "\n" + strings.Join(b, "\n")
 	}
-	return header + "\n" + body + "\n" + a.helpBar()
+	bottom := a.helpBar()
+	if a.prompt != nil {
+		bottom = strings.Join(a.prompt.render(&a.ctx.styles, a.w), "\n")
+	}
+	return header + "\n" + body + "\n" + bottom
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/storage"
 )
@@ -160,6 +161,16 @@ func (d *detail) title() string {
 	}
 	r := d.req
 	parts := []string{st.methodStyle(r.Method).Render(sanitize.Line(r.Method)) + " " + sanitize.Line(r.Path())}
+	if r.Provider != "" {
+		badge := st.Badge.Render(r.Provider)
+		if v := verdictText(&r.Summary); v != "" {
+			badge += " " + verdictStyle(st, &r.Summary).Render(v)
+		}
+		parts = append(parts, badge)
+	}
+	if r.Handshake != "" {
+		parts = append(parts, st.URL.Render("⇄ "+r.Handshake))
+	}
 	parts = append(parts, st.statusStyle(r.Status).Render(fmt.Sprint(r.Status)), humanBytes(r.Size))
 	return strings.Join(parts, "  ")
 }
@@ -251,6 +262,19 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		row("Type", sanitize.Line(orNone(r.ContentType))),
 		row("Answered", st.statusStyle(r.Status).Render(fmt.Sprint(r.Status))),
 	)
+	if r.Provider != "" {
+		out = append(out, row("Provider", providerName(r.Provider)))
+	}
+	if r.Signature != "" {
+		v := verdictStyle(st, &r.Summary).Render(verdictText(&r.Summary))
+		if r.SigReason != "" {
+			v += st.Muted.Render(" — " + sanitize.Line(r.SigReason))
+		}
+		out = append(out, row("Signature", v))
+	}
+	if r.Handshake != "" {
+		out = append(out, row("Handshake", st.URL.Render(r.Handshake)))
+	}
 	if r.Truncated {
 		out = append(out, row("Cut", st.Warn.Render(fmt.Sprintf("only the first %s stored", humanBytes(int64(len(r.Body)))))))
 	}
@@ -258,6 +282,13 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		out = append(out, row("Note", st.Warn.Render(sanitize.Line(r.Note))))
 	}
 	return out
+}
+
+func providerName(id string) string {
+	if n := provider.Name(id); n != id {
+		return n + " (" + id + ")"
+	}
+	return id
 }
 
 func orNone(s string) string {

@@ -40,7 +40,7 @@ func fixtures() []*storage.Request {
 	for i := range bin {
 		bin[i] = byte(i * 7)
 	}
-	return []*storage.Request{
+	out := []*storage.Request{
 		req(1, "POST", "/hooks/github", hdrs("Host", "127.0.0.1:4747", "User-Agent", "GitHub-Hookshot/8e03811", "Content-Type", "application/json",
 			"X-GitHub-Event", "push", "X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958", "X-Hub-Signature-256", "sha256=abc"), []byte(githubPush)),
 		req(5, "POST", "/stripe", hdrs("Content-Type", "application/json; charset=utf-8", "Stripe-Signature", "t=1763812999,v1=deadbeef"), []byte(stripeEvent)),
@@ -49,6 +49,11 @@ func fixtures() []*storage.Request {
 		req(15, "POST", "/gz", hdrs("Content-Type", "application/json", "Content-Encoding", "gzip"), gz.Bytes()),
 		req(20, "GET", "/meta?hub.mode=subscribe&hub.challenge=1158201444&x=\x1b]0;pwned\x07", hdrs("X-Evil\x1b[2J", "\x1b]52;c;aGk=\x07"), nil),
 	}
+	out[0].Provider, out[0].Signature = "github", "valid"
+	out[1].Provider, out[1].Signature, out[1].SigReason = "stripe", "invalid", "timestamp 612 s old, outside 300 s tolerance (the signature matches)"
+	out[2].Provider, out[2].Signature = "slack", "no-secret"
+	out[5].Provider, out[5].Handshake = "meta", "answered Meta subscription challenge"
+	return out
 }
 
 func many(n int) []*storage.Request {

@@ -92,6 +92,8 @@ var namedKeys = map[string]tea.KeyPressMsg{
 	"down":      {Code: tea.KeyDown},
 	"pgdown":    {Code: tea.KeyPgDown},
 	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+	"backspace": {Code: tea.KeyBackspace},
+	"space":     {Code: tea.KeySpace, Text: " "},
 }
 
 func keyPress(name string) tea.KeyPressMsg {

@@ -11,10 +11,13 @@ import (
 func (a *App) helpBar() string {
 	k := &a.ctx.keys
 	var binds []key.Binding
-	if a.focus == focusDetail {
+	if a.screen == screenSettings {
+		ks := &k.Settings
+		binds = []key.Binding{ks.Down, ks.Edit, ks.Add, ks.Delete, ks.Back, k.Global.Help, k.Global.Quit}
+	} else if a.focus == focusDetail {
 		binds = []key.Binding{k.Detail.NextTab, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back, k.Global.Help, k.Global.Quit}
 	} else {
-		binds = []key.Binding{k.List.Down, k.List.Open, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.Global.Help, k.Global.Quit}
+		binds = []key.Binding{k.List.Down, k.List.Open, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.Global.Settings, k.Global.Help, k.Global.Quit}
 	}
 	if a.flash != "" {
 		return fit(" "+a.ctx.styles.Online.Render(a.flash), a.w)
@@ -22,11 +25,29 @@ func (a *App) helpBar() string {
 	return a.ctx.styles.renderBindings(binds, a.w)
 }
 
+// renderBindings shows as many bindings as fit, in the order given; the
+// last two (help and quit) always stay, so ? leads to the rest.
 func (s *Styles) renderBindings(binds []key.Binding, w int) string {
-	var parts []string
-	for _, b := range binds {
+	item := func(b key.Binding) string {
 		h := b.Help()
-		parts = append(parts, s.HelpKey.Render(h.Key)+" "+s.HelpDesc.Render(h.Desc))
+		return s.HelpKey.Render(h.Key) + " " + s.HelpDesc.Render(h.Desc)
+	}
+	keep := binds[max(0, len(binds)-2):]
+	used := 1
+	for _, b := range keep {
+		used += ansi.StringWidth(item(b)) + 2
+	}
+	var parts []string
+	for _, b := range binds[:len(binds)-len(keep)] {
+		iw := ansi.StringWidth(item(b)) + 2
+		if used+iw > w {
+			break
+		}
+		used += iw
+		parts = append(parts, item(b))
+	}
+	for _, b := range keep {
+		parts = append(parts, item(b))
 	}
 	return fit(" "+strings.Join(parts, "  "), w)
 }
@@ -43,7 +64,8 @@ func (a *App) helpView(w, h int) string {
 	sections := []helpSection{
 		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Open}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},
-		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
+		{"settings (S)", []key.Binding{k.Settings.Edit, k.Settings.Add, k.Settings.Delete, k.Settings.Back}},
+		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Settings, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 	}
 	var lines []string
 	for _, sec := range sections {

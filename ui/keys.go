@@ -5,14 +5,20 @@ import "charm.land/bubbles/v2/key"
 // KeyMap is every binding, grouped by where it applies. It is built once and
 // shared read-only: no component mutates bindings.
 type KeyMap struct {
-	Global GlobalKeys
-	List   ListKeys
-	Detail DetailKeys
+	Global   GlobalKeys
+	List     ListKeys
+	Detail   DetailKeys
+	Settings SettingsKeys
+}
+
+// SettingsKeys edit secrets, responses and handshakes.
+type SettingsKeys struct {
+	Up, Down, Edit, Add, Delete, Back key.Binding
 }
 
 // GlobalKeys work on every screen.
 type GlobalKeys struct {
-	Help, Quit, ForceQuit, CopyURL key.Binding
+	Help, Quit, ForceQuit, CopyURL, Settings key.Binding
 }
 
 // ListKeys move through the request list.
@@ -37,6 +43,7 @@ func DefaultKeys() KeyMap {
 			Quit:      bind("q", "quit", "q"),
 			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
 			CopyURL:   bind("c", "copy URL", "c"),
+			Settings:  bind("S", "settings", "S"),
 		},
 		List: ListKeys{
 			Up:       bind("k/↑", "up", "k", "up"),
@@ -46,6 +53,14 @@ func DefaultKeys() KeyMap {
 			Top:      bind("g", "newest", "g", "home"),
 			Bottom:   bind("G", "oldest", "G", "end"),
 			Open:     bind("enter", "open", "enter"),
+		},
+		Settings: SettingsKeys{
+			Up:     bind("k/↑", "up", "k", "up"),
+			Down:   bind("j/↓", "down", "j", "down"),
+			Edit:   bind("enter", "edit/toggle", "enter", "space"),
+			Add:    bind("a", "add response", "a"),
+			Delete: bind("d", "remove", "d", "delete"),
+			Back:   bind("esc", "back", "esc", "S"),
 		},
 		Detail: DetailKeys{
 			Back:     bind("esc", "back", "esc", "backspace"),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"gaff/sanitize"
@@ -260,32 +261,106 @@ func (l *requestList) emptyHint() []string {
 	}
 }
 
-// row lays out one summary: time, method, path, size, status. The path
-// takes what the fixed columns leave.
+// row lays out one summary: time, method, path, provider and verdict,
+// size, status. The path takes what the fixed columns leave; the provider
+// column goes first when the pane is narrow.
 func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
 	st := &l.ctx.styles
-	tm := s.Time.Format("15:04:05")
-	method := sanitize.Line(s.Method)
-	if len(method) > 6 {
-		method = method[:6]
+	type cell struct {
+		text  string
+		style lipgloss.Style
 	}
-	size := shortBytes(s.Size)
-	status := fmt.Sprint(s.Status)
-	fixed := 2 + len(tm) + 1 + 6 + 1 + 1 + 7 + 1 + 3
+	method := padTo(ansi.Truncate(sanitize.Line(s.Method), 6, ""), 6)
+	prov := ""
+	if w >= 60 {
+		prov = padTo(ansi.Truncate(s.Provider, 8, "…"), 8) + " " + padTo(verdictMark(s), 1)
+	}
+	size := fmt.Sprintf("%7s", shortBytes(s.Size))
+	status := fmt.Sprintf("%3d", s.Status)
+	fixed := 2 + 8 + 1 + 6 + 1 + 1 + 7 + 1 + 3
+	if prov != "" {
+		fixed += ansi.StringWidth(prov) + 1
+	}
 	pathW := max(4, w-fixed)
-	path := ansi.Truncate(sanitize.Line(s.Target), pathW, "…")
-	path += strings.Repeat(" ", max(0, pathW-ansi.StringWidth(path)))
-	marker := "  "
-	if selected {
-		marker = "▸ "
+	path := padTo(ansi.Truncate(sanitize.Line(s.Target), pathW, "…"), pathW)
+	cells := []cell{
+		{s.Time.Format("15:04:05"), st.Muted},
+		{method, st.methodStyle(s.Method)},
+		{path, lipgloss.NewStyle()},
 	}
+	if prov != "" {
+		cells = append(cells, cell{prov, verdictStyle(st, s)})
+	}
+	cells = append(cells, cell{size, st.Muted}, cell{status, st.statusStyle(s.Status)})
+	var b strings.Builder
 	if selected {
-		plain := marker + tm + " " + fmt.Sprintf("%-6s", method) + " " + path + " " + fmt.Sprintf("%7s", size) + " " + status
-		if focused {
-			return st.Selected.Render(fit(plain, w))
+		b.WriteString("▸ ")
+	} else {
+		b.WriteString("  ")
+	}
+	for i, c := range cells {
+		if i > 0 {
+			b.WriteByte(' ')
 		}
-		return st.SelectedBlur.Render(fit(plain, w))
+		if selected {
+			b.WriteString(c.text)
+		} else {
+			b.WriteString(c.style.Render(c.text))
+		}
 	}
-	return marker + st.Muted.Render(tm) + " " + st.methodStyle(s.Method).Render(fmt.Sprintf("%-6s", method)) + " " + path + " " +
-		st.Muted.Render(fmt.Sprintf("%7s", size)) + " " + st.statusStyle(s.Status).Render(status)
+	switch {
+	case selected && focused:
+		return st.Selected.Render(fit(b.String(), w))
+	case selected:
+		return st.SelectedBlur.Render(fit(b.String(), w))
+	}
+	return b.String()
+}
+
+func padTo(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
+}
+
+// verdictMark is one cell that says what gaff made of the request:
+// ⇄ it answered a handshake, ✓/✗ the signature checked out or not, ? no
+// secret to check it.
+func verdictMark(s *storage.Summary) string {
+	switch {
+	case s.Handshake != "":
+		return "⇄"
+	case s.Signature == "valid":
+		return "✓"
+	case s.Signature == "invalid":
+		return "✗"
+	case s.Signature == "no-secret":
+		return "?"
+	}
+	return ""
+}
+
+func verdictStyle(st *Styles, s *storage.Summary) lipgloss.Style {
+	switch {
+	case s.Handshake != "":
+		return st.URL
+	case s.Signature == "valid":
+		return st.BadgeGood
+	case s.Signature == "invalid":
+		return st.BadgeBad
+	}
+	return st.Badge
+}
+
+// verdictText is the long form for the detail title and overview.
+func verdictText(s *storage.Summary) string {
+	switch s.Signature {
+	case "valid":
+		return "✓ valid"
+	case "invalid":
+		return "✗ invalid"
+	case "no-secret":
+		return "? no secret"
+	case "unsigned":
+		return "unsigned"
+	}
+	return ""
 }

@@ -1,0 +1,202 @@
+package capture
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"gaff/provider"
+	"gaff/storage"
+)
+
+// Policy is how gaff answers: provider secrets (for signature verdicts and
+// handshakes that need one), which handshakes are off, whether invalid
+// signatures are refused, and the user's own responses. It is immutable
+// once built; the handler swaps whole policies atomically, so the TUI can
+// change it while captures run.
+type Policy struct {
+	// Secrets by provider id ("github", "stripe", …). Special keys:
+	// "meta-verify-token" for Meta's subscription challenge.
+	Secrets       map[string]string
+	NoHandshakes  map[string]bool // handshake kinds switched off; "all" for every one
+	RejectInvalid bool
+	Responses     []ResponseRule // see Match
+}
+
+// MetaVerifyTokenKey is the Secrets key of Meta's hub.verify_token.
+const MetaVerifyTokenKey = "meta-verify-token"
+
+// ResponseRule is an answer the user chose, for every path (Prefix "") or
+// those under Prefix.
+type ResponseRule struct {
+	Prefix string          `json:"prefix"`
+	Status int             `json:"status"`
+	Header storage.Headers `json:"headers,omitempty"`
+	Body   string          `json:"body,omitempty"`
+	Delay  time.Duration   `json:"delay,omitempty"`
+}
+
+// MaxDelay bounds a configured answer delay: long enough to trip any
+// provider's timeout (the longest is 30 s), short enough not to pile up
+// connections.
+const MaxDelay = 2 * time.Minute
+
+// Validate reports a rule that cannot be served.
+func (r ResponseRule) Validate() error {
+	if r.Status < 100 || r.Status > 599 {
+		return fmt.Errorf("status %d is not an HTTP status (100–599)", r.Status)
+	}
+	if r.Prefix != "" && !strings.HasPrefix(r.Prefix, "/") {
+		return fmt.Errorf("path prefix %q must start with /", r.Prefix)
+	}
+	if r.Delay < 0 || r.Delay > MaxDelay {
+		return fmt.Errorf("delay %s is outside 0–%s", r.Delay, MaxDelay)
+	}
+	for _, h := range r.Header {
+		if h.Name == "" || strings.ContainsAny(h.Name, " :\r\n") || strings.ContainsAny(h.Value, "\r\n") {
+			return fmt.Errorf("header %q is not a valid header", h.Name+": "+h.Value)
+		}
+	}
+	return nil
+}
+
+// Match returns the rule for path: the longest matching prefix wins, and a
+// rule with no prefix applies to everything else.
+func (p *Policy) Match(path string) *ResponseRule {
+	var best *ResponseRule
+	for i := range p.Responses {
+		r := &p.Responses[i]
+		if r.Prefix != "" && !strings.HasPrefix(path, r.Prefix) {
+			continue
+		}
+		if best == nil || len(r.Prefix) > len(best.Prefix) {
+			best = r
+		}
+	}
+	return best
+}
+
+func (p *Policy) handshakeConfig() provider.HandshakeConfig {
+	cfg := provider.HandshakeConfig{
+		Disabled:         map[string]bool{},
+		MetaVerifyToken:  p.Secrets[MetaVerifyTokenKey],
+		ZoomSecretToken:  p.Secrets[provider.Zoom],
+		XConsumerSecret:  p.Secrets[provider.X],
+		DiscordPublicKey: p.Secrets[provider.Discord],
+	}
+	for _, k := range provider.HandshakeKinds() {
+		if p.NoHandshakes["all"] || p.NoHandshakes[k] {
+			cfg.Disabled[k] = true
+		}
+	}
+	return cfg
+}
+
+// Decide is the Config.Decide gaff runs with: it names the provider, checks
+// the signature, answers a handshake if this is one, and otherwise applies
+// --reject-invalid and the user's responses. Pure computation, no I/O:
+// every handshake must be answered within the provider's few seconds.
+func (p *Policy) Decide(r *storage.Request) *Answer {
+	pr := providerRequest(r)
+	r.Provider = provider.Detect(pr)
+	if r.Provider == "" {
+		r.Provider = providerBySignature(pr)
+	}
+	if r.Provider != "" {
+		v := provider.Verify(r.Provider, p.Secrets[r.Provider], pr, r.Time)
+		r.Signature, r.SigReason = v.Result, v.Reason
+	}
+	if a, ok := provider.Handshake(pr, p.handshakeConfig()); a != nil {
+		if !ok {
+			r.Note = joinNote(r.Note, a.Label)
+		} else {
+			r.Handshake = a.Label
+			if r.Provider == "" {
+				r.Provider = providerOfHandshake(a.Kind)
+			}
+			return &Answer{Status: a.Status, Header: pairs(a.Header), Body: a.Body, Label: a.Label}
+		}
+	}
+	if p.RejectInvalid && r.Signature == provider.Invalid {
+		return &Answer{
+			Status: http.StatusUnauthorized,
+			Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}},
+			Body:   []byte("gaff: invalid " + provider.Name(r.Provider) + " signature: " + r.SigReason + " (--reject-invalid)\n"),
+		}
+	}
+	if rule := p.Match(r.Path()); rule != nil {
+		return &Answer{Status: rule.Status, Header: rule.Header, Body: []byte(rule.Body), Delay: rule.Delay}
+	}
+	return nil
+}
+
+// providerRequest adapts a capture for provider/: it rebuilds the URL the
+// sender signed (Twilio signs the full URL).
+func providerRequest(r *storage.Request) *provider.Request {
+	return &provider.Request{Method: r.Method, URL: senderURL(r), Header: r.Headers.HTTP(), Body: r.Body}
+}
+
+// senderURL is the URL as the sender addressed it: https through ngrok, or
+// when a proxy in front says so.
+func senderURL(r *storage.Request) string {
+	scheme := "http"
+	if r.Via == "ngrok" {
+		scheme = "https"
+	}
+	if p := r.Headers.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Headers.Get("X-Forwarded-Host"); h != "" {
+		host = h
+	}
+	return scheme + "://" + host + r.Target
+}
+
+// bySignature names the provider whose signature header a request carries,
+// for requests detection could not place (a hand-made curl test, say), so
+// they still get a verdict.
+var bySignature = []struct{ header, provider string }{
+	{"X-Hub-Signature-256", provider.GitHub}, {"X-Hub-Signature", provider.GitHub},
+	{"Stripe-Signature", provider.Stripe}, {"X-Slack-Signature", provider.Slack},
+	{"X-Shopify-Hmac-Sha256", provider.Shopify}, {"Webhook-Signature", provider.StandardWebhooks},
+	{"Svix-Signature", provider.StandardWebhooks}, {"X-Twilio-Signature", provider.Twilio},
+}
+
+func providerBySignature(r *provider.Request) string {
+	for _, x := range bySignature {
+		if r.Header.Get(x.header) != "" {
+			return x.provider
+		}
+	}
+	return ""
+}
+
+func providerOfHandshake(kind string) string {
+	id, _, _ := strings.Cut(kind, "-")
+	if id == "msgraph" || id == "x" {
+		return id
+	}
+	for _, p := range provider.IDs() {
+		if p == id {
+			return p
+		}
+	}
+	return ""
+}
+
+func pairs(h []provider.HeaderPair) storage.Headers {
+	out := make(storage.Headers, len(h))
+	for i, x := range h {
+		out[i] = storage.Header{Name: x.Name, Value: x.Value}
+	}
+	return out
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}

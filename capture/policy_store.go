@@ -1,0 +1,128 @@
+package capture
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"strings"
+
+	"gaff/storage"
+)
+
+// Settings keys under which the policy is kept between runs.
+const (
+	secretPrefix     = "secret."
+	responsesKey     = "responses"
+	noHandshakesKey  = "handshakes.off"
+	rejectInvalidKey = "reject_invalid"
+)
+
+// LoadPolicy reads the policy saved from the TUI in earlier runs.
+func LoadPolicy(ctx context.Context, db *storage.DB) (*Policy, error) {
+	p := &Policy{Secrets: map[string]string{}, NoHandshakes: map[string]bool{}}
+	secrets, err := db.SettingsWithPrefix(ctx, secretPrefix)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range secrets {
+		p.Secrets[strings.TrimPrefix(k, secretPrefix)] = v
+	}
+	if v, ok, err := db.Setting(ctx, responsesKey); err != nil {
+		return nil, err
+	} else if ok {
+		if err := json.Unmarshal([]byte(v), &p.Responses); err != nil {
+			return nil, fmt.Errorf("the saved responses are damaged (%v); set them again in the TUI", err)
+		}
+	}
+	if v, ok, err := db.Setting(ctx, noHandshakesKey); err != nil {
+		return nil, err
+	} else if ok {
+		var kinds []string
+		if err := json.Unmarshal([]byte(v), &kinds); err != nil {
+			return nil, fmt.Errorf("the saved handshake switches are damaged (%v); set them again in the TUI", err)
+		}
+		for _, k := range kinds {
+			p.NoHandshakes[k] = true
+		}
+	}
+	v, _, err := db.Setting(ctx, rejectInvalidKey)
+	p.RejectInvalid = v == "1"
+	return p, err
+}
+
+// Clone copies p so a copy can be changed and swapped in.
+func (p *Policy) Clone() *Policy {
+	c := *p
+	c.Secrets = maps.Clone(p.Secrets)
+	c.NoHandshakes = maps.Clone(p.NoHandshakes)
+	c.Responses = append([]ResponseRule(nil), p.Responses...)
+	if c.Secrets == nil {
+		c.Secrets = map[string]string{}
+	}
+	if c.NoHandshakes == nil {
+		c.NoHandshakes = map[string]bool{}
+	}
+	return &c
+}
+
+// SavePolicy stores every part of p the TUI edits. Secrets given on the
+// command line are stored too only if the user saves them from the TUI.
+func SavePolicy(ctx context.Context, db *storage.DB, p *Policy) error {
+	old, err := db.SettingsWithPrefix(ctx, secretPrefix)
+	if err != nil {
+		return err
+	}
+	for k := range old {
+		if _, keep := p.Secrets[strings.TrimPrefix(k, secretPrefix)]; !keep {
+			if err := db.SetSetting(ctx, k, ""); err != nil {
+				return err
+			}
+		}
+	}
+	for id, v := range p.Secrets {
+		if err := db.SetSetting(ctx, secretPrefix+id, v); err != nil {
+			return err
+		}
+	}
+	rules, _ := json.Marshal(p.Responses)
+	if len(p.Responses) == 0 {
+		rules = nil
+	}
+	var kinds []string
+	for k, off := range p.NoHandshakes {
+		if off {
+			kinds = append(kinds, k)
+		}
+	}
+	off, _ := json.Marshal(kinds)
+	if len(kinds) == 0 {
+		off = nil
+	}
+	reject := ""
+	if p.RejectInvalid {
+		reject = "1"
+	}
+	for _, kv := range [][2]string{{responsesKey, string(rules)}, {noHandshakesKey, string(off)}, {rejectInvalidKey, reject}} {
+		if err := db.SetSetting(ctx, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Mask shows enough of a secret to tell two apart and no more: secrets are
+// never shown whole on screen or in logs.
+func Mask(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	if len(secret) <= 8 {
+		return strings.Repeat("•", 6)
+	}
+	head := ""
+	if i := strings.Index(secret, "_"); i > 0 && i <= 6 {
+		head = secret[:i+1] // whsec_, sk_: the format is not secret
+	}
+	return head + "••••••" + secret[len(secret)-4:]
+}

@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/capture"
+	"gaff/provider"
+	"gaff/sanitize"
+)
+
+// PolicyHolder is the capture handler's policy, which the settings screen
+// reads and replaces.
+type PolicyHolder interface {
+	Policy() *capture.Policy
+	SetPolicy(*capture.Policy)
+}
+
+type settingKind int
+
+const (
+	settingHeading settingKind = iota
+	settingSecret
+	settingResponse
+	settingAddResponse
+	settingHandshake
+	settingReject
+)
+
+type settingItem struct {
+	kind  settingKind
+	key   string // provider id, handshake kind
+	index int    // response rule index
+	label string
+}
+
+// settingsScreen edits how gaff answers: provider secrets, the responses it
+// sends, which handshakes it answers, and whether invalid signatures are
+// refused. Every change applies to the next capture at once and is saved.
+type settingsScreen struct {
+	ctx    *shared
+	items  []settingItem
+	cursor int
+	status string
+	err    bool
+}
+
+type policySavedMsg struct{ err error }
+
+func newSettingsScreen(ctx *shared) *settingsScreen {
+	s := &settingsScreen{ctx: ctx}
+	s.rebuild()
+	return s
+}
+
+func (s *settingsScreen) policy() *capture.Policy {
+	if s.ctx.deps.Policy == nil {
+		return &capture.Policy{}
+	}
+	return s.ctx.deps.Policy.Policy()
+}
+
+// secretKeys are the providers a secret can be given for, in the order shown.
+func secretKeys() []string {
+	return append(provider.VerifiedProviders(), capture.MetaVerifyTokenKey)
+}
+
+func (s *settingsScreen) rebuild() {
+	p := s.policy()
+	items := []settingItem{{kind: settingHeading, label: "Secrets — to check signatures and answer Zoom, X, Discord and Meta handshakes"}}
+	for _, id := range secretKeys() {
+		items = append(items, settingItem{kind: settingSecret, key: id})
+	}
+	items = append(items, settingItem{kind: settingHeading}, settingItem{kind: settingHeading, label: "Responses — what gaff answers, by path prefix (longest wins)"})
+	for i := range p.Responses {
+		items = append(items, settingItem{kind: settingResponse, index: i})
+	}
+	items = append(items, settingItem{kind: settingAddResponse},
+		settingItem{kind: settingReject},
+		settingItem{kind: settingHeading}, settingItem{kind: settingHeading, label: "Handshakes answered"})
+	for _, k := range provider.HandshakeKinds() {
+		items = append(items, settingItem{kind: settingHandshake, key: k})
+	}
+	s.items = items
+	s.cursor = min(max(s.cursor, 0), len(items)-1)
+	if s.items[s.cursor].kind == settingHeading {
+		s.move(1)
+	}
+}
+
+func (s *settingsScreen) move(delta int) {
+	for i := s.cursor + delta; i >= 0 && i < len(s.items); i += delta {
+		if s.items[i].kind != settingHeading {
+			s.cursor = i
+			return
+		}
+	}
+}
+
+// apply swaps in a changed policy and saves it in the background.
+func (s *settingsScreen) apply(change func(p *capture.Policy)) tea.Cmd {
+	if s.ctx.deps.Policy == nil {
+		return nil
+	}
+	p := s.policy().Clone()
+	change(p)
+	s.ctx.deps.Policy.SetPolicy(p)
+	s.rebuild()
+	s.status, s.err = "applied; saving…", false
+	db := s.ctx.db
+	return func() tea.Msg { return policySavedMsg{capture.SavePolicy(context.Background(), db, p)} }
+}
+
+func (s *settingsScreen) saved(m policySavedMsg) {
+	if m.err != nil {
+		s.status, s.err = "applied, but not saved: "+m.err.Error(), true
+		return
+	}
+	s.status, s.err = "saved", false
+}
+
+// key handles a key on this screen; it may open a prompt.
+func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
+	k := &s.ctx.keys.Settings
+	it := s.items[s.cursor]
+	switch {
+	case key.Matches(msg, k.Up):
+		s.move(-1)
+	case key.Matches(msg, k.Down):
+		s.move(1)
+	case key.Matches(msg, k.Delete):
+		switch it.kind {
+		case settingSecret:
+			return s.apply(func(p *capture.Policy) { delete(p.Secrets, it.key) }), nil
+		case settingResponse:
+			return s.apply(func(p *capture.Policy) {
+				p.Responses = append(p.Responses[:it.index:it.index], p.Responses[it.index+1:]...)
+			}), nil
+		}
+	case key.Matches(msg, k.Add):
+		return nil, s.responsePrompt(-1)
+	case key.Matches(msg, k.Edit):
+		switch it.kind {
+		case settingSecret:
+			return nil, newPrompt(secretLabel(it.key), "", true, func(v string) (tea.Cmd, error) {
+				v = strings.TrimSpace(v)
+				if v == "" {
+					return nil, fmt.Errorf("empty: press esc to keep the current one, or d on the list to remove it")
+				}
+				return s.apply(func(p *capture.Policy) { p.Secrets[it.key] = v }), nil
+			})
+		case settingResponse:
+			return nil, s.responsePrompt(it.index)
+		case settingAddResponse:
+			return nil, s.responsePrompt(-1)
+		case settingHandshake:
+			return s.apply(func(p *capture.Policy) { p.NoHandshakes[it.key] = !p.NoHandshakes[it.key] }), nil
+		case settingReject:
+			return s.apply(func(p *capture.Policy) { p.RejectInvalid = !p.RejectInvalid }), nil
+		}
+	}
+	return nil, nil
+}
+
+func secretLabel(id string) string {
+	if id == capture.MetaVerifyTokenKey {
+		return "Meta verify token"
+	}
+	return provider.Name(id) + " secret"
+}
+
+// responsePrompt edits rule i (or adds one when i < 0) in --respond syntax.
+func (s *settingsScreen) responsePrompt(i int) *prompt {
+	value := "/path 200"
+	if i >= 0 {
+		value = s.policy().Responses[i].String()
+	}
+	return newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
+		r, err := capture.ParseResponseRule(v)
+		if err != nil {
+			return nil, err
+		}
+		return s.apply(func(p *capture.Policy) {
+			if i >= 0 && i < len(p.Responses) {
+				p.Responses[i] = r
+				return
+			}
+			p.Responses = append(p.Responses, r)
+		}), nil
+	})
+}
+
+func (s *settingsScreen) render(w, h int) string {
+	st := &s.ctx.styles
+	p := s.policy()
+	lines := make([]string, 0, len(s.items)+2)
+	for i, it := range s.items {
+		var line string
+		switch it.kind {
+		case settingHeading:
+			line = st.Bold.Render(it.label)
+		case settingSecret:
+			v := st.Muted.Render("not set")
+			if sec := p.Secrets[it.key]; sec != "" {
+				v = st.OK.Render(capture.Mask(sec))
+			}
+			line = "  " + padTo(secretLabel(it.key), 26) + v
+		case settingResponse:
+			r := p.Responses[it.index]
+			prefix := r.Prefix
+			if prefix == "" {
+				prefix = "(every path)"
+			}
+			line = "  " + padTo(sanitize.Line(prefix), 26) + st.statusStyle(r.Status).Render(sanitize.Line(strings.TrimPrefix(r.String(), r.Prefix+" ")))
+		case settingAddResponse:
+			line = "  " + st.Muted.Render("+ add a response")
+			if len(p.Responses) == 0 {
+				line += st.Muted.Render("   (none: gaff answers 200 {\"ok\":true})")
+			}
+		case settingReject:
+			line = "  " + checkbox(p.RejectInvalid) + " refuse invalid signatures with 401"
+		case settingHandshake:
+			line = "  " + checkbox(!p.NoHandshakes[it.key] && !p.NoHandshakes["all"]) + " " + it.key
+		}
+		if i == s.cursor {
+			line = st.Selected.Render(fit(line, w-2))
+		}
+		lines = append(lines, line)
+	}
+	if s.status != "" {
+		style := st.OK
+		if s.err {
+			style = st.Error
+		}
+		lines = append(lines, "", style.Render(sanitize.Line(s.status)))
+	}
+	// Keep the cursor on screen on short terminals.
+	inner := h - 2
+	top := 0
+	if s.cursor >= inner {
+		top = s.cursor - inner + 1
+	}
+	return st.box("settings", lines[min(top, len(lines)):], w, h, true)
+}
+
+func checkbox(on bool) string {
+	if on {
+		return "[x]"
+	}
+	return "[ ]"
+}

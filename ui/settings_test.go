@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"gaff/capture"
+)
+
+// The settings screen edits the real capture handler's policy and saves it
+// to the real database.
+func TestSettingsEditSecretsResponsesAndHandshakes(t *testing.T) {
+	h := newHarness(t, 100, 40)
+	handler := capture.New(capture.Config{DB: h.db})
+	h.app.ctx.deps.Policy = handler
+	h.keys("S")
+	h.contains("settings", "GitHub secret", "not set", "+ add a response", "[x] slack-url-verification")
+	h.checkSize()
+
+	// The cursor starts on the first secret (GitHub): set it.
+	h.keys("enter")
+	h.contains("GitHub secret:")
+	for _, r := range "It's a Secret to Everybody" {
+		h.send(keyPress(string(r)))
+	}
+	h.lacks("It's a Secret")
+	h.keys("enter")
+	if got := handler.Policy().Secrets["github"]; got != "It's a Secret to Everybody" {
+		t.Fatalf("policy secret %q", got)
+	}
+	h.contains("••••••body", "saved")
+	h.lacks("It's a Secret")
+
+	// Add a response rule with a typo first: the error shows, the prompt stays.
+	h.keys("a")
+	typeText(h, "\b\b\b\b\b\b\b\b\b/stripe 99")
+	h.keys("enter")
+	h.contains("not an HTTP status")
+	typeText(h, "\b\b503 delay=1s")
+	h.keys("enter")
+	h.contains("/stripe", "503 delay=1s")
+	if r := handler.Policy().Match("/stripe/x"); r == nil || r.Status != 503 {
+		t.Fatalf("rule not in force: %+v", r)
+	}
+
+	// Toggle a handshake off and refuse invalid signatures.
+	for h.app.settings.items[h.app.settings.cursor].kind != settingReject {
+		h.keys("j")
+	}
+	h.keys("space")
+	h.keys("j", "space")
+	p := handler.Policy()
+	if !p.RejectInvalid || !p.NoHandshakes["slack-url-verification"] {
+		t.Fatalf("toggles: %+v", p)
+	}
+	h.contains("[x] refuse invalid", "[ ] slack-url-verification")
+
+	// All of it was saved: a fresh load sees it.
+	saved, err := capture.LoadPolicy(context.Background(), h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Secrets["github"] == "" || len(saved.Responses) != 1 || !saved.RejectInvalid || !saved.NoHandshakes["slack-url-verification"] {
+		t.Fatalf("saved %+v", saved)
+	}
+
+	// Remove the rule and leave.
+	for h.app.settings.items[h.app.settings.cursor].kind != settingResponse {
+		h.keys("k")
+	}
+	h.keys("d")
+	if len(handler.Policy().Responses) != 0 {
+		t.Fatal("d did not remove the rule")
+	}
+	h.keys("esc")
+	h.contains("Waiting for the first webhook")
+}
+
+// typeText types runes; \b is backspace.
+func typeText(h *harness, s string) {
+	for _, r := range s {
+		if r == '\b' {
+			h.send(namedKeys["backspace"])
+			continue
+		}
+		h.send(keyPress(string(r)))
+	}
+}
+
+func TestSettingsAtSmallSizes(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.app.ctx.deps.Policy = capture.New(capture.Config{DB: h.db})
+	h.keys("S")
+	h.checkSize()
+	for i := 0; i < 40; i++ {
+		h.keys("j")
+	}
+	h.checkSize()
+	if !strings.Contains(h.screen(), "discord-ping") {
+		t.Fatalf("the cursor's row is off screen:\n%s", h.screen())
+	}
+}
