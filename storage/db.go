@@ -199,6 +199,10 @@ func dsn(path string, opt Options, reader bool) string {
 			q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opt.MaxPageCount))
 		}
 	}
+	// A relative path would read as the URI's authority (file://g.db).
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
 	return u.String()
 }

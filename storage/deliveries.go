@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -55,26 +56,31 @@ func (d *DB) InsertDelivery(ctx context.Context, x *Delivery) error {
 	if x.Attempt == 0 {
 		x.Attempt = 1
 	}
-	hdr, rhdr := encodeHeaders(x.Headers), encodeHeaders(x.RespHeaders)
-	body, rbody := nonNil(x.Body), nonNil(x.RespBody)
 	var id int64
-	err := d.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`INSERT INTO deliveries
-			(created_at, kind, request_id, subscription_id, event_id, attempt, method, url, headers, body,
-			 status, resp_headers, resp_body, resp_truncated, duration_ns, error)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			x.Time.UnixNano(), x.Kind, nullID(x.RequestID), nullID(x.SubscriptionID), nullID(x.EventID), x.Attempt,
-			x.Method, x.URL, hdr, body, x.Status, rhdr, rbody, boolInt(x.RespTruncated), int64(x.Duration), x.Error)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
+	err := d.write(ctx, func(tx *sql.Tx) (err error) {
+		id, err = insertDelivery(tx, x)
 		return err
 	}, nil)
 	if err == nil {
 		x.ID = id
 	}
 	return err
+}
+
+// insertDelivery is the INSERT alone, so a caller can put it in one job with
+// other writes (RecordAttempt stores the attempt and its event's new state).
+func insertDelivery(tx *sql.Tx, x *Delivery) (int64, error) {
+	res, err := tx.Exec(`INSERT INTO deliveries
+		(created_at, kind, request_id, subscription_id, event_id, attempt, method, url, headers, body,
+		 status, resp_headers, resp_body, resp_truncated, duration_ns, error)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		x.Time.UnixNano(), x.Kind, nullID(x.RequestID), nullID(x.SubscriptionID), nullID(x.EventID), x.Attempt,
+		x.Method, x.URL, encodeHeaders(x.Headers), nonNil(x.Body), x.Status, encodeHeaders(x.RespHeaders), nonNil(x.RespBody),
+		boolInt(x.RespTruncated), int64(x.Duration), x.Error)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 func nonNil(b []byte) []byte {
@@ -144,20 +150,7 @@ func (d *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery,
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Delivery
-	for rows.Next() {
-		x, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.ro, q, args, scanDelivery)
 }
 
 // GetDelivery reads one attempt.
@@ -167,4 +160,40 @@ func (d *DB) GetDelivery(ctx context.Context, id int64) (*Delivery, error) {
 		return nil, fmt.Errorf("delivery %d: %w", id, ErrNotFound)
 	}
 	return x, err
+}
+
+// Outcome is the gist of an attempt, for a list row.
+type Outcome struct {
+	Status int
+	Error  bool
+}
+
+// LatestOutcomes returns, for each id that has any, the outcome of the
+// newest attempt made for that request: the list shows it beside the row
+// ("→200"). One query per page, on the request index.
+func (d *DB) LatestOutcomes(ctx context.Context, ids []int64) (map[int64]Outcome, error) {
+	out := map[int64]Outcome{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := `SELECT request_id, status, error != '' FROM deliveries WHERE id IN (
+		SELECT max(id) FROM deliveries WHERE request_id IN (?` + strings.Repeat(",?", len(ids)-1) + `) GROUP BY request_id)`
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var o Outcome
+		if err := rows.Scan(&id, &o.Status, &o.Error); err != nil {
+			return nil, err
+		}
+		out[id] = o
+	}
+	return out, rows.Err()
 }

@@ -68,3 +68,21 @@ func TestSettings(t *testing.T) {
 		t.Fatal("empty value did not delete")
 	}
 }
+
+func TestLatestOutcomes(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		d.InsertRequest(ctx, sample(i))
+	}
+	d.InsertDelivery(ctx, &Delivery{Kind: KindForward, RequestID: 1, Method: "POST", URL: "u", Status: 500})
+	d.InsertDelivery(ctx, &Delivery{Kind: KindReplay, RequestID: 1, Method: "POST", URL: "u", Status: 200})
+	d.InsertDelivery(ctx, &Delivery{Kind: KindForward, RequestID: 2, Method: "POST", URL: "u", Error: "connection refused"})
+	got, err := d.LatestOutcomes(ctx, []int64{1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1] != (Outcome{Status: 200}) || !got[2].Error {
+		t.Fatalf("%+v", got)
+	}
+}

@@ -97,11 +97,17 @@ func field(b *bytes.Buffer, name, value string) {
 }
 
 func writeString(b *bytes.Buffer, s string) {
-	// json.Marshal of a string cannot fail; it escapes C0 controls but lets
-	// DEL, C1 controls and bidi/zero-width characters through raw. Those are
-	// escaped too, so --headless output is safe on a terminal and still the
-	// same JSON value.
+	// json.Marshal of a string cannot fail.
 	enc, _ := json.Marshal(s)
+	WriteTerminalSafe(b, enc)
+}
+
+// WriteTerminalSafe copies JSON text to b, escaping what encoding/json lets
+// through raw: it escapes C0 controls but not DEL, C1 controls and
+// bidi/zero-width characters. Escaped, JSON output (--headless, exports)
+// is safe on a terminal and still the same JSON value. Such runes can only
+// occur inside strings in valid JSON, so enc may be a whole document.
+func WriteTerminalSafe(b *bytes.Buffer, enc []byte) {
 	for i := 0; i < len(enc); {
 		c := enc[i]
 		if c < utf8.RuneSelf && c != 0x7f {

@@ -69,6 +69,60 @@ CREATE TABLE settings (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 3: outbound test subscriptions and the events fired at them. An event
+	// is stored unsigned (each attempt signs afresh); its pending retry is
+	// next_attempt_at, so a restart resumes the schedule. Invariant:
+	// next_attempt_at is set exactly when state is 'pending'. Each attempt
+	// is a deliveries row (kind 'subscription', event_id, attempt).
+	`
+CREATE TABLE subscriptions (
+	id              INTEGER PRIMARY KEY,
+	name            TEXT    NOT NULL UNIQUE,
+	url             TEXT    NOT NULL,
+	scheme          TEXT    NOT NULL DEFAULT 'none',
+	secret          TEXT    NOT NULL DEFAULT '',
+	headers         BLOB    NOT NULL,               -- extra headers, ordered pairs (headers.go)
+	events          TEXT    NOT NULL DEFAULT '[]',  -- JSON array of event types taken; empty: all
+	timeout_ms      INTEGER NOT NULL DEFAULT 15000,
+	retry_policy    TEXT    NOT NULL DEFAULT 'standard', -- standard, testing, none
+	enabled         INTEGER NOT NULL DEFAULT 1,
+	disabled_reason TEXT    NOT NULL DEFAULT '',    -- why it was disabled (410 Gone, by the user)
+	created_at      INTEGER NOT NULL,               -- unix ns
+	updated_at      INTEGER NOT NULL
+);
+CREATE TABLE events (
+	id              INTEGER PRIMARY KEY,
+	subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+	created_at      INTEGER NOT NULL,               -- unix ns
+	template        TEXT    NOT NULL DEFAULT '',    -- template it was rendered from, if any
+	request_id      INTEGER,                        -- capture used as the template, if any
+	msg_id          TEXT    NOT NULL,               -- stable across retries: webhook-id, X-GitHub-Delivery…
+	event_type      TEXT    NOT NULL DEFAULT '',
+	method          TEXT    NOT NULL,
+	headers         BLOB    NOT NULL,
+	body            BLOB    NOT NULL,               -- the unsigned payload
+	state           TEXT    NOT NULL DEFAULT 'pending', -- pending, delivered, failed, gone, cancelled
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at INTEGER,                        -- unix ns; NULL once finished
+	last_status     INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX events_due ON events(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+CREATE INDEX events_by_subscription ON events(subscription_id, id);
+`,
+	// 4: full-text search. Contentless (the rows hold the bytes) with
+	// deletes, so retention can remove entries. The meta column carries
+	// method, status, provider and verdict tokens, so field filters are
+	// index lookups too. Filled behind the writer by the indexer (search.go),
+	// never in the ingest transaction.
+	`
+CREATE VIRTUAL TABLE requests_fts USING fts5(
+	target, headers, body, meta,
+	content = '', contentless_delete = 1,
+	tokenize = "unicode61 remove_diacritics 2"
+);
+INSERT INTO counters(name, value) VALUES ('indexed', 0);
+`,
 }
 
 func migrate(db *sql.DB) error {

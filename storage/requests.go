@@ -69,21 +69,10 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now()
 	}
-	if r.ContentType == "" {
-		r.ContentType = r.Headers.Get("Content-Type")
-	}
-	hdr := encodeHeaders(r.Headers)
-	body := r.Body
-	if body == nil {
-		body = []byte{} // NOT NULL: an empty body is a value, not an absence
-	}
+	args := requestArgs(r)
 	var id int64
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`INSERT INTO requests
-			(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, hdr, body,
-			r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note)
+		res, err := tx.Exec(insertRequestSQL, args...)
 		if err != nil {
 			return err
 		}
@@ -99,6 +88,20 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	}
 	r.ID = id
 	return nil
+}
+
+const insertRequestSQL = `INSERT INTO requests
+	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// requestArgs are insertRequestSQL's arguments for r. Encoding happens
+// here, before the writer's transaction, to keep that short.
+func requestArgs(r *Request) []any {
+	if r.ContentType == "" {
+		r.ContentType = r.Headers.Get("Content-Type")
+	}
+	return []any{r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, encodeHeaders(r.Headers), nonNil(r.Body),
+		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note}
 }
 
 func (d *DB) raiseLast(id int64) {
@@ -160,6 +163,8 @@ type Page struct {
 	After  int64
 	Oldest bool
 	Limit  int
+	// Query, when not empty, restricts the rows (see ParseQuery).
+	Query *Query
 }
 
 // ListRequests returns summaries newest first. It never uses OFFSET: each
@@ -167,6 +172,9 @@ type Page struct {
 func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 	if p.Limit <= 0 {
 		p.Limit = 50
+	}
+	if !p.Query.Empty() {
+		return d.searchRequests(ctxOrBackground(ctx), p)
 	}
 	var q string
 	var args []any
@@ -185,12 +193,18 @@ func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 		q = `SELECT ` + summaryCols + ` FROM requests ORDER BY id DESC LIMIT ?`
 		args = []any{p.Limit}
 	}
-	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), q, args...)
+	return d.querySummaries(ctxOrBackground(ctx), q, args, p.After > 0 || p.Oldest)
+}
+
+// querySummaries runs a listing query; ascending results are reversed so
+// callers always get newest first.
+func (d *DB) querySummaries(ctx context.Context, q string, args []any, ascending bool) ([]Summary, error) {
+	rows, err := d.ro.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]Summary, 0, p.Limit)
+	out := make([]Summary, 0, 64)
 	for rows.Next() {
 		var s Summary
 		if err := scanSummary(rows, &s); err != nil {
@@ -201,7 +215,7 @@ func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if p.After > 0 || p.Oldest {
+	if ascending {
 		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 			out[i], out[j] = out[j], out[i]
 		}

@@ -1,0 +1,40 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+)
+
+// InsertRequests stores many requests in one transaction, for imports and
+// for building large test databases; captures use InsertRequest.
+func (d *DB) InsertRequests(ctx context.Context, rs []*Request) error {
+	ids := make([]int64, len(rs))
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.Prepare(insertRequestSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, r := range rs {
+			res, err := stmt.Exec(requestArgs(r)...)
+			if err != nil {
+				return err
+			}
+			if ids[i], err = res.LastInsertId(); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(`UPDATE counters SET value = value + ? WHERE name = 'requests'`, len(rs))
+		return err
+	}, func() {
+		if len(ids) > 0 {
+			d.raiseLast(ids[len(ids)-1])
+		}
+	})
+	if err == nil {
+		for i, r := range rs {
+			r.ID = ids[i]
+		}
+	}
+	return err
+}

@@ -1,0 +1,306 @@
+package storage
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Query is a parsed search: free text matched by the full-text index, and
+// field filters that users of mitmproxy and ngrok expect:
+//
+//	method:POST  status:404  status:4xx  path:/github*  provider:stripe
+//	header:X-GitHub-Event=push  header:X-Request-Id  sig:invalid  since:10m
+//	"exact phrase"  word  prefix*
+//
+// Terms combine with AND. Every filter with an index behind it becomes a
+// full-text term (the index carries method, status, provider and verdict
+// tokens in a meta column), so a rare filter is as fast as a rare word.
+// Filters the index only approximates (path globs) are checked exactly too.
+type Query struct {
+	Raw   string
+	fts   []string // MATCH terms, ANDed
+	where []string // exact SQL conditions on requests r
+	args  []any
+	since time.Duration // 0: no bound
+	at    time.Time     // absolute since:DATE
+}
+
+// Empty reports a query that selects everything.
+func (q *Query) Empty() bool {
+	return q == nil || len(q.fts) == 0 && len(q.where) == 0 && q.since == 0 && q.at.IsZero()
+}
+
+// QueryError is a malformed query; its message says what to write instead.
+type QueryError struct{ Msg string }
+
+func (e *QueryError) Error() string { return e.Msg }
+
+func qerr(format string, args ...any) error { return &QueryError{Msg: fmt.Sprintf(format, args...)} }
+
+const queryHelp = "fields: method: status: path: provider: header: sig: since:"
+
+// ParseQuery parses the search syntax above. An error says what is wrong.
+func ParseQuery(s string) (*Query, error) {
+	q := &Query{Raw: s}
+	words, err := queryWords(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range words {
+		if w.quoted {
+			q.fts = append(q.fts, "{target headers body} : "+ftsPhrase(w.text, false))
+			continue
+		}
+		field, value, isField := strings.Cut(w.text, ":")
+		if !isField || strings.Contains(field, "/") || field == "" {
+			q.addText(w.text)
+			continue
+		}
+		if value == "" {
+			return nil, qerr("%s: needs a value, e.g. %s", w.text, example(field))
+		}
+		if err := q.addField(strings.ToLower(field), value); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+func example(field string) string {
+	switch strings.ToLower(field) {
+	case "method":
+		return "method:POST"
+	case "status":
+		return "status:4xx"
+	case "path":
+		return "path:/github*"
+	case "provider":
+		return "provider:stripe"
+	case "header":
+		return "header:X-GitHub-Event=push"
+	case "sig":
+		return "sig:invalid"
+	case "since":
+		return "since:10m"
+	}
+	return queryHelp
+}
+
+func (q *Query) addText(t string) {
+	prefix := strings.HasSuffix(t, "*")
+	t = strings.TrimSuffix(t, "*")
+	if strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == "" {
+		return // nothing the index holds (punctuation only)
+	}
+	q.fts = append(q.fts, "{target headers body} : "+ftsPhrase(t, prefix))
+}
+
+func (q *Query) addField(field, value string) error {
+	switch field {
+	case "method":
+		m := strings.ToUpper(value)
+		q.meta("m" + m)
+		q.cond("r.method = ?", m)
+	case "status":
+		return q.addStatus(value)
+	case "path":
+		return q.addPath(value)
+	case "provider":
+		p := strings.ToLower(value)
+		q.meta("p" + metaToken(p))
+		q.cond("r.provider = ?", p)
+	case "sig", "signature":
+		v := strings.ToLower(value)
+		switch v {
+		case "valid", "invalid", "unsigned", "no-secret":
+		case "nosecret":
+			v = "no-secret"
+		default:
+			return qerr("sig:%s: write sig:valid, sig:invalid, sig:unsigned or sig:no-secret", value)
+		}
+		q.meta("sig" + metaToken(v))
+		q.cond("r.signature = ?", v)
+	case "header":
+		name, val, hasVal := strings.Cut(value, "=")
+		if name == "" {
+			return qerr("header:%s: write header:NAME or header:NAME=VALUE", value)
+		}
+		phrase := name
+		if hasVal {
+			phrase += " " + val
+		}
+		q.fts = append(q.fts, "headers : "+ftsPhrase(phrase, false))
+	case "since":
+		return q.addSince(value)
+	default:
+		return qerr("%s: is not a field; %s", field, queryHelp)
+	}
+	return nil
+}
+
+func (q *Query) meta(token string) { q.fts = append(q.fts, "meta : "+ftsPhrase(token, false)) }
+
+func (q *Query) cond(c string, args ...any) {
+	q.where = append(q.where, c)
+	q.args = append(q.args, args...)
+}
+
+func (q *Query) addStatus(v string) error {
+	lv := strings.ToLower(v)
+	if len(lv) == 3 && lv[1:] == "xx" && lv[0] >= '1' && lv[0] <= '5' {
+		q.meta("s" + lv)
+		base := int(lv[0]-'0') * 100
+		q.cond("r.status BETWEEN ? AND ?", base, base+99)
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 100 || n > 599 {
+		return qerr("status:%s: write a code like status:404 or a class like status:4xx", v)
+	}
+	q.meta("s" + v)
+	q.cond("r.status = ?", n)
+	return nil
+}
+
+// addPath: a glob over the path (* and ? wildcards; no wildcard means the
+// path exactly). The index finds candidates by the literal leading
+// segments; GLOB on the stored target checks exactly.
+func (q *Query) addPath(glob string) error {
+	if !strings.HasPrefix(glob, "/") && !strings.HasPrefix(glob, "*") {
+		return qerr("path:%s: a path starts with / (path:/github*), or * to match anywhere", glob)
+	}
+	literal := glob
+	if i := strings.IndexAny(glob, "*?["); i >= 0 {
+		literal = glob[:i]
+	}
+	if tokens := strings.Join(strings.FieldsFunc(literal, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " "); tokens != "" {
+		// ^ anchors the phrase at the first token of the path.
+		prefix := len(literal) < len(glob) && !strings.HasSuffix(literal, "/")
+		q.fts = append(q.fts, "target : ^ "+ftsPhrase(tokens, prefix))
+	}
+	if strings.ContainsAny(glob, "*?[") {
+		// The target carries the query too: a glob ending in * covers it; one
+		// that does not must match the path part alone.
+		q.cond("(r.target GLOB ? OR r.target GLOB ?)", glob, glob+"[?]*")
+	} else {
+		q.cond("(r.target = ? OR r.target GLOB ?)", glob, globEscape(glob)+"[?]*")
+	}
+	return nil
+}
+
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[':
+			b.WriteString("[" + string(r) + "]")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (q *Query) addSince(v string) error {
+	if d, err := parseAge(v); err == nil {
+		q.since = d
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			q.at = t
+			return nil
+		}
+	}
+	return qerr("since:%s: write an age like since:10m, since:2h, since:7d, or a date like since:2026-11-22", v)
+}
+
+// parseAge accepts Go durations plus d (days) and w (weeks).
+func parseAge(v string) (time.Duration, error) {
+	if n, unit := strings.TrimRight(v, "dw"), strings.TrimLeft(v, "0123456789"); unit == "d" || unit == "w" {
+		k, err := strconv.Atoi(n)
+		if err != nil || k <= 0 {
+			return 0, fmt.Errorf("bad age")
+		}
+		day := 24 * time.Hour
+		if unit == "w" {
+			day *= 7
+		}
+		return time.Duration(k) * day, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad age")
+	}
+	return d, nil
+}
+
+// ftsPhrase quotes text as one FTS5 phrase, so nothing a user types can be
+// read as FTS syntax.
+func ftsPhrase(s string, prefix bool) string {
+	p := `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	if prefix {
+		p += " *"
+	}
+	return p
+}
+
+// metaToken keeps only what the tokenizer keeps, so the token written at
+// indexing and the one searched are the same.
+func metaToken(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+type queryWord struct {
+	text   string
+	quoted bool
+}
+
+// queryWords splits on spaces; "…" is one quoted phrase; field:"a b" keeps
+// the quotes' content as the value.
+func queryWords(s string) ([]queryWord, error) {
+	var out []queryWord
+	var cur strings.Builder
+	in, quoted, had := false, false, false
+	flush := func() {
+		if had {
+			out = append(out, queryWord{cur.String(), quoted})
+		}
+		cur.Reset()
+		quoted, had = false, false
+	}
+	for _, r := range s {
+		switch {
+		case r == '"':
+			if in {
+				in = false
+			} else {
+				// A quote that opens a word makes it a phrase; inside a
+				// word (header:"X-A=b c") it only groups the value.
+				in, quoted, had = true, quoted || !had, true
+			}
+		case unicode.IsSpace(r) && !in:
+			flush()
+		default:
+			cur.WriteRune(r)
+			had = true
+		}
+	}
+	if in {
+		return nil, qerr("a quote is not closed: %s", s)
+	}
+	flush()
+	return out, nil
+}
+
+// QueryAge is the since: age of q, or 0 (used by --keep-for, which shares
+// the syntax).
+func QueryAge(q *Query) time.Duration { return q.since }
