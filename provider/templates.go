@@ -166,14 +166,14 @@ func ParseTemplate(data []byte, source string) (Template, error) {
 	if t.Method == "" {
 		t.Method = "POST"
 	}
-	if !isToken(t.Method) {
+	if !IsToken(t.Method) {
 		return fail("\"method\" %q is not an HTTP method", t.Method)
 	}
 	for i, h := range f.Headers {
 		if len(h) != 2 {
 			return fail("header %d must be a [name, value] pair", i+1)
 		}
-		if !isToken(h[0]) {
+		if !IsToken(h[0]) {
 			return fail("header %d name %q is not a valid header name", i+1, h[0])
 		}
 		if strings.ContainsAny(h[1], "\r\n\x00") {
@@ -224,8 +224,8 @@ func jsonErrorAt(data []byte, err error) string {
 	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 }
 
-// isToken reports whether s is an RFC 9110 token (method and header names).
-func isToken(s string) bool {
+// IsToken reports whether s is an RFC 9110 token (method and header names).
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -48,6 +48,10 @@ func NewClient(timeout time.Duration) *Client {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
+	// Go would add Accept-Encoding: gzip to a request that has none and
+	// decode the answer: the target must get the captured headers, no more,
+	// and the stored response must be the bytes it sent.
+	tr.DisableCompression = true
 	return &Client{
 		http: &http.Client{
 			Transport:     tr,
@@ -118,18 +122,17 @@ func (c *Client) build(ctx context.Context, out Outbound) (*http.Request, error)
 		req.Body = http.NoBody
 	}
 	// Direct map writes keep the header names' case on the wire (HTTP/1.1).
-	hasUA := false
 	for _, h := range out.Headers {
 		if hopByHop[strings.ToLower(h.Name)] {
 			continue
 		}
-		if strings.EqualFold(h.Name, "User-Agent") {
-			hasUA = true
-		}
 		req.Header[h.Name] = append(req.Header[h.Name], h.Value)
 	}
-	if !hasUA {
-		req.Header["User-Agent"] = []string{""} // send none, as the original did
+	if _, ok := req.Header["User-Agent"]; !ok {
+		// Go adds its own User-Agent unless this key is set. Set empty, it
+		// sends none: the capture had none, or had one spelled otherwise
+		// ("user-agent"), which goes out as it came.
+		req.Header["User-Agent"] = []string{""}
 	}
 	return req, nil
 }
@@ -157,6 +160,10 @@ func ParseTarget(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
+		if u.Scheme == "" || startsWithDigit(u.Opaque) {
+			// "localhost:3000/hook" parses as scheme "localhost", opaque "3000/hook".
+			return nil, fmt.Errorf("%q is not an http:// or https:// URL; did you mean http://%s?", raw, raw)
+		}
 		return nil, fmt.Errorf("%q is not an http:// or https:// URL", raw)
 	}
 	if u.Host == "" {
@@ -164,6 +171,8 @@ func ParseTarget(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // Describe says why an attempt failed, in the words a user searches for.
 func Describe(err error, timeout time.Duration) string {
@@ -189,6 +198,8 @@ func Describe(err error, timeout time.Duration) string {
 		return "TLS: the certificate was not accepted: " + certErr.Err.Error()
 	case errors.As(err, &recErr):
 		return "TLS: the target did not answer TLS (is it plain http?)"
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return "TLS: the target did not answer TLS (it speaks plain http: use http://)"
 	case strings.Contains(err.Error(), "tls: "):
 		return "TLS: " + err.Error()
 	}

@@ -1,0 +1,94 @@
+package send
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gaff/provider"
+	"gaff/storage"
+)
+
+// attempt makes one attempt of ev (claimed by the caller) and records it
+// with the event's next step. It returns the stored attempt, or nil when
+// none was recorded: the event moved on since ev was read, the
+// subscription is gone or off, or ctx ended first (shutdown: the event
+// stays due for the next start).
+func (d *Dispatcher) attempt(ctx context.Context, ev *storage.Event) (*storage.Delivery, error) {
+	// ev may have been read while an earlier attempt of it was in flight,
+	// which has since been recorded and released its claim: sending on that
+	// stale read would send the event twice. Read it again under the claim.
+	fresh, err := d.db.GetEvent(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	if fresh.State != storage.EventPending || fresh.Attempts != ev.Attempts {
+		return nil, fmt.Errorf("event %d changed while it was being picked up (now %s after %d attempts)", ev.ID, fresh.State, fresh.Attempts)
+	}
+	ev = fresh
+	sub, err := d.db.GetSubscription(ctx, ev.SubscriptionID)
+	if err != nil {
+		return nil, err // removed meanwhile: its events went with it
+	}
+	if !sub.Enabled {
+		return nil, disabledError(sub)
+	}
+	x := d.deliver(ctx, sub, ev)
+	if x.Status == 0 && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	res := outcome(sub.Retry, ev.Attempts+1, sub, x, d.opt.Clock.Now())
+	// The attempt happened: record it even if the caller stops waiting now.
+	if err := d.db.RecordAttempt(context.WithoutCancel(ctx), x, res); err != nil {
+		d.opt.Log.Warn("subscriptions: attempt made but not recorded", "subscription", sub.Name, "event", ev.ID, "err", err)
+		return x, err
+	}
+	d.opt.Log.Info("subscriptions: attempt", "subscription", sub.Name, "event", ev.ID, "attempt", x.Attempt,
+		"status", x.Status, "error", x.Error, "state", res.State, "next", res.NextAttempt)
+	if d.opt.OnAttempt != nil {
+		d.opt.OnAttempt(x, res)
+	}
+	return x, nil
+}
+
+// deliver signs ev for sub at the clock's now and sends it within sub's
+// timeout. A signing failure is the attempt's error (nothing is sent), so
+// the user sees it in the log of attempts and can fix the secret.
+func (d *Dispatcher) deliver(ctx context.Context, sub *storage.Subscription, ev *storage.Event) *storage.Delivery {
+	now := d.opt.Clock.Now()
+	extra := append(storage.Headers(nil), sub.Headers...)
+	if sub.Scheme == provider.SchemeSlack && ev.Attempts > 0 {
+		extra = append(extra, slackRetryHeaders(ev)...)
+	}
+	p := Payload{Method: ev.Method, Headers: ev.Headers, Body: ev.Body}
+	out, err := signed(sub.URL, p, extra, sub.Scheme, sub.Secret, ev.MsgID, now)
+	var x *storage.Delivery
+	if err != nil {
+		x = &storage.Delivery{Method: out.Method, URL: sub.URL, Headers: out.Headers, Body: ev.Body, Error: "not sent: " + err.Error()}
+	} else {
+		c := *d.opt.Client // shares the connection pool; only the timeout differs
+		c.Timeout = sub.Timeout
+		x = c.Do(ctx, out)
+	}
+	// The clock's time, so the attempt log and the schedule agree.
+	x.Time, x.Kind, x.SubscriptionID, x.EventID = now, storage.KindSubscription, sub.ID, ev.ID
+	return x
+}
+
+// slackRetryHeaders are what Slack adds to a retry, which Bolt apps read
+// (and some use to skip retries).
+func slackRetryHeaders(ev *storage.Event) storage.Headers {
+	reason := "http_error"
+	switch {
+	case ev.LastStatus != 0:
+	case strings.HasPrefix(ev.LastError, "timed out"):
+		reason = "http_timeout"
+	default:
+		reason = "connection_failed"
+	}
+	return storage.Headers{
+		{Name: "X-Slack-Retry-Num", Value: strconv.Itoa(ev.Attempts)},
+		{Name: "X-Slack-Retry-Reason", Value: reason},
+	}
+}

@@ -1,0 +1,40 @@
+package send
+
+import (
+	"fmt"
+	"time"
+
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+// Line is the one-line account of an attempt that ngrok and Stripe CLI
+// users expect: `<-- [200] POST http://localhost:3000/hook (12ms)`, or
+// `<-- [error] POST http://localhost:3000/hook: connection refused: … (1ms)`.
+// Method and URL come from the network, so the line is sanitised for a
+// terminal.
+func Line(d *storage.Delivery) string {
+	s := "<-- "
+	if d.Status > 0 {
+		s += fmt.Sprintf("[%d] ", d.Status)
+	} else {
+		s += "[error] "
+	}
+	s += sanitize.Line(d.Method) + " " + sanitize.Line(d.URL)
+	if d.Error != "" {
+		s += ": " + sanitize.Line(d.Error)
+	} else if d.RespTruncated {
+		s += ": response cut"
+	}
+	if d.Status > 0 || d.Duration > 0 {
+		s += " (" + shortDuration(d.Duration) + ")"
+	}
+	return s
+}
+
+func shortDuration(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}

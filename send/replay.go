@@ -1,0 +1,97 @@
+package send
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"gaff/storage"
+)
+
+// BuildReplay makes the request that sends capture r again to base: the
+// same method, the captured path and raw query appended to base's path
+// (base http://localhost:3000/api + /hooks/x?a=1 →
+// http://localhost:3000/api/hooks/x?a=1), the headers as captured and the
+// body byte for byte. The path and query are copied as raw text, never
+// decoded and re-encoded, so %2F, + and repeated keys arrive as sent.
+//
+// A capture of the bare root (/) sent to a base with a path goes to that
+// path as is, with no slash added: a provider pointed at gaff's root URL
+// and forwarded to http://localhost:3000/webhooks/stripe must reach the
+// handler's exact route.
+//
+// Hop-by-hop headers, Host and Content-Length stay in the Outbound (it
+// records what was captured); the Client leaves them out on the wire.
+func BuildReplay(r *storage.Request, base string) (Outbound, error) {
+	if r == nil {
+		return Outbound{}, errors.New("no request to replay")
+	}
+	u, err := ParseTarget(base)
+	if err != nil {
+		return Outbound{}, err
+	}
+	path, query := splitTarget(r.Target)
+	prefix := strings.TrimRight(u.EscapedPath(), "/")
+	switch {
+	case path == "/" && prefix != "":
+		path = prefix
+	default:
+		path = prefix + path
+	}
+	if u.RawQuery != "" {
+		// The base's own query (a token, say) comes first, then the capture's.
+		query = joinQuery(u.RawQuery, query)
+	}
+	target := u.Scheme + "://" + u.Host + path
+	if query != "" {
+		target += "?" + query
+	}
+	return Outbound{
+		Method:  r.Method,
+		URL:     target,
+		Headers: append(storage.Headers(nil), r.Headers...),
+		Body:    r.Body,
+	}, nil
+}
+
+// splitTarget splits a captured request target into its raw path and raw
+// query. Origin form (/path?q) is the norm; absolute form (a request sent
+// as to a proxy) and anything odd still yield a path that starts with /.
+func splitTarget(target string) (path, query string) {
+	if strings.Contains(target, "://") && !strings.HasPrefix(target, "/") {
+		if u, err := url.Parse(target); err == nil {
+			path, query = u.EscapedPath(), u.RawQuery
+			if path == "" {
+				path = "/"
+			}
+			return path, query
+		}
+	}
+	path, query, _ = strings.Cut(target, "?")
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return path, query
+}
+
+func joinQuery(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "&" + b
+}
+
+// replayURL is where BuildReplay would send r; with no base, the URL the
+// sender used. It is for showing and exporting: an unusable base is an
+// error the caller reports.
+func replayURL(r *storage.Request, base string) (string, error) {
+	if base == "" {
+		return r.SenderURL(), nil
+	}
+	out, err := BuildReplay(r, base)
+	if err != nil {
+		return "", fmt.Errorf("cannot use %q as the target: %w", base, err)
+	}
+	return out.URL, nil
+}

@@ -1,0 +1,137 @@
+package send
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gaff/storage"
+)
+
+// Retry policies a subscription can take.
+const (
+	RetryStandard = "standard" // Svix's schedule: about a day in 8 attempts
+	RetryTesting  = "testing"  // the same shape in under a minute, for a dev loop
+	RetryNone     = "none"     // one attempt
+)
+
+// schedules hold, per policy, the delay before each attempt: entry i is the
+// wait after attempt i (counted from 0, the first attempt being immediate)
+// before attempt i+1. The standard one is Svix's (PROVIDERS.md), which
+// Standard Webhooks recommends: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+var schedules = map[string][]time.Duration{
+	RetryStandard: {0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
+	RetryTesting:  {0, time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second},
+	RetryNone:     {0},
+}
+
+// RetryPolicies lists the policies in the order a picker shows them.
+func RetryPolicies() []string { return []string{RetryStandard, RetryTesting, RetryNone} }
+
+// Schedule is a copy of the policy's delays (see schedules), nil for an
+// unknown policy.
+func Schedule(policy string) []time.Duration {
+	s, ok := schedules[policy]
+	if !ok {
+		return nil
+	}
+	return append([]time.Duration(nil), s...)
+}
+
+// MaxAttempts is how many attempts the policy makes in all.
+func MaxAttempts(policy string) int { return len(schedules[policy]) }
+
+// MaxRetryAfter caps how far a target's Retry-After can push the next
+// attempt: a day, longer than any step of the schedules, but short enough
+// that a typo (Retry-After: 9999999) does not park an event for months.
+const MaxRetryAfter = 24 * time.Hour
+
+// outcome decides what attempt number attempt (1-based) of an event did,
+// from its record d, under policy, at now (when the attempt ended):
+//
+//   - 2xx: delivered.
+//   - 410 Gone: the target asked for no more; the event is gone and the
+//     subscription switched off, as Svix does.
+//   - anything else, 3xx included (a webhook sender does not follow
+//     redirects; Shopify counts them as failures), or no response: the
+//     next step of the schedule, or failed when it has run out.
+//
+// Retry-After (seconds or an HTTP date) on a failed response is honoured as
+// the least wait: the next attempt comes at the later of the schedule's
+// step and Retry-After, the latter capped at MaxRetryAfter. It never adds
+// attempts, and never brings one sooner than the schedule would.
+func outcome(policy string, attempt int, sub *storage.Subscription, d *storage.Delivery, now time.Time) storage.AttemptResult {
+	switch {
+	case d.Status >= 200 && d.Status < 300:
+		return storage.AttemptResult{State: storage.EventDelivered}
+	case d.Status == http.StatusGone:
+		why := fmt.Sprintf("the target answered 410 Gone at %s, asking for no more events; enable the subscription to send again",
+			now.Format("2006-01-02 15:04:05"))
+		return storage.AttemptResult{State: storage.EventGone, Error: "410 Gone: the target asked for no more events; subscription disabled",
+			DisableSubscription: why}
+	}
+	res := storage.AttemptResult{State: storage.EventFailed, Error: failure(d, sub)}
+	steps := schedules[policy]
+	if attempt >= len(steps) {
+		return res
+	}
+	wait := steps[attempt]
+	if ra, ok := retryAfter(d.RespHeaders.Get("Retry-After"), now); ok && ra > wait {
+		wait = min(ra, max(MaxRetryAfter, wait))
+	}
+	res.State, res.NextAttempt = storage.EventPending, now.Add(wait)
+	return res
+}
+
+// failure says why an attempt did not deliver, in words.
+func failure(d *storage.Delivery, sub *storage.Subscription) string {
+	switch {
+	case d.Status == 0 && d.Error != "":
+		return d.Error
+	case d.Status == 0:
+		return "no response"
+	case d.Status >= 300 && d.Status < 400:
+		where := d.RespHeaders.Get("Location")
+		if where == "" {
+			where = "elsewhere"
+		}
+		return fmt.Sprintf("answered %d, a redirect to %s: webhook senders do not follow redirects, so it counts as a failure; point %s at the final URL",
+			d.Status, clipText(where, 200), sub.Name)
+	}
+	return fmt.Sprintf("answered %d %s", d.Status, http.StatusText(d.Status))
+}
+
+// retryAfter parses a Retry-After value (RFC 9110 §10.2.3): delay-seconds
+// or an HTTP date, taken relative to now. A date in the past is a wait of
+// zero; a value that parses as neither is ignored.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		// Beyond the cap anyway; also keeps secs*time.Second from overflowing.
+		if secs > int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter + time.Second, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(0, at.Sub(now)), true
+}
+
+// clipText keeps a value from the network to n bytes for a message.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
