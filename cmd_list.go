@@ -27,6 +27,7 @@ func openRead(f *dbFlags) (*storage.DB, error) {
 func listCmd(dbf *dbFlags) *cobra.Command {
 	var asJSON bool
 	var limit int
+	var search string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List captured requests, newest first",
@@ -35,25 +36,35 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 			if limit < 1 {
 				return fmt.Errorf("--limit must be at least 1")
 			}
+			q, err := storage.ParseQuery(search)
+			if err != nil {
+				return fmt.Errorf("--search: %w", err)
+			}
 			db, err := openRead(dbf)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			return list(cmd.Context(), db, asJSON, limit)
+			if !q.Empty() {
+				if lag, _ := db.IndexLag(cmd.Context()); lag > 0 {
+					fmt.Fprintf(os.Stderr, "gaff: the %d newest requests are not indexed yet and are not searched; a running gaff indexes them\n", lag)
+				}
+			}
+			return list(cmd.Context(), db, q, asJSON, limit)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
+	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe header:K=V sig:invalid since:10m, words)")
 	return cmd
 }
 
-func list(ctx context.Context, db *storage.DB, asJSON bool, limit int) error {
+func list(ctx context.Context, db *storage.DB, q *storage.Query, asJSON bool, limit int) error {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	var before int64
 	for limit > 0 {
-		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit, 500)})
+		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit, 500), Query: q})
 		if err != nil {
 			return err
 		}

@@ -54,6 +54,9 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f.StringArrayVar(&o.allowCIDR, "allow-cidr", nil, "accept the public URL only from this CIDR (repeatable)")
 	f.StringVar(&o.trafficPolicy, "traffic-policy", "", "ngrok traffic policy file for the public URL")
 	o.policy.add(cmd)
-	cmd.AddCommand(listCmd(&db), showCmd(&db))
+	o.retention.add(cmd)
+	o.forward.add(cmd)
+	cmd.AddCommand(listCmd(&db), showCmd(&db), replayCmd(&db), exportCmd(&db))
+	cmd.AddCommand(sendCmd(&db), subscriptionsCmd(&db))
 	return cmd
 }

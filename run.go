@@ -36,6 +36,8 @@ type runOptions struct {
 	tunnel, url, basicAuth, trafficPolicy string
 	allowCIDR                             []string
 	policy                                policyFlags
+	retention                             retentionFlags
+	forward                               forwardFlags
 }
 
 func run(ctx context.Context, o runOptions) error {
@@ -58,6 +60,9 @@ func run(ctx context.Context, o runOptions) error {
 		return err
 	}
 	defer db.Close()
+	dispatcher, stopDispatcher := startDispatcher(ctx, db, log)
+	defer stopDispatcher() // runs before db.Close: attempts in flight end first
+	_ = dispatcher         // for the subscriptions screen (ui.Deps)
 
 	token := os.Getenv("NGROK_AUTHTOKEN")
 	useNgrok, err := tunnel.ChooseMode(o.tunnel, token)
@@ -72,7 +77,15 @@ func run(ctx context.Context, o runOptions) error {
 		return err
 	}
 
-	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log})
+	stored, proxy, stopForwarding, err := setupForwarding(ctx, o, db, log, o.headless, local.URL())
+	if err != nil {
+		return err
+	}
+	defer stopForwarding() // after the server's shutdown, before db.Close
+	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log, Stored: stored, Proxy: proxy})
+	if err := startBackground(ctx, db, o.retention, log); err != nil {
+		return err
+	}
 	pol, err := o.policy.policy(ctx, db)
 	if err != nil {
 		return err
@@ -106,7 +119,9 @@ func run(ctx context.Context, o runOptions) error {
 		}
 		err = runHeadless(ctx, db, os.Stdout, serveErr)
 	} else {
-		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h})
+		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
+		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h,
+			Sender: newSender(db, o.forward.timeout, secret)})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {

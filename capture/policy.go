@@ -134,24 +134,7 @@ func (p *Policy) Decide(r *storage.Request) *Answer {
 // providerRequest adapts a capture for provider/: it rebuilds the URL the
 // sender signed (Twilio signs the full URL).
 func providerRequest(r *storage.Request) *provider.Request {
-	return &provider.Request{Method: r.Method, URL: senderURL(r), Header: r.Headers.HTTP(), Body: r.Body}
-}
-
-// senderURL is the URL as the sender addressed it: https through ngrok, or
-// when a proxy in front says so.
-func senderURL(r *storage.Request) string {
-	scheme := "http"
-	if r.Via == "ngrok" {
-		scheme = "https"
-	}
-	if p := r.Headers.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Headers.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
-	return scheme + "://" + host + r.Target
+	return &provider.Request{Method: r.Method, URL: r.SenderURL(), Header: r.Headers.HTTP(), Body: r.Body}
 }
 
 // bySignature names the provider whose signature header a request carries,

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gaff/storage"
+)
+
+// retentionFlags bound how much history gaff keeps.
+type retentionFlags struct {
+	keep    int64
+	keepFor string
+}
+
+func (f *retentionFlags) add(cmd *cobra.Command) {
+	cmd.Flags().Int64Var(&f.keep, "keep", 0, "keep at most N requests, deleting the oldest (0: all)")
+	cmd.Flags().StringVar(&f.keepFor, "keep-for", "", "delete requests older than this (e.g. 7d, 12h; empty: never)")
+}
+
+func (f *retentionFlags) age() (time.Duration, error) {
+	if f.keepFor == "" {
+		return 0, nil
+	}
+	q, err := storage.ParseQuery("since:" + f.keepFor)
+	if err != nil || q.Empty() {
+		return 0, fmt.Errorf("--keep-for %q: write an age like 7d, 12h or 30m", f.keepFor)
+	}
+	return storage.QueryAge(q), nil
+}
+
+// startBackground runs the work that keeps the database useful without
+// touching captures: the search indexer behind the writer, and retention.
+func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log *slog.Logger) error {
+	if f.keep < 0 {
+		return fmt.Errorf("--keep %d: give a number of requests, or 0 to keep all", f.keep)
+	}
+	keepFor, err := f.age()
+	if err != nil {
+		return err
+	}
+	go db.RunIndexer(ctx, func(err error) { log.Warn("search indexing", "err", err) })
+	go db.RunRetention(ctx, f.keep, keepFor, time.Minute, func(err error) { log.Warn("retention", "err", err) })
+	return nil
+}
