@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/sanitize"
+	"gaff/send"
 	"gaff/storage"
 	"gaff/tunnel"
 )
@@ -28,6 +31,8 @@ type Deps struct {
 	Health func() *capture.Failure
 	// Policy is how captures are answered; the settings screen edits it.
 	Policy PolicyHolder
+	// Sender replays and sends edited requests; nil hides those keys.
+	Sender *send.Sender
 }
 
 // shared is handed to every component: dependencies, styles and keys.
@@ -79,10 +84,12 @@ type App struct {
 	detail   *detail
 	settings *settingsScreen
 	screen   screenID
-	prompt   *prompt // one-line input over the help bar, when open
+	prompt   *prompt   // one-line input over the help bar, when open
+	edit     *editForm // the edit-and-send form, when open
 	focus    focusArea
 	showHelp bool
 	flash    string // one-shot message in the help bar ("copied …")
+	target   string // base URL replays go to; "" until the user gives one
 	w, h     int
 	count    int64
 
@@ -106,20 +113,25 @@ func New(deps Deps) *App {
 
 type (
 	dbChangedMsg struct{}
-	countMsg     struct{ n int64 }
+	countMsg     struct{ n, lag int64 }
 	detailMsg    struct {
-		id  int64
-		req *storage.Request
-		doc *bodyDoc
-		err error
+		id         int64
+		req        *storage.Request
+		doc        *bodyDoc
+		deliveries []*storage.Delivery
+		err        error
 	}
 	healthTickMsg struct{}
-	tunnelMsg     struct{}
+	deletedMsg    struct {
+		id  int64
+		err error
+	}
+	tunnelMsg struct{}
 )
 
 // Init loads the first page and starts listening for new captures.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), a.healthTick(), a.waitTunnel())
+	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), a.healthTick(), a.waitTunnel(), a.loadTarget())
 }
 
 // waitTunnel turns the tunnel's coalescing change signal into a message.
@@ -158,11 +170,17 @@ func (a *App) countCmd() tea.Cmd {
 	db := a.ctx.db
 	return func() tea.Msg {
 		n, _ := db.CountRequests(context.Background())
-		return countMsg{n}
+		lag, _ := db.IndexLag(context.Background())
+		return countMsg{n, lag}
 	}
 }
 
 func (a *App) split() bool { return a.w >= splitWidth }
+
+// detailVisible: the detail pane is on screen (beside the list, or alone).
+func (a *App) detailVisible() bool {
+	return a.screen == screenRequests && (a.split() || a.focus == focusDetail)
+}
 
 // Update routes messages; it never does I/O.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -174,19 +192,51 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return a, a.key(msg)
 	case dbChangedMsg:
-		return a, tea.Batch(a.list.arrived(a.ctx.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail())
+		var deliveries tea.Cmd
+		if a.detailVisible() && a.detail.tab == tabDeliveries && a.detail.id() != 0 {
+			deliveries = loadDeliveries(a.ctx.db, a.detail.id())
+		}
+		return a, tea.Batch(a.list.arrived(a.ctx.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail(),
+			a.list.refreshOutcomes(), deliveries)
+	case outcomesMsg:
+		a.list.addOutcomes(msg.outcomes)
+	case deliveriesMsg:
+		a.detail.setDeliveries(msg.id, msg.list)
+	case targetMsg:
+		if a.target == "" {
+			a.target = msg.url
+		}
+	case sentMsg:
+		return a, a.sent(msg)
+	case editLoadedMsg:
+		if msg.err != nil {
+			a.flash = "✗ " + msg.err.Error()
+			return a, nil
+		}
+		a.edit = newEditForm(a.ctx, msg.req, a.target)
+	case editorBodyMsg:
+		if a.edit != nil {
+			a.edit.setBody(msg)
+		}
+	case clipboardMsg:
+		return a, a.clipboard(msg)
 	case countMsg:
-		a.count = msg.n
+		a.count, a.list.lag = msg.n, msg.lag
 	case pageMsg:
 		cmd := a.list.apply(msg)
 		return a, tea.Batch(cmd, a.syncDetail())
 	case detailMsg:
 		a.loading = 0
+		var index tea.Cmd
 		if msg.id == a.want {
 			a.detail.set(msg.req, msg.doc, msg.err)
+			a.detail.deliveries = msg.deliveries
 			a.layout()
+			index = a.detail.indexCmd()
 		}
-		return a, a.syncDetail()
+		return a, tea.Batch(a.syncDetail(), index)
+	case jsonIndexMsg:
+		a.detail.adoptIndex(msg)
 	case healthTickMsg:
 		a.layout() // a storage failure adds a banner line
 		return a, a.healthTick()
@@ -195,6 +245,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.waitTunnel()
 	case policySavedMsg:
 		a.settings.saved(msg)
+	case deletedMsg:
+		if msg.err != nil {
+			a.flash = "not deleted: " + msg.err.Error()
+			return a, nil
+		}
+		a.flash = fmt.Sprintf("deleted request #%d", msg.id)
+		return a, tea.Batch(a.list.removed(msg.id), a.countCmd(), a.syncDetail())
 	default:
 		if a.prompt != nil {
 			// The input's own messages (cursor blink).
@@ -216,6 +273,13 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		if done {
 			a.prompt = nil
 			a.layout()
+		}
+		return cmd
+	}
+	if a.edit != nil {
+		done, cmd := a.edit.key(a, msg)
+		if done {
+			a.edit = nil
 		}
 		return cmd
 	}
@@ -251,6 +315,22 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.settings.rebuild()
 		return nil
 	}
+	if a.ctx.deps.Sender != nil {
+		switch {
+		case key.Matches(msg, k.Send.Replay):
+			return a.replay(false)
+		case key.Matches(msg, k.Send.ReplayResigned):
+			return a.replay(true)
+		case key.Matches(msg, k.Send.Target):
+			a.openPrompt(a.targetPrompt(nil))
+			return nil
+		case key.Matches(msg, k.Send.Edit):
+			return a.openEditor()
+		}
+	}
+	if key.Matches(msg, k.Send.CopyCurl) {
+		return a.copyCurl()
+	}
 	if a.focus == focusDetail {
 		return a.detailKey(msg)
 	}
@@ -278,6 +358,12 @@ func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		cmd = a.list.home()
 	case key.Matches(msg, k.Bottom):
 		cmd = a.list.end()
+	case key.Matches(msg, k.Search):
+		a.openPrompt(a.searchPrompt())
+	case key.Matches(msg, k.ClearSearch) && a.list.query != nil:
+		cmd = a.list.search(nil)
+	case key.Matches(msg, k.Delete):
+		a.openPrompt(a.deletePrompt())
 	case key.Matches(msg, k.Open), key.Matches(msg, a.ctx.keys.Detail.NextTab) && a.split():
 		if a.list.selected() != nil {
 			a.focus = focusDetail
@@ -315,7 +401,7 @@ func (a *App) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Top):
 		v.top()
 	case key.Matches(msg, k.Bottom):
-		v.bottom()
+		d.bottom(v)
 	}
 	return nil
 }
@@ -343,8 +429,47 @@ func (a *App) syncDetail() tea.Cmd {
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
-		return detailMsg{id: id, req: r, doc: analyseBody(r)}
+		dl, _ := db.ListDeliveries(context.Background(), storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
+		return detailMsg{id: id, req: r, doc: analyseBody(r), deliveries: dl}
 	}
+}
+
+// searchPrompt filters the list as the user types; each keystroke starts a
+// query in a Cmd and results of older keystrokes are dropped by the list.
+func (a *App) searchPrompt() *prompt {
+	prev := a.list.query
+	value := ""
+	if prev != nil {
+		value = prev.Raw
+	}
+	p := newPrompt("search", value, false, func(string) (tea.Cmd, error) { return nil, nil })
+	p.hint = "method:POST status:4xx path:/github* provider:stripe header:X-GitHub-Event=push sig:invalid since:10m · enter keep · esc cancel"
+	p.change = func(v string) (tea.Cmd, error) {
+		q, err := storage.ParseQuery(v)
+		if err != nil {
+			return nil, err
+		}
+		return a.list.search(q), nil
+	}
+	p.cancel = func() tea.Cmd { return a.list.search(prev) }
+	return p
+}
+
+// deletePrompt asks before deleting the selected request.
+func (a *App) deletePrompt() *prompt {
+	sel := a.list.selected()
+	if sel == nil {
+		return nil
+	}
+	id, db := sel.ID, a.ctx.db
+	return newConfirm(fmt.Sprintf("delete request #%d %s %s", id, sanitize.Line(sel.Method), sanitize.Line(sel.Path())), func() tea.Cmd {
+		return func() tea.Msg {
+			if err := db.DeleteRequest(context.Background(), id); err != nil {
+				return deletedMsg{id: id, err: err}
+			}
+			return deletedMsg{id: id}
+		}
+	})
 }
 
 func (a *App) openPrompt(p *prompt) {
@@ -390,6 +515,8 @@ func (a *App) render() string {
 	switch {
 	case a.showHelp:
 		body = a.helpView(a.w, a.bodyH())
+	case a.edit != nil:
+		body = a.edit.render(a.w, a.bodyH())
 	case a.screen == screenSettings:
 		body = a.settings.render(a.w, a.bodyH())
 	case a.split():

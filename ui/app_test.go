@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -104,8 +105,10 @@ func TestDetailOpensOnBodyAndRemembersTab(t *testing.T) {
 	h.contains("[headers]", "X-GitHub-Event: push", "User-Agent: GitHub-Hookshot/8e03811")
 	h.keys("esc", "k", "enter")
 	h.contains("POST /stripe", "[headers]", "Stripe-Signature: t=1763812999,v1=deadbeef")
-	h.keys("shift+tab", "shift+tab")
+	h.keys("shift+tab", "shift+tab", "shift+tab")
 	h.contains("[overview]", "http://127.0.0.1:4747/stripe", "application/json; charset=utf-8")
+	h.keys("tab")
+	h.contains("[deliveries]", "Not sent anywhere yet")
 	h.keys("tab")
 	h.contains("[body JSON]", `"type": "payment_intent.succeeded"`)
 }
@@ -117,7 +120,7 @@ func TestBodyRenderings(t *testing.T) {
 	h.contains("[body form]", "text", "hello world", "https://hooks.slack.com/x")
 	h.keys("tab", "tab")
 	h.contains("[query]", "team", "T1")
-	h.keys("tab", "tab", "esc", "k", "enter") // binary upload
+	h.keys("tab", "tab", "tab", "esc", "k", "enter") // binary upload
 	h.contains("[body binary]", "00000000  00 07 0e 15 1c 23 2a 31  38 3f 46 4d 54 5b 62 69")
 	h.keys("esc", "k", "enter") // gzip
 	h.contains("decoded from gzip", `"compressed": true`)
@@ -254,4 +257,89 @@ func TestStorageFailureIsShown(t *testing.T) {
 	h.send(healthTickMsg{})
 	h.contains("⚠ not storing", "not storing since 12:04:00: the disk is full")
 	h.checkSize()
+}
+
+func (h *harness) index() {
+	h.t.Helper()
+	for {
+		n, err := h.db.IndexSome(context.Background())
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	h.send(dbChangedMsg{})
+}
+
+func TestSearchFiltersTheListAsYouType(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.insert(fixtures()...)
+	h.insert(req(30, "POST", "/late", hdrs("Content-Type", "text/plain"), []byte("not yet indexed")))
+	h.index()
+	h.insert(req(40, "POST", "/later", hdrs("Content-Type", "text/plain"), []byte("pending")))
+	h.keys("/")
+	h.contains("search:", "method:POST")
+	typeText(h, "provider:stripe")
+	h.contains("search: provider:stripe", "/stripe", "indexing: 1 not searchable yet")
+	h.lacks("/hooks/github")
+	// A malformed query explains itself and leaves the list as it was.
+	typeText(h, " status:abc")
+	h.contains("status:abc: write a code like status:404", "/stripe")
+	typeText(h, "\b\b\b5xx")
+	h.contains("Nothing matches")
+	typeText(h, "\b\b\b2xx")
+	h.contains("/stripe")
+	h.keys("enter")
+	h.contains("search: provider:stripe status:2xx")
+	// esc on the list clears the search.
+	h.keys("esc")
+	h.contains("requests", "/hooks/github", "/late")
+	// esc in the prompt restores what was there before.
+	h.keys("/")
+	typeText(h, "zzzz")
+	h.keys("esc")
+	h.contains("/hooks/github")
+	h.lacks("search:")
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.insert(many(3)...)
+	h.keys("d")
+	h.contains("delete request #3 POST /n/3 (y/n)")
+	h.keys("n")
+	if n, _ := h.db.CountRequests(context.Background()); n != 3 {
+		t.Fatal("n deleted")
+	}
+	h.keys("d", "y")
+	h.contains("deleted request #3", "2 requests")
+	h.lacks("/n/3 ")
+	if got := h.app.list.selected().Target; got != "/n/2" {
+		t.Fatalf("selected %s after delete", got)
+	}
+}
+
+func TestLargeJSONBodyReachesItsEnd(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	var sb strings.Builder
+	sb.WriteString(`{"items":[`)
+	for i := 0; sb.Len() < largeJSON*2; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"id":%d}`, i)
+	}
+	sb.WriteString(`],"last":"the end"}`)
+	h.insert(req(1, "POST", "/big", hdrs("Content-Type", "application/json"), []byte(sb.String())))
+	h.keys("enter")
+	h.contains(`"items": [`)
+	// Before the background index arrives, G waits for it…
+	h.app.detail.set(h.app.detail.req, h.app.detail.doc, nil)
+	h.keys("G")
+	h.lacks(`"the end"`)
+	// …and lands at the end when it comes.
+	h.run(h.app.detail.indexCmd())
+	h.contains(`"last": "the end"`)
 }

@@ -5,54 +5,69 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
 	"gaff/sanitize"
 )
 
+// maxLine caps a displayed line in bytes: a longer one (a 25 MiB body with
+// no newline, a base64 blob in JSON) is shown as several, so a frame never
+// sanitises or wraps more than a screenful.
+const maxLine = 8 << 10
+
 // textLines splits a text body into lines lazily: it indexes newlines only
 // as far as the user has scrolled.
 type textLines struct {
-	src    []byte
-	starts []int
-	done   bool
-	hl     *highlighter
-	raw    bool // keep a trailing \r visible
+	src   []byte
+	spans []span // lines found so far
+	next  int    // where the next line starts
+	done  bool
+	hl    *highlighter
+	raw   bool // keep a trailing \r visible
 }
 
+type span struct{ start, end int }
+
 func newTextLines(src []byte, hl *highlighter, raw bool) *textLines {
-	t := &textLines{src: src, starts: []int{0}, hl: hl, raw: raw}
-	if len(src) == 0 {
-		t.done = true
-	}
-	return t
+	return &textLines{src: src, hl: hl, raw: raw, done: len(src) == 0}
 }
 
 func (t *textLines) ensure(i int) {
-	for !t.done && len(t.starts) <= i {
-		last := t.starts[len(t.starts)-1]
-		k := bytes.IndexByte(t.src[last:], '\n')
-		if k < 0 || last+k+1 >= len(t.src) {
-			t.done = true
-			return
+	for !t.done && len(t.spans) <= i {
+		start := t.next
+		limit := min(len(t.src), start+maxLine)
+		end, next := limit, limit
+		if k := bytes.IndexByte(t.src[start:limit], '\n'); k >= 0 {
+			end, next = start+k, start+k+1
+		} else if limit < len(t.src) {
+			end = cutRune(t.src, start, limit)
+			next = end
 		}
-		t.starts = append(t.starts, last+k+1)
+		t.spans = append(t.spans, span{start, end})
+		t.next = next
+		t.done = next >= len(t.src)
 	}
+}
+
+// cutRune moves a cut at limit back to a rune boundary, so a long line is
+// never split inside a character.
+func cutRune(b []byte, start, limit int) int {
+	for k := limit; k > start && limit-k < utf8.UTFMax; k-- {
+		if utf8.RuneStart(b[k]) {
+			return k
+		}
+	}
+	return limit
 }
 
 func (t *textLines) Line(i int) (string, bool) {
 	t.ensure(i)
-	if i < 0 || i >= len(t.starts) {
+	if i < 0 || i >= len(t.spans) {
 		return "", false
 	}
-	end := len(t.src)
-	if i+1 < len(t.starts) {
-		end = t.starts[i+1] - 1
-	} else if k := bytes.IndexByte(t.src[t.starts[i]:], '\n'); k >= 0 {
-		end = t.starts[i] + k
-	}
-	line := t.src[t.starts[i]:end]
+	line := t.src[t.spans[i].start:t.spans[i].end]
 	if !t.raw {
 		line = bytes.TrimSuffix(line, []byte("\r"))
 	}
@@ -61,9 +76,9 @@ func (t *textLines) Line(i int) (string, bool) {
 
 func (t *textLines) Count() int {
 	for !t.done {
-		t.ensure(len(t.starts) + 4096)
+		t.ensure(len(t.spans) + 4096)
 	}
-	return len(t.starts)
+	return len(t.spans)
 }
 
 // jsonSource adds sanitising and colour to jsonLines.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+
+	tea "charm.land/bubbletea/v2"
 	"strings"
 
 	"gaff/provider"
@@ -16,10 +18,11 @@ const (
 	tabHeaders
 	tabQuery
 	tabOverview
+	tabDeliveries
 	numTabs
 )
 
-var tabNames = [numTabs]string{"body", "headers", "query", "overview"}
+var tabNames = [numTabs]string{"body", "headers", "query", "overview", "deliveries"}
 
 // detail shows one request. It opens on the body, the part users look at
 // first, and keeps the tab the user picked across requests.
@@ -33,6 +36,68 @@ type detail struct {
 	wrap  bool
 	views [numTabs]*textView
 	w, h  int
+	// json is the pretty body's line index, kept across raw/pretty
+	// switches; a background command completes it for large bodies.
+	json          *jsonLines
+	pendingBottom bool // G pressed before the index reached the end
+	deliveries    []*storage.Delivery
+}
+
+// setDeliveries shows a fresh list of attempts for the open request.
+func (d *detail) setDeliveries(id int64, list []*storage.Delivery) {
+	if d.id() != id {
+		return
+	}
+	d.deliveries = list
+	d.views[tabDeliveries] = nil
+}
+
+// jsonIndexMsg carries the complete line index of a large JSON body,
+// built off the UI goroutine.
+type jsonIndexMsg struct {
+	id     int64
+	starts []jsonPos
+}
+
+// largeJSON is the size from which the line index is finished in the
+// background: below it, finishing it inline takes a few milliseconds.
+const largeJSON = 256 << 10
+
+// indexCmd finishes the line index of a large JSON body in the background.
+func (d *detail) indexCmd() tea.Cmd {
+	if d.doc == nil || d.doc.kind != kindJSON || len(d.doc.shown) < largeJSON {
+		return nil
+	}
+	id, src := d.req.ID, d.doc.shown
+	return func() tea.Msg {
+		j := newJSONLines(src)
+		j.count()
+		return jsonIndexMsg{id: id, starts: j.starts}
+	}
+}
+
+// adoptIndex takes a finished index and honours a G that was waiting.
+func (d *detail) adoptIndex(m jsonIndexMsg) {
+	if d.id() != m.id || d.json == nil || d.json.done {
+		return
+	}
+	d.json.starts, d.json.done = m.starts, true
+	if d.pendingBottom {
+		d.pendingBottom = false
+		if v := d.view(); v != nil {
+			v.bottom()
+		}
+	}
+}
+
+// bottom goes to the end, or, while a large body's index is being built,
+// remembers to go there when it is ready.
+func (d *detail) bottom(v *textView) {
+	if d.tab == tabBody && !d.raw && d.json != nil && !d.json.done && len(d.doc.shown) >= largeJSON {
+		d.pendingBottom = true
+		return
+	}
+	v.bottom()
 }
 
 func newDetail(ctx *shared) *detail { return &detail{ctx: ctx, wrap: true} }
@@ -41,6 +106,7 @@ func newDetail(ctx *shared) *detail { return &detail{ctx: ctx, wrap: true} }
 func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
 	d.req, d.doc, d.err = r, doc, err
 	d.views = [numTabs]*textView{}
+	d.json, d.pendingBottom = nil, false
 }
 
 func (d *detail) id() int64 {
@@ -95,6 +161,8 @@ func (d *detail) source(t tab) lineSource {
 		return queryLines(r.RawQuery(), st)
 	case tabOverview:
 		return overviewLines(r, st)
+	case tabDeliveries:
+		return deliveryLines(d.deliveries, st)
 	}
 	return d.bodySource()
 }
@@ -112,7 +180,10 @@ func (d *detail) bodySource() lineSource {
 	case kindEmpty:
 		return staticLines{st.Muted.Render("(empty body)")}
 	case kindJSON:
-		return &jsonSource{j: newJSONLines(doc.shown), hl: newHighlighter("json", &st.Code)}
+		if d.json == nil {
+			d.json = newJSONLines(doc.shown)
+		}
+		return &jsonSource{j: d.json, hl: newHighlighter("json", &st.Code)}
 	case kindForm:
 		return formLines(doc.shown, st)
 	case kindText:
@@ -188,6 +259,9 @@ func (d *detail) tabBar() string {
 				name += " " + d.doc.kind.String()
 			}
 		}
+		if i == tabDeliveries && len(d.deliveries) > 0 {
+			name += fmt.Sprintf(" %d", len(d.deliveries))
+		}
 		if i == d.tab {
 			parts = append(parts, st.TabActive.Render("["+name+"]"))
 		} else {
@@ -226,25 +300,12 @@ func headerLines(h storage.Headers, st *Styles) staticLines {
 	return out
 }
 
-// fullURL rebuilds what the sender addressed: https through ngrok (or when a
-// proxy says so), http on the local listener.
-func fullURL(r *storage.Request) string {
-	scheme := "http"
-	if r.Via == "ngrok" {
-		scheme = "https"
-	}
-	if p := r.Headers.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host + r.Target
-}
-
 func overviewLines(r *storage.Request, st *Styles) staticLines {
 	row := func(k, v string) string { return st.HeaderName.Render(fmt.Sprintf("%-10s", k)) + v }
 	out := staticLines{
 		row("Request", fmt.Sprintf("#%d", r.ID)),
 		row("Method", sanitize.Line(r.Method)),
-		row("URL", sanitize.Line(fullURL(r))),
+		row("URL", sanitize.Line(r.SenderURL())),
 		row("Received", r.Time.Format("2006-01-02 15:04:05.000 MST")),
 		row("From", sanitize.Line(r.RemoteAddr)),
 	}

@@ -15,7 +15,7 @@ func TestGoldenViews(t *testing.T) {
 		h.golden(name("detail-headers"))
 		h.keys("tab", "tab")
 		h.golden(name("detail-overview"))
-		h.keys("tab", "esc", "k", "k", "k", "enter")
+		h.keys("tab", "tab", "esc", "k", "k", "k", "enter")
 		h.golden(name("detail-binary"))
 		h.keys("esc", "?")
 		h.golden(name("help"))

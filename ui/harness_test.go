@@ -29,18 +29,24 @@ func TestMain(m *testing.M) {
 // harness drives an App the way Bubble Tea would, synchronously: it runs
 // each command and feeds its message back until nothing is left.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	db  *storage.DB
 	app *App
 }
 
-func newHarness(t *testing.T, w, h int) *harness {
+func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "gaff.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newHarnessDB(t, db, w, h)
+}
+
+// newHarnessDB drives an App over an open database.
+func newHarnessDB(t testing.TB, db *storage.DB, w, h int) *harness {
+	t.Helper()
 	app := New(Deps{DB: db, Local: fixedURL("http://127.0.0.1:4747")})
 	app.live = false
 	hs := &harness{t: t, db: db, app: app}

@@ -11,13 +11,19 @@ import (
 func (a *App) helpBar() string {
 	k := &a.ctx.keys
 	var binds []key.Binding
-	if a.screen == screenSettings {
+	if a.edit != nil {
+		ke := &k.Edit
+		binds = []key.Binding{ke.Send, ke.Next, ke.External, ke.Resign, ke.Cancel, k.Global.ForceQuit}
+	} else if a.screen == screenSettings {
 		ks := &k.Settings
 		binds = []key.Binding{ks.Down, ks.Edit, ks.Add, ks.Delete, ks.Back, k.Global.Help, k.Global.Quit}
 	} else if a.focus == focusDetail {
-		binds = []key.Binding{k.Detail.NextTab, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back, k.Global.Help, k.Global.Quit}
+		binds = []key.Binding{k.Detail.NextTab, k.Send.Replay, k.Send.Edit, k.Send.CopyCurl, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back, k.Global.Help, k.Global.Quit}
 	} else {
-		binds = []key.Binding{k.List.Down, k.List.Open, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.Global.Settings, k.Global.Help, k.Global.Quit}
+		binds = []key.Binding{k.List.Down, k.List.Open, k.Send.Replay, k.Send.Edit, k.Send.CopyCurl, k.List.Search, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.List.Delete, k.Global.Settings, k.Global.Help, k.Global.Quit}
+		if a.list.query != nil {
+			binds = append([]key.Binding{k.List.ClearSearch}, binds...)
+		}
 	}
 	if a.flash != "" {
 		return fit(" "+a.ctx.styles.Online.Render(a.flash), a.w)
@@ -62,8 +68,10 @@ func (a *App) helpView(w, h int) string {
 	k := &a.ctx.keys
 	st := &a.ctx.styles
 	sections := []helpSection{
-		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Open}},
+		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Open, k.List.Search, k.List.ClearSearch, k.List.Delete}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},
+		{"send", []key.Binding{k.Send.Replay, k.Send.ReplayResigned, k.Send.Target, k.Send.Edit, k.Send.CopyCurl}},
+		{"edit form (e)", []key.Binding{k.Edit.Send, k.Edit.Next, k.Edit.Prev, k.Edit.External, k.Edit.Resign, k.Edit.Cancel}},
 		{"settings (S)", []key.Binding{k.Settings.Edit, k.Settings.Add, k.Settings.Delete, k.Settings.Back}},
 		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Settings, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 	}

@@ -1,5 +1,7 @@
 package ui
 
+import "fmt"
+
 // jsonLines pretty-prints valid JSON one line at a time, on demand. Each line
 // is reproduced from a remembered (offset, depth) in the source, so memory
 // grows with the lines the user has scrolled past, not with the body, and
@@ -14,6 +16,9 @@ type jsonLines struct {
 type jsonPos struct {
 	pos   int
 	depth int
+	// inString: pos is inside a string cut at maxLine; the line continues
+	// it rather than starting a token.
+	inString bool
 }
 
 func newJSONLines(src []byte) *jsonLines {
@@ -67,11 +72,42 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 	}
 	var out []byte
 	ind := func(d int) {
-		for k := 0; k < d; k++ {
+		for k := 0; k < min(d, maxIndent); k++ {
 			out = append(out, j.indent...)
 		}
+		if d > maxIndent {
+			// Hostile nesting would make every line thousands of spaces.
+			out = append(out, fmt.Sprintf("⋯%d ", d)...)
+		}
 	}
-	if c := src[i]; c == '}' || c == ']' {
+	// scalar appends the scalar at i, or its first maxLine bytes when it is
+	// a long string; then the line ends inside it. Strings are scanned no
+	// further than maxLine, so a 25 MiB string costs a screenful per line.
+	scalar := func(from int) (int, bool) {
+		if from < len(src) && src[from] == '"' {
+			if end, ok := stringEndWithin(src, from+1, from+maxLine); ok {
+				out = append(out, src[from:end]...)
+				return end, false
+			}
+			cut := safeCut(src, from, from+maxLine)
+			out = append(out, src[from:cut]...)
+			return cut, true
+		}
+		end := scalarEnd(src, from)
+		out = append(out, src[from:end]...)
+		return end, false
+	}
+	if p.inString {
+		ind(depth + 1)
+		end, ok := stringEndWithin(src, i, i+maxLine)
+		if !ok {
+			cut := safeCut(src, i, i+maxLine)
+			out = append(out, src[i:cut]...)
+			return string(out), jsonPos{pos: cut, depth: depth, inString: true}
+		}
+		out = append(out, src[i:end]...)
+		i = end
+	} else if c := src[i]; c == '}' || c == ']' {
 		depth--
 		ind(depth)
 		out = append(out, c)
@@ -79,9 +115,11 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 	} else {
 		ind(depth)
 		if c == '"' {
-			end := stringEnd(src, i)
+			// A key is short: a string running past maxLine is a value, and
+			// is not scanned to its end here.
+			end, ok := stringEndWithin(src, i+1, i+maxLine)
 			k := skipSpace(src, end)
-			if k < len(src) && src[k] == ':' {
+			if ok && k < len(src) && src[k] == ':' {
 				out = append(out, src[i:end]...)
 				out = append(out, ':', ' ')
 				i = skipSpace(src, k+1)
@@ -98,9 +136,11 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 				return string(out), jsonPos{pos: skipSpace(src, i+1), depth: depth + 1}
 			}
 		} else {
-			end := scalarEnd(src, i)
-			out = append(out, src[i:end]...)
-			i = end
+			next, cut := scalar(i)
+			if cut {
+				return string(out), jsonPos{pos: next, depth: depth, inString: true}
+			}
+			i = next
 		}
 	}
 	i = skipSpace(src, i)
@@ -111,6 +151,10 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 	return string(out), jsonPos{pos: i, depth: depth}
 }
 
+// maxIndent is the deepest nesting shown as indentation; deeper levels
+// show their depth as a number.
+const maxIndent = 32
+
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
@@ -120,15 +164,28 @@ func skipSpace(b []byte, i int) int {
 
 // stringEnd returns the index just past the string starting at b[i] == '"'.
 func stringEnd(b []byte, i int) int {
-	for k := i + 1; k < len(b); k++ {
+	end, _ := stringEndWithin(b, i+1, len(b))
+	return end
+}
+
+// stringEndWithin looks for the closing quote of a string whose content
+// continues at b[k] (never just after a lone backslash), no further than
+// limit. ok is false when the string goes on past limit; at the end of
+// the input the string is taken to end there.
+func stringEndWithin(b []byte, k, limit int) (int, bool) {
+	limit = min(limit, len(b))
+	for ; k < limit; k++ {
 		switch b[k] {
 		case '\\':
 			k++
 		case '"':
-			return k + 1
+			return k + 1, true
 		}
 	}
-	return len(b)
+	if limit == len(b) {
+		return len(b), true
+	}
+	return limit, false
 }
 
 func scalarEnd(b []byte, i int) int {
@@ -136,7 +193,7 @@ func scalarEnd(b []byte, i int) int {
 		return stringEnd(b, i)
 	}
 	k := i
-	for k < len(b) {
+	for k < len(b) && k-i < maxLine { // invalid input may hold one endless token
 		switch b[k] {
 		case ',', '}', ']', ' ', '\n', '\r', '\t', ':':
 			return max(k, i+1)
@@ -144,4 +201,19 @@ func scalarEnd(b []byte, i int) int {
 		k++
 	}
 	return k
+}
+
+// safeCut picks where to break a long string near limit: not inside a
+// UTF-8 character and not right after a backslash, so the continuation
+// still scans the string correctly.
+func safeCut(b []byte, start, limit int) int {
+	cut := cutRune(b, start, min(limit, len(b)))
+	n := 0
+	for k := cut - 1; k > start && b[k] == '\\'; k-- {
+		n++
+	}
+	if n%2 == 1 {
+		cut-- // do not split an escape: \\ stays whole, a lone \ moves on
+	}
+	return cut
 }

@@ -9,6 +9,18 @@ type KeyMap struct {
 	List     ListKeys
 	Detail   DetailKeys
 	Settings SettingsKeys
+	Send     SendKeys
+	Edit     EditKeys
+}
+
+// EditKeys work in the edit-and-send form.
+type EditKeys struct {
+	Next, Prev, Send, External, Resign, Cancel key.Binding
+}
+
+// SendKeys replay, edit and copy the selected request.
+type SendKeys struct {
+	Replay, ReplayResigned, Target, Edit, CopyCurl key.Binding
 }
 
 // SettingsKeys edit secrets, responses and handshakes.
@@ -23,7 +35,7 @@ type GlobalKeys struct {
 
 // ListKeys move through the request list.
 type ListKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom, Open, Search, ClearSearch, Delete key.Binding
 }
 
 // DetailKeys act on the open request.
@@ -46,13 +58,31 @@ func DefaultKeys() KeyMap {
 			Settings:  bind("S", "settings", "S"),
 		},
 		List: ListKeys{
-			Up:       bind("k/↑", "up", "k", "up"),
-			Down:     bind("j/↓", "down", "j", "down"),
-			PageUp:   bind("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
-			PageDown: bind("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
-			Top:      bind("g", "newest", "g", "home"),
-			Bottom:   bind("G", "oldest", "G", "end"),
-			Open:     bind("enter", "open", "enter"),
+			Up:          bind("k/↑", "up", "k", "up"),
+			Down:        bind("j/↓", "down", "j", "down"),
+			PageUp:      bind("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown:    bind("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
+			Top:         bind("g", "newest", "g", "home"),
+			Bottom:      bind("G", "oldest", "G", "end"),
+			Open:        bind("enter", "open", "enter"),
+			Search:      bind("/", "search", "/"),
+			ClearSearch: bind("esc", "clear search", "esc"),
+			Delete:      bind("d", "delete", "d", "delete"),
+		},
+		Send: SendKeys{
+			Replay:         bind("r", "replay", "r"),
+			ReplayResigned: bind("R", "replay re-signed", "R"),
+			Target:         bind("t", "replay target", "t"),
+			Edit:           bind("e", "edit & send", "e"),
+			CopyCurl:       bind("y", "copy as curl", "y"),
+		},
+		Edit: EditKeys{
+			Next:     bind("tab", "next field", "tab"),
+			Prev:     bind("shift+tab", "previous field", "shift+tab"),
+			Send:     bind("ctrl+s", "send", "ctrl+s"),
+			External: bind("ctrl+e", "body in $EDITOR", "ctrl+e"),
+			Resign:   bind("ctrl+r", "re-sign on/off", "ctrl+r"),
+			Cancel:   bind("esc", "cancel", "esc"),
 		},
 		Settings: SettingsKeys{
 			Up:     bind("k/↑", "up", "k", "up"),

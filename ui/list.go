@@ -31,11 +31,16 @@ const (
 )
 
 type pageMsg struct {
-	gen  int
-	kind pageKind
-	rows []storage.Summary
-	err  error
+	gen      int
+	kind     pageKind
+	rows     []storage.Summary
+	outcomes map[int64]storage.Outcome
+	err      error
 }
+
+// outcomesMsg refreshes what the newest forward or replay of each visible
+// row got (a forward finishes after its capture is listed).
+type outcomesMsg struct{ outcomes map[int64]storage.Outcome }
 
 type requestList struct {
 	ctx         *shared
@@ -48,6 +53,9 @@ type requestList struct {
 	gen                int // bumped by resets; results of older generations are dropped
 	unseen             int // arrivals not in the window while scrolled away
 	err                error
+	query              *storage.Query // the active search, nil for all
+	lag                int64          // requests the search index has not reached yet
+	outcomes           map[int64]storage.Outcome
 	w, h               int
 }
 
@@ -83,10 +91,70 @@ func (l *requestList) fetch(kind pageKind, p storage.Page) tea.Cmd {
 	}
 	db, gen := l.ctx.db, l.gen
 	p.Limit = pageSize
+	p.Query = l.query
 	return func() tea.Msg {
 		rows, err := db.ListRequests(context.Background(), p)
-		return pageMsg{gen: gen, kind: kind, rows: rows, err: err}
+		var outcomes map[int64]storage.Outcome
+		if err == nil {
+			outcomes, err = db.LatestOutcomes(context.Background(), summaryIDs(rows))
+		}
+		return pageMsg{gen: gen, kind: kind, rows: rows, outcomes: outcomes, err: err}
 	}
+}
+
+// search shows only the rows q selects (nil: all), from the newest.
+func (l *requestList) search(q *storage.Query) tea.Cmd {
+	if q.Empty() {
+		q = nil
+	}
+	l.query = q
+	return l.reload()
+}
+
+func summaryIDs(rows []storage.Summary) []int64 {
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return ids
+}
+
+func (l *requestList) addOutcomes(o map[int64]storage.Outcome) {
+	if l.outcomes == nil || len(l.outcomes) > 4*maxWindow {
+		l.outcomes = map[int64]storage.Outcome{}
+	}
+	for id, x := range o {
+		l.outcomes[id] = x
+	}
+}
+
+// refreshOutcomes reloads the outcomes of the rows on screen.
+func (l *requestList) refreshOutcomes() tea.Cmd {
+	end := min(len(l.rows), l.top+l.innerH())
+	if l.top >= end {
+		return nil
+	}
+	ids, db := summaryIDs(l.rows[l.top:end]), l.ctx.db
+	return func() tea.Msg {
+		o, _ := db.LatestOutcomes(context.Background(), ids)
+		return outcomesMsg{o}
+	}
+}
+
+// removed drops a deleted row from the window; the cursor stays at the
+// same place in the list.
+func (l *requestList) removed(id int64) tea.Cmd {
+	for i := range l.rows {
+		if l.rows[i].ID == id {
+			l.rows = append(l.rows[:i], l.rows[i+1:]...)
+			if l.cursor >= len(l.rows) {
+				l.cursor = max(0, len(l.rows)-1)
+			}
+			l.keepVisible()
+			break
+		}
+	}
+	return l.prefetch()
 }
 
 // reload fetches the newest page and follows it.
@@ -126,6 +194,7 @@ func (l *requestList) apply(m pageMsg) tea.Cmd {
 		return nil
 	}
 	l.err = nil
+	l.addOutcomes(m.outcomes)
 	full := len(m.rows) == pageSize
 	switch m.kind {
 	case pageNewest:
@@ -225,6 +294,12 @@ func (l *requestList) keepVisible() {
 func (l *requestList) title() string {
 	st := &l.ctx.styles
 	t := "requests"
+	if l.query != nil {
+		t = "search: " + sanitize.Line(l.query.Raw)
+		if l.lag > 0 {
+			t += st.Warn.Render(fmt.Sprintf(" (indexing: %s not searchable yet)", commas(l.lag)))
+		}
+	}
 	if l.unseen > 0 {
 		t += " " + st.NewRow.Render("▲ new · g")
 	}
@@ -238,6 +313,8 @@ func (l *requestList) render(focused bool) string {
 	switch {
 	case l.err != nil:
 		lines = append(lines, st.Error.Render(sanitize.Line(l.err.Error())))
+	case len(l.rows) == 0 && !l.loadingOlder && l.query != nil:
+		lines = append(lines, st.Muted.Render("Nothing matches. esc clears the search; / edits it."))
 	case len(l.rows) == 0 && !l.loadingOlder:
 		lines = append(lines, l.emptyHint()...)
 	}
@@ -281,6 +358,10 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) str
 	if prov != "" {
 		fixed += ansi.StringWidth(prov) + 1
 	}
+	out, outStyle := l.outcomeCell(s.ID)
+	if out != "" {
+		fixed += 6
+	}
 	pathW := max(4, w-fixed)
 	path := padTo(ansi.Truncate(sanitize.Line(s.Target), pathW, "…"), pathW)
 	cells := []cell{
@@ -292,6 +373,9 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) str
 		cells = append(cells, cell{prov, verdictStyle(st, s)})
 	}
 	cells = append(cells, cell{size, st.Muted}, cell{status, st.statusStyle(s.Status)})
+	if out != "" {
+		cells = append(cells, cell{out, outStyle})
+	}
 	var b strings.Builder
 	if selected {
 		b.WriteString("▸ ")
@@ -315,6 +399,23 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) str
 		return st.SelectedBlur.Render(fit(b.String(), w))
 	}
 	return b.String()
+}
+
+// outcomeCell is "→200" or "→ERR" for a request that was forwarded or
+// replayed, padded to the column every row gets once any row has one.
+func (l *requestList) outcomeCell(id int64) (string, lipgloss.Style) {
+	if len(l.outcomes) == 0 {
+		return "", lipgloss.Style{}
+	}
+	st := &l.ctx.styles
+	o, ok := l.outcomes[id]
+	switch {
+	case !ok:
+		return "     ", st.Muted
+	case o.Error:
+		return "→ERR ", st.Status5xx
+	}
+	return padTo(fmt.Sprintf("→%d", o.Status), 5), st.statusStyle(o.Status)
 }
 
 func padTo(s string, w int) string {

@@ -15,7 +15,14 @@ type prompt struct {
 	label  string
 	input  textinput.Model
 	submit func(value string) (tea.Cmd, error)
-	err    string
+	// change, when set, sees every edit (live search); an error is shown
+	// without closing the prompt.
+	change func(value string) (tea.Cmd, error)
+	cancel func() tea.Cmd // esc
+	// confirm makes this a yes/no question (see newConfirm).
+	confirm func() tea.Cmd
+	err     string
+	hint    string
 }
 
 func newPrompt(label, value string, secret bool, submit func(string) (tea.Cmd, error)) *prompt {
@@ -37,9 +44,18 @@ func newPrompt(label, value string, secret bool, submit func(string) (tea.Cmd, e
 
 // update handles a key; done reports that the prompt should close.
 func (p *prompt) update(msg tea.Msg) (done bool, cmd tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.confirm != nil {
+		if k.String() == "y" || k.String() == "Y" {
+			return true, p.confirm()
+		}
+		return true, nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "esc":
+			if p.cancel != nil {
+				return true, p.cancel()
+			}
 			return true, nil
 		case "enter":
 			cmd, err := p.submit(p.input.Value())
@@ -51,18 +67,34 @@ func (p *prompt) update(msg tea.Msg) (done bool, cmd tea.Cmd) {
 		}
 	}
 	p.err = ""
+	before := p.input.Value()
 	p.input, cmd = p.input.Update(msg)
+	if p.change != nil && p.input.Value() != before {
+		c, err := p.change(p.input.Value())
+		if err != nil {
+			p.err = err.Error()
+		}
+		cmd = tea.Batch(cmd, c)
+	}
 	return false, cmd
 }
 
 func (p *prompt) render(st *Styles, w int) []string {
 	label := " " + p.label + ": "
 	p.input.SetWidth(max(10, w-len([]rune(label))-1))
-	lines := []string{fit(st.Bold.Render(label)+p.input.View(), w)}
+	field := p.input.View()
+	if p.confirm != nil {
+		field = ""
+	}
+	lines := []string{fit(st.Bold.Render(label)+field, w)}
 	if p.err != "" {
 		lines = append(lines, st.Error.Render(fit(" "+sanitize.Line(p.err), w)))
 	} else {
-		lines = append(lines, st.Muted.Render(fit(" enter to save · esc to cancel", w)))
+		hint := p.hint
+		if hint == "" {
+			hint = "enter to save · esc to cancel"
+		}
+		lines = append(lines, st.Muted.Render(fit(" "+hint, w)))
 	}
 	return lines
 }

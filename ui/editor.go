@@ -1,0 +1,309 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/editor"
+
+	"gaff/provider"
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// inlineBodyLimit is the largest body edited in the form; a larger or
+// binary one is kept as is unless edited in $EDITOR (ctrl+e).
+const inlineBodyLimit = 64 << 10
+
+// editForm edits a copy of a captured request — method, URL, headers,
+// body — and sends it as a new delivery; the capture stays untouched.
+type editForm struct {
+	ctx       *shared
+	requestID int64
+	provider  string
+	method    textinput.Model
+	url       textinput.Model
+	headers   textarea.Model
+	body      textarea.Model
+	rawBody   []byte // the body when it is not edited inline
+	inline    bool
+	focus     int // 0 method, 1 url, 2 headers, 3 body
+	resign    bool
+	err       string
+}
+
+type (
+	editLoadedMsg struct {
+		req *storage.Request
+		err error
+	}
+	editorBodyMsg struct {
+		body []byte
+		err  error
+	}
+)
+
+func (a *App) openEditor() tea.Cmd {
+	sel := a.list.selected()
+	if sel == nil {
+		return nil
+	}
+	db, id := a.ctx.db, sel.ID
+	return func() tea.Msg {
+		r, err := db.GetRequest(context.Background(), id)
+		return editLoadedMsg{req: r, err: err}
+	}
+}
+
+func steadyInput(value string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	in.SetValue(value)
+	return in
+}
+
+func steadyArea(value string) textarea.Model {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.MaxContentHeight = 1 << 20
+	ta.MaxWidth = 0
+	st := ta.Styles()
+	st.Cursor.Blink = false
+	ta.SetStyles(st)
+	ta.SetValue(value)
+	ta.Blur()
+	return ta
+}
+
+func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
+	url := r.SenderURL()
+	if target != "" {
+		if out, err := send.BuildReplay(r, target); err == nil {
+			url = out.URL
+		}
+	}
+	var hl []string
+	for _, h := range r.Headers {
+		switch strings.ToLower(h.Name) {
+		case "host", "content-length":
+			continue // recomputed for the new target and body
+		}
+		hl = append(hl, h.Name+": "+h.Value)
+	}
+	f := &editForm{ctx: ctx, requestID: r.ID, provider: r.Provider,
+		method: steadyInput(r.Method), url: steadyInput(url), headers: steadyArea(strings.Join(hl, "\n"))}
+	f.inline = len(r.Body) <= inlineBodyLimit && (len(r.Body) == 0 || looksText(r.Body))
+	if f.inline {
+		f.body = steadyArea(string(r.Body))
+	} else {
+		f.rawBody = r.Body
+		f.body = steadyArea("")
+	}
+	f.setFocus(2)
+	return f
+}
+
+func (f *editForm) setFocus(i int) {
+	f.focus = (i + 4) % 4
+	f.method.Blur()
+	f.url.Blur()
+	f.headers.Blur()
+	f.body.Blur()
+	switch f.focus {
+	case 0:
+		f.method.Focus()
+	case 1:
+		f.url.Focus()
+	case 2:
+		f.headers.Focus()
+	case 3:
+		if f.inline {
+			f.body.Focus()
+		}
+	}
+}
+
+// outbound reads the form; header lines must be "Name: value".
+func (f *editForm) outbound() (send.Outbound, error) {
+	out := send.Outbound{Method: strings.TrimSpace(f.method.Value()), URL: strings.TrimSpace(f.url.Value())}
+	if out.Method == "" || strings.ContainsAny(out.Method, " \t") {
+		return out, fmt.Errorf("method %q: write one word, like POST", out.Method)
+	}
+	for i, line := range strings.Split(f.headers.Value(), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return out, fmt.Errorf("header line %d %q: write Name: value", i+1, sanitize.Line(line))
+		}
+		out.Headers = append(out.Headers, storage.Header{Name: name, Value: strings.TrimSpace(value)})
+	}
+	if f.inline {
+		out.Body = []byte(f.body.Value())
+	} else {
+		out.Body = f.rawBody
+	}
+	return out, nil
+}
+
+// key handles a key; done closes the form.
+func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
+	k := &f.ctx.keys.Edit
+	switch {
+	case key.Matches(msg, k.Cancel):
+		return true, nil
+	case key.Matches(msg, k.Next):
+		f.setFocus(f.focus + 1)
+		return false, nil
+	case key.Matches(msg, k.Prev):
+		f.setFocus(f.focus - 1)
+		return false, nil
+	case key.Matches(msg, k.Resign):
+		f.resign = !f.resign
+		return false, nil
+	case key.Matches(msg, k.External):
+		return false, f.openExternal()
+	case key.Matches(msg, k.Send):
+		out, err := f.outbound()
+		if err == nil && f.resign {
+			err = a.ctx.deps.Sender.Resign(&out, f.provider)
+		}
+		if err != nil {
+			f.err = err.Error()
+			return false, nil
+		}
+		s, id := a.ctx.deps.Sender, f.requestID
+		a.flash = "sending the edited request…"
+		return true, func() tea.Msg {
+			d, err := s.SendEdited(context.Background(), id, out)
+			return sentMsg{requestID: id, d: d, err: err}
+		}
+	}
+	f.err = ""
+	switch f.focus {
+	case 0:
+		f.method, cmd = f.method.Update(msg)
+	case 1:
+		f.url, cmd = f.url.Update(msg)
+	case 2:
+		f.headers, cmd = f.headers.Update(msg)
+	case 3:
+		if f.inline {
+			f.body, cmd = f.body.Update(msg)
+		}
+	}
+	return false, cmd
+}
+
+// openExternal edits the body in $EDITOR (through tea.ExecProcess, which
+// hands it the terminal). The file is private: bodies hold secrets.
+func (f *editForm) openExternal() tea.Cmd {
+	tmp, err := os.CreateTemp("", "gaff-body-*")
+	if err != nil {
+		f.err = "cannot create a file for $EDITOR: " + err.Error()
+		return nil
+	}
+	body := f.rawBody
+	if f.inline {
+		body = []byte(f.body.Value())
+	}
+	_, werr := tmp.Write(body)
+	tmp.Close()
+	cmd, err := editor.Cmd("gaff", tmp.Name())
+	if werr != nil || err != nil {
+		os.Remove(tmp.Name())
+		f.err = fmt.Sprintf("cannot open $EDITOR: %v", firstErr(werr, err))
+		return nil
+	}
+	path := tmp.Name()
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		defer os.Remove(path)
+		if err != nil {
+			return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
+		}
+		b, err := os.ReadFile(path)
+		return editorBodyMsg{body: b, err: err}
+	})
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (f *editForm) setBody(m editorBodyMsg) {
+	if m.err != nil {
+		f.err = m.err.Error()
+		return
+	}
+	f.inline = len(m.body) <= inlineBodyLimit && (len(m.body) == 0 || looksText(m.body))
+	if f.inline {
+		f.body.SetValue(string(m.body))
+		f.rawBody = nil
+	} else {
+		f.rawBody = m.body
+	}
+	f.setFocus(3)
+}
+
+func (f *editForm) render(w, h int) string {
+	st := &f.ctx.styles
+	inner := max(10, w-2)
+	label := func(i int, name string) string {
+		if f.focus == i {
+			return st.TabActive.Render(name)
+		}
+		return st.Muted.Render(name)
+	}
+	f.method.SetWidth(max(4, inner-10))
+	f.url.SetWidth(max(4, inner-10))
+	// Headers get a third of the rows, the body the rest.
+	rows := max(4, h-2-8)
+	hh := max(2, rows/3)
+	f.headers.SetWidth(inner)
+	f.headers.SetHeight(hh)
+	f.body.SetWidth(inner)
+	f.body.SetHeight(max(2, rows-hh))
+	lines := []string{
+		label(0, "Method  ") + f.method.View(),
+		label(1, "URL     ") + f.url.View(),
+		label(2, "Headers") + st.Muted.Render("  (Host and Content-Length are set when sending)"),
+	}
+	lines = append(lines, strings.Split(f.headers.View(), "\n")...)
+	bodyNote := ""
+	if !f.inline {
+		bodyNote = fmt.Sprintf("  %s, kept byte for byte; ctrl+e edits it in $EDITOR", humanBytes(int64(len(f.rawBody))))
+	}
+	lines = append(lines, label(3, "Body")+st.Muted.Render(bodyNote))
+	if f.inline {
+		lines = append(lines, strings.Split(f.body.View(), "\n")...)
+	}
+	resign := "off"
+	if f.resign {
+		resign = "on (fresh timestamp with " + provider.Name(f.provider) + "'s secret)"
+	}
+	if provider.DefaultScheme(f.provider) != provider.SchemeNone {
+		lines = append(lines, st.Muted.Render("Re-sign: "+resign))
+	}
+	if f.err != "" {
+		lines = append(lines, st.Error.Render(sanitize.Line(f.err)))
+	}
+	return st.box(fmt.Sprintf("edit a copy of request #%d", f.requestID), lines, w, h, true)
+}
