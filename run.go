@@ -62,7 +62,6 @@ func run(ctx context.Context, o runOptions) error {
 	defer db.Close()
 	dispatcher, stopDispatcher := startDispatcher(ctx, db, log)
 	defer stopDispatcher() // runs before db.Close: attempts in flight end first
-	_ = dispatcher         // for the subscriptions screen (ui.Deps)
 
 	token := os.Getenv("NGROK_AUTHTOKEN")
 	useNgrok, err := tunnel.ChooseMode(o.tunnel, token)
@@ -121,7 +120,7 @@ func run(ctx context.Context, o runOptions) error {
 	} else {
 		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
 		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h,
-			Sender: newSender(db, o.forward.timeout, secret)})
+			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {

@@ -33,6 +33,9 @@ type Deps struct {
 	Policy PolicyHolder
 	// Sender replays and sends edited requests; nil hides those keys.
 	Sender *send.Sender
+	// Dispatcher delivers subscription events; the subscriptions screen
+	// fires and retries through it.
+	Dispatcher *send.Dispatcher
 }
 
 // shared is handed to every component: dependencies, styles and keys.
@@ -41,6 +44,9 @@ type shared struct {
 	deps   Deps
 	styles Styles
 	keys   KeyMap
+	// selectedRequest is the request under the cursor on the requests
+	// screen (a subscription can fire it as a template).
+	selectedRequest func() *storage.Summary
 }
 
 // hookURL is the URL to paste into a provider: the public one once ngrok
@@ -64,6 +70,7 @@ type screenID int
 const (
 	screenRequests screenID = iota
 	screenSettings
+	screenSubs
 )
 
 type focusArea int
@@ -83,13 +90,15 @@ type App struct {
 	list     *requestList
 	detail   *detail
 	settings *settingsScreen
+	subs     *subsScreen
 	screen   screenID
 	prompt   *prompt   // one-line input over the help bar, when open
 	edit     *editForm // the edit-and-send form, when open
 	focus    focusArea
 	showHelp bool
-	flash    string // one-shot message in the help bar ("copied …")
-	target   string // base URL replays go to; "" until the user gives one
+	helpView *textView // the help's scroll position while it is open
+	flash    string    // one-shot message in the help bar ("copied …")
+	target   string    // base URL replays go to; "" until the user gives one
 	w, h     int
 	count    int64
 
@@ -106,7 +115,9 @@ type App struct {
 // New builds the UI.
 func New(deps Deps) *App {
 	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
-	a := &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), settings: newSettingsScreen(ctx), w: 80, h: 24, live: true}
+	var a *App
+	ctx.selectedRequest = func() *storage.Summary { return a.list.selected() }
+	a = &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), settings: newSettingsScreen(ctx), subs: newSubsScreen(ctx), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()
 	return a
 }
@@ -191,8 +202,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.syncDetail()
 	case tea.KeyPressMsg:
 		return a, a.key(msg)
+	case subsLoadedMsg, eventsLoadedMsg, attemptsLoadedMsg, subsDoneMsg, templatesMsg, payloadMsg:
+		return a, a.subs.update(msg)
 	case dbChangedMsg:
 		var deliveries tea.Cmd
+		if a.screen == screenSubs {
+			deliveries = a.subs.refresh()
+		}
 		if a.detailVisible() && a.detail.tab == tabDeliveries && a.detail.id() != 0 {
 			deliveries = loadDeliveries(a.ctx.db, a.detail.id())
 		}
@@ -283,9 +299,29 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if a.screen == screenSubs && (a.subs.form != nil || a.subs.pick != nil) {
+		// A form owns every key but ctrl+c: typing "q" or "c" is text.
+		cmd, p := a.subs.key(msg)
+		a.openPrompt(p)
+		return cmd
+	}
 	if a.showHelp {
-		// Any key closes help; q still quits.
-		a.showHelp = false
+		// j/k scroll; any other key closes help; q still quits.
+		a.renderHelp(a.w, a.bodyH()) // lay the help out for this size
+		if v := a.helpView; v != nil {
+			switch {
+			case key.Matches(msg, k.List.Down):
+				v.down(1)
+				return nil
+			case key.Matches(msg, k.List.Up):
+				v.up(1)
+				return nil
+			case key.Matches(msg, k.List.PageDown):
+				v.down(max(1, v.h-1))
+				return nil
+			}
+		}
+		a.showHelp, a.helpView = false, nil
 		if key.Matches(msg, k.Global.Quit) {
 			return a.quit()
 		}
@@ -301,6 +337,15 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.flash = "copied " + a.ctx.hookURL()
 		return tea.SetClipboard(a.ctx.hookURL())
 	}
+	if a.screen == screenSubs {
+		if a.subs.attemptsOf == 0 && key.Matches(msg, k.Subs.Back) {
+			a.screen = screenRequests
+			return nil
+		}
+		cmd, p := a.subs.key(msg)
+		a.openPrompt(p)
+		return cmd
+	}
 	if a.screen == screenSettings {
 		if key.Matches(msg, k.Settings.Back) {
 			a.screen = screenRequests
@@ -314,6 +359,10 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.screen = screenSettings
 		a.settings.rebuild()
 		return nil
+	}
+	if key.Matches(msg, k.Global.Subscriptions) {
+		a.screen = screenSubs
+		return a.subs.reload()
 	}
 	if a.ctx.deps.Sender != nil {
 		switch {
@@ -514,11 +563,13 @@ func (a *App) render() string {
 	var body string
 	switch {
 	case a.showHelp:
-		body = a.helpView(a.w, a.bodyH())
+		body = a.renderHelp(a.w, a.bodyH())
 	case a.edit != nil:
 		body = a.edit.render(a.w, a.bodyH())
 	case a.screen == screenSettings:
 		body = a.settings.render(a.w, a.bodyH())
+	case a.screen == screenSubs:
+		body = a.subs.render(a.w, a.bodyH())
 	case a.split():
 		body = joinColumns(a.list.render(a.focus == focusList), a.detail.render(a.focus == focusDetail))
 	case a.focus == focusDetail:

@@ -190,10 +190,19 @@ func TestResizeKeepsEverythingInside(t *testing.T) {
 func TestHelpListsKeysAndCloses(t *testing.T) {
 	h := newHarness(t, 80, 24)
 	h.keys("?")
-	h.contains("help", "newest", "raw/pretty", "quit")
+	h.contains("help", "newest", "replay", "generate secret")
 	h.checkSize()
-	h.keys("j")
-	h.lacks("press any key to close")
+	// Taller than 24 rows: j scrolls to the rest instead of closing.
+	for i := 0; i < 40; i++ {
+		h.keys("j")
+	}
+	h.contains("copy URL", "any other key closes")
+	h.checkSize()
+	h.keys("x")
+	h.lacks("any other key closes")
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 50})
+	h.keys("?")
+	h.contains("raw/pretty", "generate secret", "copy URL")
 }
 
 func TestQuit(t *testing.T) {

@@ -63,3 +63,5 @@ func many(n int) []*storage.Request {
 	}
 	return out
 }
+
+func sprint(v any) string { return fmt.Sprint(v) }

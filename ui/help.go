@@ -11,7 +11,23 @@ import (
 func (a *App) helpBar() string {
 	k := &a.ctx.keys
 	var binds []key.Binding
-	if a.edit != nil {
+	if a.screen == screenSubs {
+		ks := &k.Subs
+		switch {
+		case a.subs.form != nil:
+			kf := &k.Form
+			binds = append([]key.Binding{kf.Submit, kf.Next, kf.Cancel}, a.subs.form.keys...)
+			binds = append(binds, k.Global.ForceQuit, k.Global.Help)
+		case a.subs.pick != nil:
+			binds = []key.Binding{ks.Down, ks.Open, k.Form.Cancel, k.Global.ForceQuit}
+		case a.subs.attemptsOf != 0:
+			binds = []key.Binding{ks.Down, ks.Back, k.Global.Help, k.Global.Quit}
+		case a.subs.onEvents:
+			binds = []key.Binding{ks.Down, ks.Open, ks.Retry, ks.Fire, ks.Switch, ks.Back, k.Global.Help, k.Global.Quit}
+		default:
+			binds = []key.Binding{ks.Down, ks.Fire, ks.New, ks.Edit, ks.Toggle, ks.Delete, ks.Switch, ks.Back, k.Global.Help, k.Global.Quit}
+		}
+	} else if a.edit != nil {
 		ke := &k.Edit
 		binds = []key.Binding{ke.Send, ke.Next, ke.External, ke.Resign, ke.Cancel, k.Global.ForceQuit}
 	} else if a.screen == screenSettings {
@@ -20,7 +36,7 @@ func (a *App) helpBar() string {
 	} else if a.focus == focusDetail {
 		binds = []key.Binding{k.Detail.NextTab, k.Send.Replay, k.Send.Edit, k.Send.CopyCurl, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back, k.Global.Help, k.Global.Quit}
 	} else {
-		binds = []key.Binding{k.List.Down, k.List.Open, k.Send.Replay, k.Send.Edit, k.Send.CopyCurl, k.List.Search, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.List.Delete, k.Global.Settings, k.Global.Help, k.Global.Quit}
+		binds = []key.Binding{k.List.Down, k.List.Open, k.Send.Replay, k.Send.Edit, k.Send.CopyCurl, k.List.Search, k.List.Top, k.List.Bottom, k.Global.CopyURL, k.Global.Subscriptions, k.List.Delete, k.Global.Settings, k.Global.Help, k.Global.Quit}
 		if a.list.query != nil {
 			binds = append([]key.Binding{k.List.ClearSearch}, binds...)
 		}
@@ -63,8 +79,10 @@ type helpSection struct {
 	binds []key.Binding
 }
 
-// helpView is the full key map, shown by ?.
-func (a *App) helpView(w, h int) string {
+// renderHelp is the full key map, shown by ?. It flows into as many
+// columns as the width allows and scrolls (j/k) when it is still taller
+// than the screen.
+func (a *App) renderHelp(w, h int) string {
 	k := &a.ctx.keys
 	st := &a.ctx.styles
 	sections := []helpSection{
@@ -72,8 +90,10 @@ func (a *App) helpView(w, h int) string {
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},
 		{"send", []key.Binding{k.Send.Replay, k.Send.ReplayResigned, k.Send.Target, k.Send.Edit, k.Send.CopyCurl}},
 		{"edit form (e)", []key.Binding{k.Edit.Send, k.Edit.Next, k.Edit.Prev, k.Edit.External, k.Edit.Resign, k.Edit.Cancel}},
+		{"subscriptions (s)", []key.Binding{k.Subs.New, k.Subs.Edit, k.Subs.Fire, k.Subs.Toggle, k.Subs.Delete, k.Subs.Switch, k.Subs.Open, k.Subs.Retry, k.Subs.Generate, k.Subs.Back}},
+		{"forms", []key.Binding{k.Form.Next, k.Form.Prev, k.Form.Submit, k.Form.Cancel}},
 		{"settings (S)", []key.Binding{k.Settings.Edit, k.Settings.Add, k.Settings.Delete, k.Settings.Back}},
-		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Settings, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
+		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Subscriptions, k.Global.Settings, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 	}
 	var lines []string
 	for _, sec := range sections {
@@ -84,30 +104,22 @@ func (a *App) helpView(w, h int) string {
 		}
 		lines = append(lines, "")
 	}
-	lines = append(lines, st.Muted.Render("press any key to close"))
-	return st.box("help", columns(lines, h-2, w-2), w, h, true)
-}
-
-// columns flows lines into as many columns as fit, so the help stays whole
-// on a short terminal.
-func columns(lines []string, h, w int) []string {
-	if len(lines) <= h || h < 1 {
-		return lines
+	const colW = 36
+	cols := max(1, (w-2)/colW)
+	perCol := (len(lines) + cols - 1) / cols
+	rows := make(staticLines, perCol)
+	for i, l := range lines {
+		rows[i%perCol] += padTo(l, colW)
 	}
-	colW := 0
-	for _, l := range lines {
-		colW = max(colW, ansi.StringWidth(l))
+	rows = append(rows, st.Muted.Render("j/k scroll · any other key closes"))
+	if a.helpView == nil {
+		a.helpView = newTextView(rows)
+	} else {
+		a.helpView.src = rows
 	}
-	colW = min(colW+2, 40)
-	var out []string
-	for row := 0; row < h; row++ {
-		var b strings.Builder
-		for c := 0; c*h+row < len(lines) && (c+1)*colW <= w+colW; c++ {
-			b.WriteString(fit(lines[c*h+row], colW))
-		}
-		out = append(out, b.String())
-	}
-	return out
+	a.helpView.wrap = false
+	a.helpView.setSize(w-2, h-2)
+	return st.box("help", a.helpView.render(), w, h, true)
 }
 
 func padRight(s string, n int) string {

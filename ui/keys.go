@@ -11,6 +11,18 @@ type KeyMap struct {
 	Settings SettingsKeys
 	Send     SendKeys
 	Edit     EditKeys
+	Form     FormKeys
+	Subs     SubsKeys
+}
+
+// FormKeys move through and submit a form.
+type FormKeys struct {
+	Next, Prev, Up, Down, Submit, Cancel key.Binding
+}
+
+// SubsKeys act on the subscriptions screen.
+type SubsKeys struct {
+	Up, Down, Switch, New, Edit, Delete, Toggle, Fire, Retry, Open, Back, Generate key.Binding
 }
 
 // EditKeys work in the edit-and-send form.
@@ -30,7 +42,7 @@ type SettingsKeys struct {
 
 // GlobalKeys work on every screen.
 type GlobalKeys struct {
-	Help, Quit, ForceQuit, CopyURL, Settings key.Binding
+	Help, Quit, ForceQuit, CopyURL, Settings, Subscriptions key.Binding
 }
 
 // ListKeys move through the request list.
@@ -51,11 +63,12 @@ func bind(help, desc string, keys ...string) key.Binding {
 func DefaultKeys() KeyMap {
 	return KeyMap{
 		Global: GlobalKeys{
-			Help:      bind("?", "help", "?"),
-			Quit:      bind("q", "quit", "q"),
-			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
-			CopyURL:   bind("c", "copy URL", "c"),
-			Settings:  bind("S", "settings", "S"),
+			Help:          bind("?", "help", "?"),
+			Quit:          bind("q", "quit", "q"),
+			ForceQuit:     bind("ctrl+c", "quit", "ctrl+c"),
+			CopyURL:       bind("c", "copy URL", "c"),
+			Settings:      bind("S", "settings", "S"),
+			Subscriptions: bind("s", "subscriptions", "s"),
 		},
 		List: ListKeys{
 			Up:          bind("k/↑", "up", "k", "up"),
@@ -83,6 +96,28 @@ func DefaultKeys() KeyMap {
 			External: bind("ctrl+e", "body in $EDITOR", "ctrl+e"),
 			Resign:   bind("ctrl+r", "re-sign on/off", "ctrl+r"),
 			Cancel:   bind("esc", "cancel", "esc"),
+		},
+		Form: FormKeys{
+			Next:   bind("tab", "next field", "tab"),
+			Prev:   bind("shift+tab", "previous field", "shift+tab"),
+			Up:     bind("↑", "previous field", "up"),
+			Down:   bind("↓", "next field", "down"),
+			Submit: bind("ctrl+s", "save", "ctrl+s"),
+			Cancel: bind("esc", "cancel", "esc"),
+		},
+		Subs: SubsKeys{
+			Up:       bind("k/↑", "up", "k", "up"),
+			Down:     bind("j/↓", "down", "j", "down"),
+			Switch:   bind("tab", "subscriptions/events", "tab"),
+			New:      bind("n", "new", "n"),
+			Edit:     bind("e", "edit", "e"),
+			Delete:   bind("d", "delete", "d"),
+			Toggle:   bind("space", "enable/disable", "space"),
+			Fire:     bind("f", "fire an event", "f"),
+			Retry:    bind("r", "retry now", "r"),
+			Open:     bind("enter", "attempts", "enter"),
+			Back:     bind("esc", "back", "esc", "s"),
+			Generate: bind("ctrl+g", "generate secret", "ctrl+g"),
 		},
 		Settings: SettingsKeys{
 			Up:     bind("k/↑", "up", "k", "up"),

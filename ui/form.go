@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/sanitize"
+)
+
+type fieldKind int
+
+const (
+	fieldText fieldKind = iota
+	fieldSecret
+	fieldChoice
+	fieldArea
+	fieldToggle
+)
+
+// formField is one row of a form: a line of text, a masked secret, a
+// choice among values (←/→), several lines, or an on/off switch.
+type formField struct {
+	key     string
+	label   string
+	kind    fieldKind
+	input   textinput.Model
+	area    textarea.Model
+	choices []string
+	choice  int
+	on      bool
+	hint    string
+}
+
+func textField(key, label, value, hint string) *formField {
+	return &formField{key: key, label: label, kind: fieldText, input: steadyInput(value), hint: hint}
+}
+
+func secretField(key, label, value, hint string) *formField {
+	f := textField(key, label, value, hint)
+	f.kind = fieldSecret
+	f.input.EchoMode = textinput.EchoPassword
+	f.input.EchoCharacter = '•'
+	return f
+}
+
+func choiceField(key, label string, choices []string, value string) *formField {
+	f := &formField{key: key, label: label, kind: fieldChoice, choices: choices}
+	for i, c := range choices {
+		if c == value {
+			f.choice = i
+		}
+	}
+	return f
+}
+
+func areaField(key, label, value, hint string) *formField {
+	return &formField{key: key, label: label, kind: fieldArea, area: steadyArea(value), hint: hint}
+}
+
+func toggleField(key, label string, on bool) *formField {
+	return &formField{key: key, label: label, kind: fieldToggle, on: on}
+}
+
+func (f *formField) value() string {
+	switch f.kind {
+	case fieldChoice:
+		return f.choices[f.choice]
+	case fieldArea:
+		return f.area.Value()
+	case fieldToggle:
+		if f.on {
+			return "on"
+		}
+		return ""
+	}
+	return f.input.Value()
+}
+
+func (f *formField) set(v string) {
+	switch f.kind {
+	case fieldArea:
+		f.area.SetValue(v)
+	case fieldText, fieldSecret:
+		f.input.SetValue(v)
+		f.input.CursorEnd()
+	}
+}
+
+// form is a small stack of fields with a submit action. Submit returns an
+// error to keep the form open and show it; extra keys (generate a secret)
+// are the owner's.
+type form struct {
+	ctx    *shared
+	title  string
+	fields []*formField
+	focus  int
+	err    string
+	submit func(v map[string]string) (tea.Cmd, error)
+	extra  func(f *form, msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
+	keys   []key.Binding // shown in the help bar besides the form's own
+}
+
+func newForm(ctx *shared, title string, fields ...*formField) *form {
+	f := &form{ctx: ctx, title: title, fields: fields}
+	f.setFocus(0)
+	return f
+}
+
+func (f *form) field(key string) *formField {
+	for _, x := range f.fields {
+		if x.key == key {
+			return x
+		}
+	}
+	return nil
+}
+
+func (f *form) values() map[string]string {
+	v := map[string]string{}
+	for _, x := range f.fields {
+		v[x.key] = x.value()
+	}
+	return v
+}
+
+func (f *form) setFocus(i int) {
+	n := len(f.fields)
+	f.focus = ((i % n) + n) % n
+	for k, x := range f.fields {
+		switch x.kind {
+		case fieldText, fieldSecret:
+			x.input.Blur()
+			if k == f.focus {
+				x.input.Focus()
+			}
+		case fieldArea:
+			x.area.Blur()
+			if k == f.focus {
+				x.area.Focus()
+			}
+		}
+	}
+}
+
+// key handles a key; done closes the form.
+func (f *form) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
+	k := &f.ctx.keys.Form
+	cur := f.fields[f.focus]
+	if f.extra != nil {
+		if handled, cmd := f.extra(f, msg); handled {
+			return false, cmd
+		}
+	}
+	switch {
+	case key.Matches(msg, k.Cancel):
+		return true, nil
+	case key.Matches(msg, k.Submit):
+		cmd, err := f.submit(f.values())
+		if err != nil {
+			f.err = err.Error()
+			return false, nil
+		}
+		return true, cmd
+	case key.Matches(msg, k.Next), cur.kind != fieldArea && key.Matches(msg, k.Down):
+		f.setFocus(f.focus + 1)
+		return false, nil
+	case key.Matches(msg, k.Prev), cur.kind != fieldArea && key.Matches(msg, k.Up):
+		f.setFocus(f.focus - 1)
+		return false, nil
+	}
+	f.err = ""
+	switch cur.kind {
+	case fieldChoice:
+		switch msg.String() {
+		case "left", "h":
+			cur.choice = (cur.choice + len(cur.choices) - 1) % len(cur.choices)
+		case "right", "l", "space", "enter":
+			cur.choice = (cur.choice + 1) % len(cur.choices)
+		}
+	case fieldToggle:
+		if msg.String() == "space" || msg.String() == "enter" {
+			cur.on = !cur.on
+		}
+	case fieldArea:
+		cur.area, cmd = cur.area.Update(msg)
+	default:
+		if msg.String() == "enter" {
+			f.setFocus(f.focus + 1)
+			return false, nil
+		}
+		cur.input, cmd = cur.input.Update(msg)
+	}
+	return false, cmd
+}
+
+func (f *form) render(w, h int) string {
+	st := &f.ctx.styles
+	inner := max(10, w-2)
+	const labelW = 12
+	areas := 0
+	for _, x := range f.fields {
+		if x.kind == fieldArea {
+			areas++
+		}
+	}
+	fixed := len(f.fields) - areas + 2*areas + 2
+	areaH := 3
+	if areas > 0 {
+		areaH = max(2, (h-2-fixed)/areas)
+	}
+	var lines []string
+	for i, x := range f.fields {
+		label := padTo(x.label, labelW)
+		if i == f.focus {
+			label = st.TabActive.Render(label)
+		} else {
+			label = st.Muted.Render(label)
+		}
+		hint := ""
+		if x.hint != "" && i == f.focus {
+			hint = "  " + st.Muted.Render(x.hint)
+		}
+		switch x.kind {
+		case fieldChoice:
+			var parts []string
+			for k, c := range x.choices {
+				if k == x.choice {
+					parts = append(parts, st.Selected.Render(c))
+				} else {
+					parts = append(parts, st.Muted.Render(c))
+				}
+			}
+			lines = append(lines, label+"‹ "+strings.Join(parts, " ")+" ›"+hint)
+		case fieldToggle:
+			lines = append(lines, label+checkbox(x.on)+hint)
+		case fieldArea:
+			lines = append(lines, label+hint)
+			x.area.SetWidth(inner)
+			x.area.SetHeight(areaH)
+			lines = append(lines, strings.Split(x.area.View(), "\n")...)
+		default:
+			x.input.SetWidth(max(4, inner-labelW-1))
+			lines = append(lines, label+x.input.View()+hint)
+		}
+	}
+	if f.err != "" {
+		lines = append(lines, "", st.Error.Render(sanitize.Line(f.err)))
+	}
+	return st.box(f.title, lines, w, h, true)
+}

@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/capture"
+	"gaff/provider"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// target is a real loopback server that records what reaches it.
+type target struct {
+	*httptest.Server
+	mu   sync.Mutex
+	got  []*http.Request
+	body [][]byte
+	code int
+	seen chan struct{}
+}
+
+func newTarget(t *testing.T, code int) *target {
+	tg := &target{code: code, seen: make(chan struct{}, 100)}
+	tg.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		tg.mu.Lock()
+		tg.got, tg.body = append(tg.got, r), append(tg.body, b)
+		code := tg.code
+		tg.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		io.WriteString(w, `{"handled":true}`)
+		tg.seen <- struct{}{}
+	}))
+	t.Cleanup(tg.Close)
+	return tg
+}
+
+func (tg *target) last() (*http.Request, []byte) {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	return tg.got[len(tg.got)-1], tg.body[len(tg.body)-1]
+}
+
+func (tg *target) count() int {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	return len(tg.got)
+}
+
+// wait blocks until the target was hit (a hang guard, not a timing check).
+func (tg *target) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-tg.seen:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the target was never called")
+	}
+}
+
+func withSender(h *harness) *capture.Handler {
+	handler := capture.New(capture.Config{DB: h.db})
+	h.app.ctx.deps.Policy = handler
+	h.app.ctx.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(5 * time.Second), Secret: func(p string) (string, bool) {
+		s := handler.Policy().Secrets[p]
+		return s, s != ""
+	}}
+	return handler
+}
+
+func TestReplayAsksForTargetThenSendsByteForByte(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	withSender(h)
+	tg := newTarget(t, 200)
+	bin := []byte{0, 1, 2, 0xff, 0x1b, '\n'}
+	h.insert(req(1, "PUT", "/upload?a=1&a=2", hdrs("Content-Type", "application/octet-stream", "X-Dup", "1", "x-dup", "2"), bin))
+	h.keys("r")
+	h.contains("your handler's base URL", "http://localhost:3000")
+	typeText(h, strings.Repeat("\b", 30)+tg.URL)
+	h.keys("enter")
+	got, body := tg.last()
+	if !bytes.Equal(body, bin) || got.Method != "PUT" || got.URL.RawQuery != "a=1&a=2" || got.URL.Path != "/upload" || strings.Join(got.Header.Values("X-Dup"), ",") != "1,2" {
+		t.Fatalf("replayed %s %s %q %q", got.Method, got.URL, body, got.Header)
+	}
+	h.contains("<-- [200] PUT " + tg.URL + "/upload?a=1&a=2")
+	// The target is remembered: r again does not ask.
+	h.keys("r")
+	if tg.count() != 2 {
+		t.Fatalf("second replay: %d calls", tg.count())
+	}
+	// The deliveries tab lists both, with the handler's answer.
+	h.keys("enter", "shift+tab")
+	h.contains("[deliveries 2]", "#2 replay", `{"handled":true}`)
+	stored, _ := h.db.ListDeliveries(context.Background(), storage.DeliveryFilter{RequestID: 1})
+	if len(stored) != 2 || stored[0].Status != 200 {
+		t.Fatalf("stored deliveries %+v", stored)
+	}
+}
+
+func TestReplayToADeadTargetSaysWhy(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	withSender(h)
+	tg := newTarget(t, 200)
+	dead := tg.URL
+	tg.Close()
+	h.insert(req(1, "POST", "/x", nil, []byte("x")))
+	h.app.target = dead
+	h.keys("r")
+	h.contains("connection refused")
+	h.keys("t")
+	typeText(h, strings.Repeat("\b", 40)+"htp:/nope")
+	h.keys("enter")
+	h.contains("not an http:// or https:// URL")
+	h.keys("esc")
+}
+
+func TestReplayResignedVerifies(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	handler := withSender(h)
+	secret := "It's a Secret to Everybody"
+	handler.SetPolicy(&capture.Policy{Secrets: map[string]string{"github": secret}})
+	tg := newTarget(t, 200)
+	body := []byte(`{"zen":"Keep it logically awesome."}`)
+	sig, _ := provider.Sign(provider.SchemeGitHub, provider.SignInput{Body: body, Secret: "old secret", Now: time.Now()})
+	r := req(1, "POST", "/gh", hdrs("Content-Type", "application/json", "X-GitHub-Event", "ping", sig[0].Name, sig[0].Value), body)
+	r.Provider = "github"
+	h.insert(r)
+	h.app.target = tg.URL
+	h.keys("R")
+	got, gotBody := tg.last()
+	v := provider.Verify("github", secret, &provider.Request{Method: got.Method, Header: got.Header, Body: gotBody}, time.Now())
+	if v.Result != provider.Valid {
+		t.Fatalf("re-signed replay does not verify: %+v", v)
+	}
+}
+
+func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	withSender(h)
+	tg := newTarget(t, 201)
+	h.insert(req(1, "POST", "/hook", hdrs("Content-Type", "application/json", "X-A", "1"), []byte(`{"n":1}`)))
+	h.app.target = tg.URL
+	h.keys("e")
+	h.contains("edit a copy of request #1", "Method", tg.URL+"/hook", "X-A: 1", `{"n":1}`)
+	h.checkSize()
+	// Add a header, then change the body.
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModCtrl})
+	typeText(h, "\nX-Edited: yes")
+	h.keys("tab")
+	typeText(h, "\b\b2}")
+	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	got, body := tg.last()
+	if string(body) != `{"n":2}` || got.Header.Get("X-Edited") != "yes" || got.Header.Get("X-A") != "1" {
+		t.Fatalf("sent %q %q", body, got.Header)
+	}
+	h.contains("<-- [201] POST")
+	orig, _ := h.db.GetRequest(context.Background(), 1)
+	if string(orig.Body) != `{"n":1}` {
+		t.Fatal("the capture was changed")
+	}
+	dl, _ := h.db.ListDeliveries(context.Background(), storage.DeliveryFilter{RequestID: 1})
+	if len(dl) != 1 || dl[0].Kind != storage.KindEdit || string(dl[0].Body) != `{"n":2}` {
+		t.Fatalf("edit delivery %+v", dl)
+	}
+	// A header line that is not Name: value is refused in the form.
+	h.keys("e")
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModCtrl})
+	typeText(h, "\nnot a header")
+	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	h.contains("write Name: value")
+	h.keys("esc")
+	if tg.count() != 1 {
+		t.Fatal("a bad form was sent")
+	}
+}
+
+func TestCopyAsCurl(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.insert(req(1, "POST", "/hook?x=1", hdrs("Content-Type", "application/json"), []byte(`{"it's":"quoted"}`)))
+	h.app.target = "http://localhost:3000"
+	_, cmd := h.app.Update(keyPress("y"))
+	msg := cmd()
+	_, cmd = h.app.Update(msg)
+	clip := cmd()
+	text := clipText(clip)
+	if !strings.Contains(text, "curl") || !strings.Contains(text, "http://localhost:3000/hook?x=1") || !strings.Contains(text, `'{"it'\''s":"quoted"}'`) {
+		t.Fatalf("clipboard %q", text)
+	}
+	h.contains("copied request #1 as curl")
+}
+
+// clipText reads what a SetClipboard command carries.
+func clipText(msg tea.Msg) string {
+	if s, ok := msg.(interface{ String() string }); ok {
+		return s.String()
+	}
+	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sprint(msg)), ""))
+}

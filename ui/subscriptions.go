@@ -1,0 +1,557 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/provider"
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// subsScreen is gaff as the origin: outbound subscriptions, the events
+// fired at them, and every attempt with its outcome and next retry.
+type subsScreen struct {
+	ctx      *shared
+	subs     []*storage.Subscription
+	cursor   int
+	events   []*storage.Event
+	evCursor int
+	onEvents bool // focus on the events pane
+	// attempts of one event, when opened with enter
+	attemptsOf int64
+	attempts   *textView
+	status     string
+	statusErr  bool
+	form       *form
+	pick       *picker
+}
+
+type (
+	subsLoadedMsg struct {
+		list []*storage.Subscription
+		err  error
+	}
+	eventsLoadedMsg struct {
+		subID int64
+		list  []*storage.Event
+	}
+	attemptsLoadedMsg struct {
+		eventID int64
+		list    []*storage.Delivery
+	}
+	subsDoneMsg struct {
+		status string
+		err    error
+	}
+	templatesMsg struct {
+		list []provider.Template
+		err  error
+	}
+	payloadMsg struct {
+		subID int64
+		p     send.Payload
+		err   error
+	}
+)
+
+func newSubsScreen(ctx *shared) *subsScreen { return &subsScreen{ctx: ctx} }
+
+func (s *subsScreen) selected() *storage.Subscription {
+	if s.cursor < 0 || s.cursor >= len(s.subs) {
+		return nil
+	}
+	return s.subs[s.cursor]
+}
+
+func (s *subsScreen) selectedEvent() *storage.Event {
+	if s.evCursor < 0 || s.evCursor >= len(s.events) {
+		return nil
+	}
+	return s.events[s.evCursor]
+}
+
+// reload fetches the subscriptions, then the selected one's events.
+func (s *subsScreen) reload() tea.Cmd {
+	db := s.ctx.db
+	return func() tea.Msg {
+		list, err := db.ListSubscriptions(context.Background())
+		return subsLoadedMsg{list, err}
+	}
+}
+
+func (s *subsScreen) loadEvents() tea.Cmd {
+	sub := s.selected()
+	if sub == nil {
+		return nil
+	}
+	db, id := s.ctx.db, sub.ID
+	return func() tea.Msg {
+		list, _ := db.ListEvents(context.Background(), storage.EventFilter{SubscriptionID: id, Limit: 100})
+		return eventsLoadedMsg{id, list}
+	}
+}
+
+func (s *subsScreen) loadAttempts(eventID int64) tea.Cmd {
+	db := s.ctx.db
+	return func() tea.Msg {
+		list, _ := db.ListDeliveries(context.Background(), storage.DeliveryFilter{EventID: eventID, Limit: 50})
+		return attemptsLoadedMsg{eventID, list}
+	}
+}
+
+// refresh is called after any commit: attempts land while the screen is up.
+func (s *subsScreen) refresh() tea.Cmd {
+	cmds := []tea.Cmd{s.reload()}
+	if s.attemptsOf != 0 {
+		cmds = append(cmds, s.loadAttempts(s.attemptsOf))
+	}
+	return tea.Batch(cmds...)
+}
+
+// update takes the screen's own messages.
+func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case subsLoadedMsg:
+		if msg.err != nil {
+			s.setStatus("", msg.err)
+			return nil
+		}
+		var keep int64
+		if sel := s.selected(); sel != nil {
+			keep = sel.ID
+		}
+		s.subs = msg.list
+		s.cursor = min(s.cursor, max(0, len(s.subs)-1))
+		for i, x := range s.subs {
+			if x.ID == keep {
+				s.cursor = i
+			}
+		}
+		return s.loadEvents()
+	case eventsLoadedMsg:
+		if sel := s.selected(); sel != nil && sel.ID == msg.subID {
+			s.events = msg.list
+			s.evCursor = min(s.evCursor, max(0, len(s.events)-1))
+		}
+	case attemptsLoadedMsg:
+		if msg.eventID == s.attemptsOf {
+			v := newTextView(deliveryLines(msg.list, &s.ctx.styles))
+			if s.attempts != nil {
+				v.line, v.row = s.attempts.line, s.attempts.row
+			}
+			s.attempts = v
+		}
+	case subsDoneMsg:
+		s.setStatus(msg.status, msg.err)
+		return s.refresh()
+	case templatesMsg:
+		s.openPicker(msg)
+	case payloadMsg:
+		if msg.err != nil {
+			s.setStatus("", msg.err)
+			return nil
+		}
+		s.form = s.payloadForm(msg.subID, msg.p)
+	}
+	return nil
+}
+
+func (s *subsScreen) setStatus(status string, err error) {
+	s.status, s.statusErr = status, err != nil
+	if err != nil {
+		s.status = err.Error()
+	}
+}
+
+// action runs fn in a command and reports its outcome on the screen.
+func (s *subsScreen) action(done string, fn func(ctx context.Context) error) tea.Cmd {
+	return func() tea.Msg {
+		if err := fn(context.Background()); err != nil {
+			return subsDoneMsg{err: err}
+		}
+		return subsDoneMsg{status: done}
+	}
+}
+
+func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
+	if s.form != nil {
+		done, cmd := s.form.key(msg)
+		if done {
+			s.form = nil
+		}
+		return cmd, nil
+	}
+	if s.pick != nil {
+		done, cmd := s.pick.key(msg)
+		if done {
+			s.pick = nil
+		}
+		return cmd, nil
+	}
+	k := &s.ctx.keys.Subs
+	d := s.ctx.deps.Dispatcher
+	if s.attemptsOf != 0 {
+		switch {
+		case key.Matches(msg, k.Back):
+			s.attemptsOf, s.attempts = 0, nil
+		case key.Matches(msg, k.Up):
+			s.attempts.up(1)
+		case key.Matches(msg, k.Down):
+			s.attempts.down(1)
+		}
+		return nil, nil
+	}
+	sub := s.selected()
+	switch {
+	case key.Matches(msg, k.Switch):
+		s.onEvents = !s.onEvents && len(s.events) > 0
+	case key.Matches(msg, k.Up):
+		s.move(-1)
+		return s.eventsIfMoved(), nil
+	case key.Matches(msg, k.Down):
+		s.move(1)
+		return s.eventsIfMoved(), nil
+	case key.Matches(msg, k.New):
+		s.form = s.subscriptionForm(nil)
+	case key.Matches(msg, k.Edit) && sub != nil:
+		s.form = s.subscriptionForm(sub)
+	case key.Matches(msg, k.Delete) && sub != nil && !s.onEvents:
+		db, id := s.ctx.db, sub.ID
+		return nil, newConfirm(fmt.Sprintf("delete subscription %s and its events", sanitize.Line(sub.Name)), func() tea.Cmd {
+			return s.action("deleted "+sub.Name, func(ctx context.Context) error { return db.DeleteSubscription(ctx, id) })
+		})
+	case key.Matches(msg, k.Toggle) && sub != nil && d != nil:
+		on := !sub.Enabled
+		word := map[bool]string{true: "enabled ", false: "disabled "}[on]
+		return s.action(word+sub.Name, func(ctx context.Context) error { return d.SetEnabled(ctx, sub.ID, on, "switched off in the TUI") }), nil
+	case key.Matches(msg, k.Fire) && sub != nil && d != nil:
+		return func() tea.Msg {
+			list, err := d.Templates()
+			return templatesMsg{list, err}
+		}, nil
+	case key.Matches(msg, k.Open) && s.onEvents:
+		if ev := s.selectedEvent(); ev != nil {
+			s.attemptsOf = ev.ID
+			return s.loadAttempts(ev.ID), nil
+		}
+	case key.Matches(msg, k.Retry) && s.onEvents && d != nil:
+		if ev := s.selectedEvent(); ev != nil {
+			id := ev.ID
+			return func() tea.Msg {
+				_, x, err := d.RetryNow(context.Background(), id)
+				if err != nil {
+					return subsDoneMsg{err: err}
+				}
+				return subsDoneMsg{status: send.Line(x)}
+			}, nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *subsScreen) move(delta int) {
+	if s.onEvents {
+		s.evCursor = min(max(0, s.evCursor+delta), max(0, len(s.events)-1))
+		return
+	}
+	s.cursor = min(max(0, s.cursor+delta), max(0, len(s.subs)-1))
+}
+
+func (s *subsScreen) eventsIfMoved() tea.Cmd {
+	if s.onEvents {
+		return nil
+	}
+	s.events, s.evCursor = nil, 0
+	return s.loadEvents()
+}
+
+// subscriptionForm creates (sub nil) or edits a subscription.
+func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
+	title, x := "new subscription", &storage.Subscription{Scheme: provider.SchemeStandardWebhooks, Retry: send.RetryStandard, Enabled: true,
+		Timeout: storage.DefaultSubscriptionTimeout, URL: "http://localhost:3000/webhooks"}
+	if sub != nil {
+		c := *sub
+		title, x = "edit subscription "+sanitize.Line(sub.Name), &c
+	}
+	var hl []string
+	for _, h := range x.Headers {
+		hl = append(hl, h.Name+": "+h.Value)
+	}
+	f := newForm(s.ctx, title,
+		textField("name", "Name", x.Name, "a word, unique"),
+		textField("url", "Target URL", x.URL, "where events are POSTed"),
+		choiceField("scheme", "Signing", provider.Schemes(), x.Scheme),
+		secretField("secret", "Secret", x.Secret, "ctrl+g generates one in the scheme's format"),
+		textField("events", "Events", strings.Join(x.Events, ","), "event types it takes, e.g. github.*,stripe.payment_intent.succeeded; empty: all"),
+		textField("timeout", "Timeout", x.Timeout.String(), "e.g. 15s"),
+		choiceField("retry", "Retries", send.RetryPolicies(), x.Retry),
+		toggleField("enabled", "Enabled", x.Enabled),
+		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
+	)
+	f.keys = []key.Binding{s.ctx.keys.Subs.Generate}
+	f.extra = func(f *form, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+		if !key.Matches(msg, s.ctx.keys.Subs.Generate) {
+			return false, nil
+		}
+		secret, err := provider.GenerateSecret(f.field("scheme").value())
+		if err != nil {
+			f.err = err.Error()
+			return true, nil
+		}
+		f.field("secret").set(secret)
+		f.err = ""
+		return true, nil
+	}
+	db := s.ctx.db
+	f.submit = func(v map[string]string) (tea.Cmd, error) {
+		x.Name, x.URL, x.Scheme, x.Secret, x.Retry = v["name"], v["url"], v["scheme"], v["secret"], v["retry"]
+		x.Enabled = v["enabled"] != ""
+		x.Events = nil
+		for _, e := range strings.Split(v["events"], ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				x.Events = append(x.Events, e)
+			}
+		}
+		t, err := time.ParseDuration(strings.TrimSpace(v["timeout"]))
+		if err != nil {
+			return nil, fmt.Errorf("timeout %q: write a duration like 15s", v["timeout"])
+		}
+		x.Timeout = t
+		if x.Headers, err = parseHeaderLines(v["headers"]); err != nil {
+			return nil, err
+		}
+		if err := send.CheckSubscription(x); err != nil {
+			return nil, err
+		}
+		if sub == nil {
+			return s.action("created "+x.Name, func(ctx context.Context) error { return send.CreateSubscription(ctx, db, x) }), nil
+		}
+		return s.action("saved "+x.Name, func(ctx context.Context) error { return send.UpdateSubscription(ctx, db, x) }), nil
+	}
+	return f
+}
+
+func parseHeaderLines(text string) (storage.Headers, error) {
+	var out storage.Headers
+	for i, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		h, err := send.ParseHeader(line)
+		if err != nil {
+			return nil, fmt.Errorf("header line %d: %w", i+1, err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// openPicker lists what can be fired: the request selected on the requests
+// screen, then every template.
+func (s *subsScreen) openPicker(m templatesMsg) {
+	sub := s.selected()
+	if sub == nil {
+		return
+	}
+	if m.err != nil && len(m.list) == 0 {
+		s.setStatus("", m.err)
+		return
+	}
+	var items []pickItem
+	if r := s.ctx.selectedRequest(); r != nil {
+		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), sanitize.Line(r.Path())), id: r.ID})
+	}
+	for _, t := range m.list {
+		if !send.Accepts(sub, t.Name) {
+			continue
+		}
+		items = append(items, pickItem{key: t.Name, label: padTo(t.Name, 34) + sanitize.Line(t.Description)})
+	}
+	d, db, subID := s.ctx.deps.Dispatcher, s.ctx.db, sub.ID
+	s.pick = newPicker(s.ctx, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
+		return func() tea.Msg {
+			if it.key == "capture" {
+				r, err := db.GetRequest(context.Background(), it.id)
+				if err != nil {
+					return payloadMsg{err: err}
+				}
+				return payloadMsg{subID: subID, p: send.CapturePayload(r)}
+			}
+			p, err := d.TemplatePayload(it.key)
+			return payloadMsg{subID: subID, p: p, err: err}
+		}
+	})
+	if m.err != nil {
+		s.setStatus("", m.err) // a broken user template: the built-in ones are still listed
+	}
+}
+
+// payloadForm previews the rendered event for editing before it is fired.
+func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
+	var hl []string
+	for _, h := range p.Headers {
+		hl = append(hl, h.Name+": "+h.Value)
+	}
+	name := p.Type
+	if name == "" {
+		name = "event"
+	}
+	f := newForm(s.ctx, "fire "+sanitize.Line(name)+" (signed when sent; ctrl+s fires)",
+		textField("method", "Method", orDefault(p.Method, "POST"), ""),
+		textField("type", "Event type", p.Type, ""),
+		areaField("headers", "Headers", strings.Join(hl, "\n"), "signature headers are added per attempt"),
+		areaField("body", "Body", string(p.Body), ""),
+	)
+	d := s.ctx.deps.Dispatcher
+	f.submit = func(v map[string]string) (tea.Cmd, error) {
+		h, err := parseHeaderLines(v["headers"])
+		if err != nil {
+			return nil, err
+		}
+		q := p
+		q.Method, q.Type, q.Headers, q.Body = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"]), h, []byte(v["body"])
+		return func() tea.Msg {
+			id, err := d.Fire(context.Background(), subID, q)
+			if err != nil {
+				return subsDoneMsg{err: err}
+			}
+			return subsDoneMsg{status: fmt.Sprintf("event #%d queued: sending now", id)}
+		}, nil
+	}
+	return f
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func (s *subsScreen) render(w, h int) string {
+	st := &s.ctx.styles
+	if s.form != nil {
+		return s.form.render(w, h)
+	}
+	if s.pick != nil {
+		return s.pick.render(w, h)
+	}
+	if s.ctx.deps.Dispatcher == nil {
+		return st.box("subscriptions", []string{st.Muted.Render("Subscriptions need the dispatcher of a running gaff.")}, w, h, true)
+	}
+	top := min(max(4, len(s.subs)+3), h/2)
+	if s.status != "" {
+		top++
+	}
+	subsBox := st.box("subscriptions", s.subLines(w-2), w, top, !s.onEvents && s.attemptsOf == 0)
+	var bottom string
+	if s.attemptsOf != 0 && s.attempts != nil {
+		s.attempts.setSize(w-2, h-top-2)
+		bottom = st.box(fmt.Sprintf("attempts of event #%d", s.attemptsOf), s.attempts.render(), w, h-top, true)
+	} else {
+		title := "events"
+		if sub := s.selected(); sub != nil {
+			title = "events of " + sanitize.Line(sub.Name)
+		}
+		bottom = st.box(title, s.eventLines(w-2, h-top-2), w, h-top, s.onEvents)
+	}
+	return subsBox + "\n" + bottom
+}
+
+func (s *subsScreen) subLines(w int) []string {
+	st := &s.ctx.styles
+	var lines []string
+	if len(s.subs) == 0 {
+		lines = append(lines, st.Muted.Render("No subscriptions yet. n creates one: a target URL, a signing scheme, a secret."))
+	}
+	for i, x := range s.subs {
+		state := st.OK.Render("on ")
+		if !x.Enabled {
+			state = st.Warn.Render("off")
+		}
+		line := fmt.Sprintf("%s %s %s %s", padTo(sanitize.Line(x.Name), 16), state, padTo(x.Scheme, 17), sanitize.Line(x.URL))
+		if !x.Enabled && x.DisabledReason != "" {
+			line += st.Warn.Render("  (" + sanitize.Line(x.DisabledReason) + ")")
+		}
+		if i == s.cursor {
+			style := st.SelectedBlur
+			if !s.onEvents {
+				style = st.Selected
+			}
+			line = style.Render(fit("▸ "+ansiStrip(line), w))
+		} else {
+			line = "  " + line
+		}
+		lines = append(lines, line)
+	}
+	if s.status != "" {
+		style := st.OK
+		if s.statusErr {
+			style = st.Error
+		}
+		lines = append(lines, style.Render(sanitize.Line(s.status)))
+	}
+	return lines
+}
+
+func (s *subsScreen) eventLines(w, h int) []string {
+	st := &s.ctx.styles
+	if s.selected() == nil {
+		return nil
+	}
+	if len(s.events) == 0 {
+		return []string{st.Muted.Render("No events yet. f fires one: pick a template, edit it, ctrl+s.")}
+	}
+	start := max(0, s.evCursor-h+1)
+	var lines []string
+	for i := start; i < len(s.events) && len(lines) < h; i++ {
+		ev := s.events[i]
+		line := fmt.Sprintf("#%-5d %s %s %s %s", ev.ID, ev.Time.Format("15:04:05"), padTo(sanitize.Line(orDefault(ev.Type, ev.Template)), 30),
+			stateLabel(st, ev), s.outcome(ev))
+		if i == s.evCursor && s.onEvents {
+			line = st.Selected.Render(fit(ansiStrip(line), w))
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func stateLabel(st *Styles, ev *storage.Event) string {
+	attempts := fmt.Sprintf("%d attempt", ev.Attempts)
+	if ev.Attempts != 1 {
+		attempts += "s"
+	}
+	switch ev.State {
+	case storage.EventDelivered:
+		return st.OK.Render(padTo("delivered", 10)) + attempts
+	case storage.EventPending:
+		next := "now"
+		if !ev.NextAttempt.IsZero() && ev.NextAttempt.After(time.Now()) {
+			next = ev.NextAttempt.Format("15:04:05")
+		}
+		return st.Warn.Render(padTo("pending", 10)) + attempts + ", next " + next
+	}
+	return st.Error.Render(padTo(ev.State, 10)) + attempts
+}
+
+func (s *subsScreen) outcome(ev *storage.Event) string {
+	st := &s.ctx.styles
+	switch {
+	case ev.LastStatus != 0:
+		out := st.statusStyle(ev.LastStatus).Render(fmt.Sprintf("→%d", ev.LastStatus))
+		if ev.LastError != "" {
+			out += " " + st.Muted.Render(sanitize.Line(ev.LastError))
+		}
+		return out
+	case ev.LastError != "":
+		return st.Error.Render("✗ " + sanitize.Line(ev.LastError))
+	}
+	return ""
+}
