@@ -341,3 +341,47 @@ func TestTUINgrokUnreachableKeepsCapturing(t *testing.T) {
 		t.Fatal("the token was written to the log")
 	}
 }
+
+func TestRetentionKeepsTheNewest(t *testing.T) {
+	requireTool(t, "curl")
+	dir := t.TempDir()
+	addr := freePort(t)
+	db := filepath.Join(dir, "g.db")
+	cmd := exec.Command(gaffBinary(t), "--headless", "--listen", addr, "--db", db, "--log", filepath.Join(dir, "g.log"), "--keep", "3")
+	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	bufio.NewReader(stderr).ReadString('\n')
+	for i := 1; i <= 5; i++ {
+		curlPost(t, fmt.Sprintf("http://%s/n/%d", addr, i), "-d", "x")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, _ := exec.Command(gaffBinary(t), "list", "--db", db).CombinedOutput()
+		if strings.Count(string(out), "/n/") == 3 && strings.Contains(string(out), "/n/5") && !strings.Contains(string(out), "/n/2") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("--keep 3 never pruned to the 3 newest:\n%s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Search sees the kept rows once indexed, and not the pruned ones.
+	for {
+		out, _ := exec.Command(gaffBinary(t), "list", "--db", db, "--search", "path:/n/*").CombinedOutput()
+		if strings.Count(string(out), "/n/") == 3 && !strings.Contains(string(out), "not indexed") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search after retention:\n%s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out, err := exec.Command(gaffBinary(t), "list", "--db", db, "--search", "status:abc").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "status:4xx") {
+		t.Fatalf("a malformed search: %v %s", err, out)
+	}
+}

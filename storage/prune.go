@@ -113,21 +113,38 @@ func (d *DB) oldestIDs(ctx context.Context, n, after int64) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-// RunRetention prunes now and then every interval until ctx ends.
+// RunRetention prunes at start, after captures arrive (at most once per
+// settle period, so a burst costs one prune) and every interval (for
+// --keep-for, which ages rows without new writes).
 func (d *DB) RunRetention(ctx context.Context, keep int64, keepFor, interval time.Duration, onError func(error)) {
 	if keep <= 0 && keepFor <= 0 {
 		return
 	}
+	const settle = time.Second
+	ch, stop := d.Watch()
+	defer stop()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if _, err := d.Prune(ctx, keep, keepFor, time.Now()); err != nil && ctx.Err() == nil && onError != nil {
 			onError(err)
 		}
+		// Our own deletes signal the feed too: drain that signal so a prune
+		// does not wake the next one.
+		select {
+		case <-ch:
+		default:
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-ch:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(settle):
+			}
 		}
 	}
 }

@@ -430,6 +430,10 @@ func (a *App) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		a.focus = focusList
 		a.layout()
+	case key.Matches(msg, a.ctx.keys.List.Search):
+		// Searching is about the list: go back to it with the prompt open.
+		a.focus = focusList
+		a.openPrompt(a.searchPrompt())
 	case key.Matches(msg, k.NextTab):
 		d.nextTab(1)
 	case key.Matches(msg, k.PrevTab):
