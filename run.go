@@ -120,7 +120,7 @@ func run(ctx context.Context, o runOptions) error {
 	} else {
 		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
 		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h,
-			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher})
+			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: o.forward.to})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {

@@ -36,6 +36,8 @@ type Deps struct {
 	// Dispatcher delivers subscription events; the subscriptions screen
 	// fires and retries through it.
 	Dispatcher *send.Dispatcher
+	// ForwardTo is where --forward-to sends every capture, "" when off.
+	ForwardTo string
 }
 
 // shared is handed to every component: dependencies, styles and keys.

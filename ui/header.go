@@ -32,6 +32,9 @@ func (a *App) header() string {
 	if fail := a.storageFailure(); fail != "" {
 		segs = append(segs, seg{st.Error.Render("⚠ not storing"), 0})
 	}
+	if f := a.ctx.deps.ForwardTo; f != "" {
+		segs = append(segs, seg{st.Muted.Render("→ ") + sanitize.Line(f), 2})
+	}
 	segs = append(segs, seg{st.Muted.Render(countLabel(a.count)), 1})
 	for drop := 3; drop > 0; drop-- {
 		if width(segs, func(s seg) string { return s.text }) <= a.w {
