@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -384,4 +385,31 @@ func TestRetentionKeepsTheNewest(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "status:4xx") {
 		t.Fatalf("a malformed search: %v %s", err, out)
 	}
+}
+
+// r in the real binary: asks for the handler's URL once, replays, shows the
+// handler's answer; the deliveries tab keeps it.
+func TestTUIReplayToAHandler(t *testing.T) {
+	got := make(chan string, 4)
+	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r.Method + " " + r.URL.String() + " " + string(b)
+		w.WriteHeader(http.StatusAccepted)
+		io.WriteString(w, `{"handled":"yes"}`)
+	}))
+	defer handler.Close()
+	s := startTUI(t, 100, 30)
+	curlPost(t, "http://"+s.addr+"/hooks/github?x=1", "-H", "Content-Type: application/json", "-d", pushBody)
+	s.waitFor("/hooks/github")
+	s.keys("r")
+	s.waitFor("your handler's base URL")
+	s.keys("C-u")
+	s.tmux("send-keys", "-l", handler.URL)
+	s.keys("Enter")
+	if g := <-got; g != "POST /hooks/github?x=1 "+pushBody {
+		t.Fatalf("the handler got %q", g)
+	}
+	s.waitFor("<-- [202] POST " + handler.URL + "/hooks/github?x=1")
+	s.keys("Enter", "BTab")
+	s.waitFor("[deliveries 1]", `{"handled":"yes"}`)
 }
