@@ -48,6 +48,9 @@ type DB struct {
 	ro   *sql.DB
 
 	w *writer
+	// Prepared once on the writer's connection: parsing the SQL of every
+	// insert was a tenth of ingest time.
+	insertRequest, countRequest *sql.Stmt
 
 	feedMu  sync.Mutex
 	feeds   map[*feed]struct{}
@@ -136,6 +139,14 @@ func Open(path string, opt Options) (*DB, error) {
 		d.ro.Close()
 		return nil, openError(path, err)
 	}
+	if d.insertRequest, err = d.rw.Prepare(insertRequestSQL); err == nil {
+		d.countRequest, err = d.rw.Prepare(`UPDATE counters SET value = value + 1 WHERE name = 'requests'`)
+	}
+	if err != nil {
+		d.rw.Close()
+		d.ro.Close()
+		return nil, openError(path, err)
+	}
 	d.w = newWriter(d, opt)
 	go d.w.run()
 	return d, nil
@@ -218,6 +229,8 @@ func (d *DB) Close() error {
 		}
 		var errs []error
 		if d.rw != nil {
+			d.insertRequest.Close()
+			d.countRequest.Close()
 			// Fold the WAL back so the file is whole on its own.
 			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			errs = append(errs, d.rw.Close())

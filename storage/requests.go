@@ -72,7 +72,7 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	args := requestArgs(r)
 	var id int64
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(insertRequestSQL, args...)
+		res, err := tx.Stmt(d.insertRequest).Exec(args...)
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`UPDATE counters SET value = value + 1 WHERE name = 'requests'`)
+		_, err = tx.Stmt(d.countRequest).Exec()
 		return err
 	}, func() { d.raiseLast(id) })
 	if err != nil {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -19,10 +20,11 @@ type job struct {
 // writer is the single goroutine that writes. Callers hand it jobs and wait
 // for their batch's commit, so many concurrent captures share one fsync.
 type writer struct {
-	d        *DB
-	jobs     chan *job
-	linger   time.Duration
-	maxBatch int
+	d         *DB
+	jobs      chan *job
+	linger    time.Duration
+	maxBatch  int
+	lastBatch int // size of the previous batch: >1 means writers overlap
 
 	mu     sync.RWMutex // guards closed against sends racing close
 	closed bool
@@ -73,36 +75,36 @@ func (w *writer) close() {
 
 func (w *writer) run() {
 	defer close(w.done)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
 	batch := make([]*job, 0, w.maxBatch)
 	for first := range w.jobs {
 		batch = append(batch[:0], first)
-		batch = w.gather(batch, timer)
+		batch = w.gather(batch)
+		w.lastBatch = len(batch)
 		w.commit(batch)
 	}
 }
 
-// gather collects what is already queued, then lingers briefly for more so
-// that bursts share a commit.
-func (w *writer) gather(batch []*job, timer *time.Timer) []*job {
-	for len(batch) < w.maxBatch {
-		select {
-		case j, ok := <-w.jobs:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, j)
-			continue
-		default:
-		}
-		break
-	}
-	if w.linger <= 0 || len(batch) >= w.maxBatch {
+// gather collects what is already queued, then, when the last batch showed
+// concurrent writers, lingers briefly for more so that bursts share a
+// commit. The linger yields instead of sleeping on a timer: Go's timers
+// round sub-millisecond waits up to about a millisecond (the netpoller
+// waits in whole milliseconds), and a millisecond linger costs more than
+// it groups (DESIGN.md). A lone writer never lingers.
+func (w *writer) gather(batch []*job) []*job {
+	batch = w.drain(batch)
+	if w.linger <= 0 || w.lastBatch < 2 {
 		return batch
 	}
-	timer.Reset(w.linger)
-	defer timer.Stop()
+	deadline := time.Now().Add(w.linger)
+	for len(batch) < w.maxBatch && time.Now().Before(deadline) {
+		runtime.Gosched()
+		batch = w.drain(batch)
+	}
+	return batch
+}
+
+// drain takes what is queued without waiting.
+func (w *writer) drain(batch []*job) []*job {
 	for len(batch) < w.maxBatch {
 		select {
 		case j, ok := <-w.jobs:
@@ -110,7 +112,7 @@ func (w *writer) gather(batch []*job, timer *time.Timer) []*job {
 				return batch
 			}
 			batch = append(batch, j)
-		case <-timer.C:
+		default:
 			return batch
 		}
 	}
