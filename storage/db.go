@@ -231,8 +231,9 @@ func (d *DB) Close() error {
 		if d.rw != nil {
 			d.insertRequest.Close()
 			d.countRequest.Close()
-			// Fold the WAL back so the file is whole on its own.
-			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			// Fold the WAL back so the file is whole on its own. PASSIVE: a
+			// CLI closing beside a capturing gaff must not block its writes.
+			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 			errs = append(errs, d.rw.Close())
 		}
 		errs = append(errs, d.ro.Close())

@@ -9,10 +9,13 @@ import (
 // Never edit one that has shipped: append a new one.
 var migrations = []string{
 	// 1: captured requests, stored as they arrived (DESIGN.md § Data), and a
-	// counter row so the header's count never needs COUNT(*).
+	// counter row so the header's count never needs COUNT(*). AUTOINCREMENT:
+	// an id is never given twice, even after the newest row is deleted, so
+	// the search index, deliveries and the UI never mistake a new capture
+	// for a deleted one.
 	`
 CREATE TABLE requests (
-	id          INTEGER PRIMARY KEY,
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	received_at INTEGER NOT NULL,          -- unix nanoseconds
 	method      TEXT    NOT NULL,
 	target      TEXT    NOT NULL,          -- request-target as sent: path and raw query
@@ -133,22 +136,32 @@ func migrate(db *sql.DB) error {
 	if v > len(migrations) {
 		return fmt.Errorf("schema version %d is newer than this gaff knows (%d): upgrade gaff", v, len(migrations))
 	}
-	for i := v; i < len(migrations); i++ {
+	for v < len(migrations) {
+		// The version is read again inside the (immediate) transaction: two
+		// gaffs opening a new file at once must not both run migration 1.
 		tx, err := db.Begin()
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(migrations[i]); err != nil {
+		if err := tx.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
 			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
+			return err
 		}
-		if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+		if v >= len(migrations) {
+			return tx.Rollback()
+		}
+		if _, err := tx.Exec(migrations[v]); err != nil {
 			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
 		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
+			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
+		v++
 	}
 	return nil
 }

@@ -117,8 +117,11 @@ func (d *DB) raiseLast(id int64) {
 // the commit (proxy mode answers with the forward target's status).
 func (d *DB) SetStatus(ctx context.Context, id int64, status int) error {
 	return d.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`UPDATE requests SET status = ? WHERE id = ?`, status, id)
-		return err
+		if _, err := tx.Exec(`UPDATE requests SET status = ? WHERE id = ?`, status, id); err != nil {
+			return err
+		}
+		// The search index carries the status: an indexed row is redone.
+		return reindexTx(tx, id)
 	}, nil)
 }
 

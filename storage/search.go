@@ -58,9 +58,8 @@ func (d *DB) IndexSome(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), `SELECT id, method, target, status, provider, signature, via, headers,
-		CASE WHEN length(body) > ? THEN substr(body, 1, ?) ELSE body END
-		FROM requests WHERE id > ? ORDER BY id LIMIT ?`, maxIndexedBody, maxIndexedBody, from, indexBatchRows)
+	rows, err := d.ro.QueryContext(ctxOrBackground(ctx), `SELECT `+docCols+` FROM requests WHERE id > ? ORDER BY id LIMIT ?`,
+		maxIndexedBody, maxIndexedBody, from, indexBatchRows)
 	if err != nil {
 		return 0, err
 	}
@@ -68,24 +67,11 @@ func (d *DB) IndexSome(ctx context.Context) (int, error) {
 	size := 0
 	last := from
 	for rows.Next() && size < indexBatchBytes {
-		var doc ftsDoc
-		var method, provider, sig, via string
-		var status int
-		var hdr, body []byte
-		if err := rows.Scan(&doc.id, &method, &doc.target, &status, &provider, &sig, &via, &hdr, &body); err != nil {
+		doc, err := scanDoc(rows)
+		if err != nil {
 			rows.Close()
 			return 0, err
 		}
-		h, _ := decodeHeaders(hdr)
-		var hb strings.Builder
-		for _, x := range h {
-			hb.WriteString(x.Name + ": " + x.Value + "\n")
-		}
-		doc.headers = hb.String()
-		if textual(body) {
-			doc.body = string(body)
-		}
-		doc.meta = metaTokens(method, status, provider, sig, via)
 		size += len(doc.target) + len(doc.headers) + len(doc.body)
 		docs = append(docs, doc)
 		last = doc.id
@@ -95,13 +81,15 @@ func (d *DB) IndexSome(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	err = d.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.Prepare(`INSERT INTO requests_fts(rowid, target, headers, body, meta) VALUES (?,?,?,?,?)`)
+		// A row deleted since it was read must not leave an entry behind.
+		stmt, err := tx.Prepare(`INSERT INTO requests_fts(rowid, target, headers, body, meta)
+			SELECT ?,?,?,?,? WHERE EXISTS (SELECT 1 FROM requests WHERE id = ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, doc := range docs {
-			if _, err := stmt.Exec(doc.id, doc.target, doc.headers, doc.body, doc.meta); err != nil {
+			if _, err := stmt.Exec(doc.id, doc.target, doc.headers, doc.body, doc.meta, doc.id); err != nil {
 				return err
 			}
 		}
@@ -112,6 +100,54 @@ func (d *DB) IndexSome(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(docs), nil
+}
+
+// docCols reads what the index holds of a row; its two arguments are
+// maxIndexedBody twice.
+const docCols = `id, method, target, status, provider, signature, via, headers,
+	CASE WHEN length(body) > ? THEN substr(body, 1, ?) ELSE body END`
+
+func scanDoc(sc interface{ Scan(...any) error }) (ftsDoc, error) {
+	var doc ftsDoc
+	var method, provider, sig, via string
+	var status int
+	var hdr, body []byte
+	if err := sc.Scan(&doc.id, &method, &doc.target, &status, &provider, &sig, &via, &hdr, &body); err != nil {
+		return doc, err
+	}
+	h, _ := decodeHeaders(hdr)
+	var hb strings.Builder
+	for _, x := range h {
+		hb.WriteString(x.Name + ": " + x.Value + "\n")
+	}
+	doc.headers = hb.String()
+	if textual(body) {
+		doc.body = string(body)
+	}
+	doc.meta = metaTokens(method, status, provider, sig, via)
+	return doc, nil
+}
+
+// reindexTx redoes the index entry of a row changed after it was indexed,
+// inside the writer's transaction; a row not indexed yet is left to the
+// indexer.
+func reindexTx(tx *sql.Tx, id int64) error {
+	var indexed int64
+	if err := tx.QueryRow(`SELECT value FROM counters WHERE name = 'indexed'`).Scan(&indexed); err != nil || id > indexed {
+		return err
+	}
+	doc, err := scanDoc(tx.QueryRow(`SELECT `+docCols+` FROM requests WHERE id = ?`, maxIndexedBody, maxIndexedBody, id))
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`DELETE FROM requests_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	_, err = tx.Exec(`INSERT INTO requests_fts(rowid, target, headers, body, meta) VALUES (?,?,?,?,?)`, doc.id, doc.target, doc.headers, doc.body, doc.meta)
+	return err
 }
 
 // textual: bodies worth indexing are UTF-8 text (JSON, forms, XML); binary

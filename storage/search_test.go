@@ -182,3 +182,43 @@ func TestDeleteAndPrune(t *testing.T) {
 		t.Fatalf("oldest kept is %s old", age)
 	}
 }
+
+func TestIDsAreNeverReusedAndNewCapturesAreSearchable(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	ctx := context.Background()
+	a, b := sample(1), sample(2)
+	d.InsertRequest(ctx, a)
+	d.InsertRequest(ctx, b)
+	indexAll(t, d)
+	if err := d.DeleteRequest(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := sample(3)
+	c.Body = []byte("quokka")
+	d.InsertRequest(ctx, c)
+	if c.ID == b.ID {
+		t.Fatalf("id %d was given again after its row was deleted", c.ID)
+	}
+	indexAll(t, d)
+	if got := fmt.Sprint(searchIDs(t, d, "quokka")); got != fmt.Sprint([]int64{c.ID}) {
+		t.Fatalf("new capture not found: %s", got)
+	}
+}
+
+func TestStatusChangeAfterIndexingIsSearchable(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	ctx := context.Background()
+	r := sample(1)
+	r.Status = 200
+	d.InsertRequest(ctx, r)
+	indexAll(t, d)
+	if err := d.SetStatus(ctx, r.ID, 502); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, d, "status:502"); len(got) != 1 {
+		t.Fatalf("status:502 finds %v", got)
+	}
+	if got := searchIDs(t, d, "status:200"); len(got) != 0 {
+		t.Fatalf("status:200 still finds %v", got)
+	}
+}

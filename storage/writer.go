@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"runtime"
 	"sync"
 	"time"
@@ -125,7 +126,9 @@ func (w *writer) commit(batch []*job) {
 		w.finish(batch, nil)
 		return
 	}
-	if len(batch) == 1 {
+	if len(batch) == 1 || errors.Is(classify(err), ErrBusy) || errors.Is(classify(err), ErrFull) {
+		// A lock or a full disk fails every job alike: retrying one by one
+		// would wait out the busy timeout once per job.
 		w.finish(batch, classify(err))
 		return
 	}
