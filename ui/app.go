@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -109,6 +110,8 @@ type App struct {
 	// live is false in tests that drive Update by hand: they deliver
 	// dbChangedMsg themselves instead of waiting on the feed or a clock.
 	live bool
+	// One reload of each kind in flight (see single).
+	counting, deliveriesLoad single
 	// Detail loads: at most one in flight; the latest wish wins.
 	loading int64
 	want    int64
@@ -180,6 +183,9 @@ func (a *App) healthTick() tea.Cmd {
 }
 
 func (a *App) countCmd() tea.Cmd {
+	if !a.counting.start() {
+		return nil
+	}
 	db := a.ctx.db
 	return func() tea.Msg {
 		n, _ := db.CountRequests(context.Background())
@@ -218,8 +224,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.list.refreshOutcomes(), deliveries)
 	case outcomesMsg:
 		a.list.addOutcomes(msg.outcomes)
+		if a.list.outcomesLoad.done() {
+			return a, a.list.refreshOutcomes()
+		}
 	case deliveriesMsg:
 		a.detail.setDeliveries(msg.id, msg.list)
+		if a.deliveriesLoad.done() && a.detail.id() != 0 && a.deliveriesLoad.start() {
+			return a, loadDeliveries(a.ctx.db, a.detail.id())
+		}
 	case targetMsg:
 		if a.target == "" {
 			a.target = msg.url
@@ -236,23 +248,37 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.edit != nil {
 			a.edit.setBody(msg)
 		}
+	case execMsg:
+		return a, msg.cmd
 	case clipboardMsg:
 		return a, a.clipboard(msg)
 	case countMsg:
 		a.count, a.list.lag = msg.n, msg.lag
+		if a.counting.done() {
+			return a, a.countCmd()
+		}
 	case pageMsg:
 		cmd := a.list.apply(msg)
 		return a, tea.Batch(cmd, a.syncDetail())
 	case detailMsg:
 		a.loading = 0
-		var index tea.Cmd
+		var index, gone tea.Cmd
 		if msg.id == a.want {
-			a.detail.set(msg.req, msg.doc, msg.err)
+			err := msg.err
+			if errors.Is(err, storage.ErrNotFound) {
+				err = fmt.Errorf("request #%d is gone: deleted, or pruned by --keep/--keep-for", msg.id)
+				gone = a.list.removed(msg.id)
+			}
+			a.detail.set(msg.req, msg.doc, err)
+			a.detail.loadedID = msg.id
+			if gone != nil || errors.Is(msg.err, storage.ErrNotFound) {
+				a.detail.loadedID = 0 // the cursor moved to another row: load it
+			}
 			a.detail.deliveries = msg.deliveries
 			a.layout()
 			index = a.detail.indexCmd()
 		}
-		return a, tea.Batch(a.syncDetail(), index)
+		return a, tea.Batch(gone, a.syncDetail(), index)
 	case jsonIndexMsg:
 		a.detail.adoptIndex(msg)
 	case healthTickMsg:
@@ -469,7 +495,9 @@ func (a *App) syncDetail() tea.Cmd {
 	if sel == nil || (!a.split() && a.focus != focusDetail) {
 		return nil
 	}
-	if sel.ID == a.detail.id() && a.detail.err == nil {
+	if sel.ID == a.detail.loadedID {
+		// Loaded, or failed to load: a failure is shown, not retried in a
+		// loop; moving away and back tries again.
 		a.want = sel.ID
 		return nil
 	}

@@ -352,3 +352,37 @@ func TestLargeJSONBodyReachesItsEnd(t *testing.T) {
 	h.run(h.app.detail.indexCmd())
 	h.contains(`"last": "the end"`)
 }
+
+// A row deleted behind the UI's back (retention) is reported once and
+// dropped; the harness would never return if the load were retried in a
+// loop.
+func TestDeletedRowIsReportedNotReloadedForever(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.insert(many(3)...)
+	if err := h.db.DeleteRequest(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("j")
+	h.lacks("/n/2 ")
+	if got := h.app.list.selected().Target; got != "/n/1" && got != "/n/3" {
+		t.Fatalf("selected %s", got)
+	}
+}
+
+// A commit that lands while the newest page is being read is fetched when
+// that page arrives, not left out until the next commit.
+func TestArrivalDuringALoadIsNotMissed(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.insert(many(1)...)
+	ctx := context.Background()
+	h.db.InsertRequest(ctx, req(2, "POST", "/second", nil, nil))
+	load := h.app.list.arrived(h.db.LastRequestID())
+	page := load() // read now: it sees /second only
+	h.db.InsertRequest(ctx, req(3, "POST", "/third", nil, nil))
+	h.send(dbChangedMsg{}) // arrives while the page is in flight
+	h.send(page)
+	h.contains("/third", "/second")
+	if got := h.app.list.selected().Target; got != "/third" {
+		t.Fatalf("following the newest, yet on %s", got)
+	}
+}

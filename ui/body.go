@@ -40,6 +40,9 @@ type bodyDoc struct {
 	notes []string
 }
 
+// maxFormTable is the largest form body shown as a table.
+const maxFormTable = 256 << 10
+
 // maxDecoded bounds what a compressed body may expand to on screen: a small
 // gzip bomb must not take the user's memory.
 const maxDecoded = 64 << 20
@@ -103,7 +106,8 @@ func classify(contentType string, b []byte) (bodyKind, string) {
 			return kindJSON, "json"
 		}
 	case mt == "application/x-www-form-urlencoded":
-		if utf8.Valid(b) {
+		// The table is built whole; a huge form reads fine as lazy text.
+		if utf8.Valid(b) && len(b) <= maxFormTable {
 			return kindForm, ""
 		}
 	}

@@ -162,10 +162,10 @@ func formLines(body []byte, st *Styles) staticLines {
 
 // queryLines is formLines for a URL query.
 func queryLines(rawQuery string, st *Styles) staticLines {
-	if rawQuery == "" {
-		return staticLines{st.Muted.Render("no query parameters")}
+	if lines := formLines([]byte(rawQuery), st); len(lines) > 0 {
+		return lines
 	}
-	return formLines([]byte(rawQuery), st)
+	return staticLines{st.Muted.Render("no query parameters")}
 }
 
 func unescape(s string) string {

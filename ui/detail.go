@@ -41,6 +41,9 @@ type detail struct {
 	json          *jsonLines
 	pendingBottom bool // G pressed before the index reached the end
 	deliveries    []*storage.Delivery
+	// loadedID is the id whose load last finished, whether it succeeded or
+	// not, so a failing load is shown once rather than retried in a loop.
+	loadedID int64
 }
 
 // setDeliveries shows a fresh list of attempts for the open request.
@@ -105,6 +108,10 @@ func newDetail(ctx *shared) *detail { return &detail{ctx: ctx, wrap: true} }
 // set shows a freshly loaded request.
 func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
 	d.req, d.doc, d.err = r, doc, err
+	d.loadedID = 0
+	if r != nil {
+		d.loadedID = r.ID
+	}
 	d.views = [numTabs]*textView{}
 	d.json, d.pendingBottom = nil, false
 }
@@ -185,7 +192,10 @@ func (d *detail) bodySource() lineSource {
 		}
 		return &jsonSource{j: d.json, hl: newHighlighter("json", &st.Code)}
 	case kindForm:
-		return formLines(doc.shown, st)
+		if lines := formLines(doc.shown, st); len(lines) > 0 {
+			return lines
+		}
+		return staticLines{st.Muted.Render("(a form with no fields)")}
 	case kindText:
 		var hl *highlighter
 		if doc.lang != "" {

@@ -22,6 +22,17 @@ import (
 // binary one is kept as is unless edited in $EDITOR (ctrl+e).
 const inlineBodyLimit = 64 << 10
 
+// inlineSafe: the text widget shows and returns b unchanged. It rewrites
+// \r and tabs and drops control characters, and it would show bidi or
+// zero-width characters raw; such bodies go through $EDITOR instead.
+func inlineSafe(b []byte) bool {
+	if len(b) > inlineBodyLimit || !looksText(b) && len(b) > 0 {
+		return false
+	}
+	s := string(b)
+	return !strings.ContainsAny(s, "\r\t") && sanitize.String(s) == s
+}
+
 // editForm edits a copy of a captured request — method, URL, headers,
 // body — and sends it as a new delivery; the capture stays untouched.
 type editForm struct {
@@ -34,9 +45,15 @@ type editForm struct {
 	body      textarea.Model
 	rawBody   []byte // the body when it is not edited inline
 	inline    bool
-	focus     int // 0 method, 1 url, 2 headers, 3 body
-	resign    bool
-	err       string
+	// What the form was filled with: a field left as it was sends these
+	// exact bytes, not the text widget's rendering of them.
+	origHeaders    storage.Headers
+	origHeaderText string
+	origBody       []byte
+	origBodyText   string
+	focus          int // 0 method, 1 url, 2 headers, 3 body
+	resign         bool
+	err            string
 }
 
 type (
@@ -94,18 +111,23 @@ func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
 		}
 	}
 	var hl []string
+	var kept storage.Headers
 	for _, h := range r.Headers {
 		switch strings.ToLower(h.Name) {
 		case "host", "content-length":
 			continue // recomputed for the new target and body
 		}
+		kept = append(kept, h)
 		hl = append(hl, h.Name+": "+h.Value)
 	}
 	f := &editForm{ctx: ctx, requestID: r.ID, provider: r.Provider,
-		method: steadyInput(r.Method), url: steadyInput(url), headers: steadyArea(strings.Join(hl, "\n"))}
-	f.inline = len(r.Body) <= inlineBodyLimit && (len(r.Body) == 0 || looksText(r.Body))
+		method: steadyInput(r.Method), url: steadyInput(url), headers: steadyArea(strings.Join(hl, "\n")),
+		origHeaders: kept, origBody: r.Body}
+	f.origHeaderText = f.headers.Value()
+	f.inline = inlineSafe(r.Body)
 	if f.inline {
 		f.body = steadyArea(string(r.Body))
+		f.origBodyText = f.body.Value()
 	} else {
 		f.rawBody = r.Body
 		f.body = steadyArea("")
@@ -140,21 +162,22 @@ func (f *editForm) outbound() (send.Outbound, error) {
 	if out.Method == "" || strings.ContainsAny(out.Method, " \t") {
 		return out, fmt.Errorf("method %q: write one word, like POST", out.Method)
 	}
-	for i, line := range strings.Split(f.headers.Value(), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		name, value, ok := strings.Cut(line, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return out, fmt.Errorf("header line %d %q: write Name: value", i+1, sanitize.Line(line))
-		}
-		out.Headers = append(out.Headers, storage.Header{Name: name, Value: strings.TrimSpace(value)})
-	}
-	if f.inline {
-		out.Body = []byte(f.body.Value())
+	if f.headers.Value() == f.origHeaderText {
+		out.Headers = f.origHeaders
 	} else {
+		h, err := parseHeaderLines(f.headers.Value())
+		if err != nil {
+			return out, err
+		}
+		out.Headers = h
+	}
+	switch {
+	case !f.inline:
 		out.Body = f.rawBody
+	case f.body.Value() == f.origBodyText && f.rawBody == nil:
+		out.Body = f.origBody
+	default:
+		out.Body = []byte(f.body.Value())
 	}
 	return out, nil
 }
@@ -208,36 +231,41 @@ func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	return false, cmd
 }
 
-// openExternal edits the body in $EDITOR (through tea.ExecProcess, which
-// hands it the terminal). The file is private: bodies hold secrets.
+// openExternal edits the body in $EDITOR. Writing the file happens in a
+// command (a body may be 25 MiB); then tea.ExecProcess hands the editor the
+// terminal. The file is private: bodies hold secrets.
 func (f *editForm) openExternal() tea.Cmd {
-	tmp, err := os.CreateTemp("", "gaff-body-*")
-	if err != nil {
-		f.err = "cannot create a file for $EDITOR: " + err.Error()
-		return nil
-	}
 	body := f.rawBody
 	if f.inline {
 		body = []byte(f.body.Value())
 	}
-	_, werr := tmp.Write(body)
-	tmp.Close()
-	cmd, err := editor.Cmd("gaff", tmp.Name())
-	if werr != nil || err != nil {
-		os.Remove(tmp.Name())
-		f.err = fmt.Sprintf("cannot open $EDITOR: %v", firstErr(werr, err))
-		return nil
-	}
-	path := tmp.Name()
-	return tea.ExecProcess(cmd, func(err error) tea.Msg {
-		defer os.Remove(path)
+	return func() tea.Msg {
+		tmp, err := os.CreateTemp("", "gaff-body-*")
 		if err != nil {
-			return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
+			return editorBodyMsg{err: fmt.Errorf("cannot create a file for $EDITOR: %w", err)}
 		}
-		b, err := os.ReadFile(path)
-		return editorBodyMsg{body: b, err: err}
-	})
+		_, werr := tmp.Write(body)
+		cerr := tmp.Close()
+		cmd, err := editor.Cmd("gaff", tmp.Name())
+		if err = firstErr(werr, cerr, err); err != nil {
+			os.Remove(tmp.Name())
+			return editorBodyMsg{err: fmt.Errorf("cannot open $EDITOR: %w", err)}
+		}
+		path := tmp.Name()
+		return execMsg{tea.ExecProcess(cmd, func(err error) tea.Msg {
+			defer os.Remove(path)
+			if err != nil {
+				return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
+			}
+			b, err := os.ReadFile(path)
+			return editorBodyMsg{body: b, err: err}
+		})}
+	}
 }
+
+// execMsg carries a prepared tea.ExecProcess back to Update, which returns
+// it: Bubble Tea runs it there.
+type execMsg struct{ cmd tea.Cmd }
 
 func firstErr(errs ...error) error {
 	for _, e := range errs {
@@ -253,9 +281,12 @@ func (f *editForm) setBody(m editorBodyMsg) {
 		f.err = m.err.Error()
 		return
 	}
-	f.inline = len(m.body) <= inlineBodyLimit && (len(m.body) == 0 || looksText(m.body))
+	// What $EDITOR wrote is the body now, byte for byte.
+	f.inline = inlineSafe(m.body)
+	f.origBody = m.body
 	if f.inline {
 		f.body.SetValue(string(m.body))
+		f.origBodyText = f.body.Value()
 		f.rawBody = nil
 	} else {
 		f.rawBody = m.body

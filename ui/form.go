@@ -33,6 +33,7 @@ type formField struct {
 	choice  int
 	on      bool
 	hint    string
+	initial string // the value as filled in, to tell an untouched field
 }
 
 func textField(key, label, value, hint string) *formField {
@@ -58,7 +59,9 @@ func choiceField(key, label string, choices []string, value string) *formField {
 }
 
 func areaField(key, label, value, hint string) *formField {
-	return &formField{key: key, label: label, kind: fieldArea, area: steadyArea(value), hint: hint}
+	f := &formField{key: key, label: label, kind: fieldArea, area: steadyArea(value), hint: hint}
+	f.initial = f.area.Value()
+	return f
 }
 
 func toggleField(key, label string, on bool) *formField {

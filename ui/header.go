@@ -20,11 +20,11 @@ func (a *App) header() string {
 		text string
 		drop int // higher drops first
 	}
-	segs := []seg{{st.Title.Render("gaff"), 0}, {st.URL.Render(a.ctx.hookURL()), 0}}
+	segs := []seg{{st.Title.Render("gaff"), 0}, {st.URL.Render(sanitize.Line(a.ctx.hookURL())), 0}}
 	if p := a.ctx.deps.Public; p != nil {
 		segs = append(segs, seg{a.tunnelState(p.State()), 0})
 		if p.URL() != "" {
-			segs = append(segs, seg{st.Muted.Render("local ") + a.ctx.localURL(), 2})
+			segs = append(segs, seg{st.Muted.Render("local ") + sanitize.Line(a.ctx.localURL()), 2})
 		}
 	} else {
 		segs = append(segs, seg{st.Online.Render("● local only"), 3})

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
+
+	"gaff/sanitize"
 )
 
 // helpBar is the bottom line: the keys that matter where the user is.
@@ -42,7 +44,8 @@ func (a *App) helpBar() string {
 		}
 	}
 	if a.flash != "" {
-		return fit(" "+a.ctx.styles.Online.Render(a.flash), a.w)
+		// Flashes quote errors and answers that carry network text.
+		return fit(" "+a.ctx.styles.Online.Render(sanitize.Line(a.flash)), a.w)
 	}
 	return a.ctx.styles.renderBindings(binds, a.w)
 }

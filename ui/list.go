@@ -55,6 +55,8 @@ type requestList struct {
 	err                error
 	query              *storage.Query // the active search, nil for all
 	lag                int64          // requests the search index has not reached yet
+	behind             bool           // an arrival came while newer rows were loading
+	outcomesLoad       single
 	outcomes           map[int64]storage.Outcome
 	w, h               int
 }
@@ -131,7 +133,7 @@ func (l *requestList) addOutcomes(o map[int64]storage.Outcome) {
 // refreshOutcomes reloads the outcomes of the rows on screen.
 func (l *requestList) refreshOutcomes() tea.Cmd {
 	end := min(len(l.rows), l.top+l.innerH())
-	if l.top >= end {
+	if l.top >= end || !l.outcomesLoad.start() {
 		return nil
 	}
 	ids, db := summaryIDs(l.rows[l.top:end]), l.ctx.db
@@ -167,10 +169,14 @@ func (l *requestList) arrived(newest int64) tea.Cmd {
 	}
 	switch {
 	case !l.atNewest:
-		l.unseen++ // counted per signal: an indication, not an exact number
+		if l.query == nil {
+			// A search cannot tell from an id whether the arrival matches.
+			l.unseen++ // counted per signal: an indication, not an exact number
+		}
 		return nil
 	case l.loadingNewer:
-		return nil // the reply will show we are behind and fetch again
+		l.behind = true // apply fetches again when the reply lands
+		return nil
 	case l.following() || len(l.rows) == 0:
 		return l.reload()
 	}
@@ -216,6 +222,11 @@ func (l *requestList) apply(m pageMsg) tea.Cmd {
 		l.trim()
 	}
 	l.keepVisible()
+	if l.behind && l.atNewest && m.kind != pageOlder {
+		// Rows committed while that page was read: fetch them too.
+		l.behind = false
+		return tea.Batch(l.prefetch(), l.arrived(l.ctx.db.LastRequestID()))
+	}
 	return l.prefetch()
 }
 

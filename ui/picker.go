@@ -3,7 +3,6 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 type pickItem struct {
@@ -58,5 +57,3 @@ func (p *picker) render(w, h int) string {
 	}
 	return st.box(p.title, lines, w, h, true)
 }
-
-func ansiStrip(s string) string { return ansi.Strip(s) }

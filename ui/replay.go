@@ -74,8 +74,9 @@ func (a *App) targetPrompt(next func() tea.Cmd) *prompt {
 			return nil, err
 		}
 		a.target = u.String()
+		target := a.target // the command runs on another goroutine
 		save := func() tea.Msg {
-			if err := s.SetTarget(context.Background(), a.target); err != nil {
+			if err := s.SetTarget(context.Background(), target); err != nil {
 				return sentMsg{err: fmt.Errorf("target not saved: %w", err)}
 			}
 			return nil

@@ -177,7 +177,7 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 	h.send(tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModCtrl})
 	typeText(h, "\nnot a header")
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	h.contains("write Name: value")
+	h.contains("is not in the form 'Name: value'")
 	h.keys("esc")
 	if tg.count() != 1 {
 		t.Fatal("a bad form was sent")
@@ -205,4 +205,23 @@ func clipText(msg tea.Msg) string {
 		return s.String()
 	}
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sprint(msg)), ""))
+}
+
+// Fields left as they were send the captured bytes, not the text widget's
+// version of them (it turns \r into \n and tabs into spaces).
+func TestEditKeepsUntouchedBytes(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	withSender(h)
+	tg := newTarget(t, 200)
+	body := []byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\tx\u202e\r\n--b--\r\n")
+	h.insert(req(1, "POST", "/multi", hdrs("Content-Type", "multipart/form-data; boundary=b", "X-Tab", "a\tb"), body))
+	h.app.target = tg.URL
+	h.keys("e")
+	h.contains("kept byte for byte; ctrl+e edits it in $EDITOR")
+	h.lacks("\u202e")
+	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	got, gotBody := tg.last()
+	if !bytes.Equal(gotBody, body) || got.Header.Get("X-Tab") != "a\tb" {
+		t.Fatalf("sent %q with X-Tab %q", gotBody, got.Header.Get("X-Tab"))
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gaff/provider"
 	"gaff/sanitize"
@@ -31,6 +32,7 @@ type subsScreen struct {
 	statusErr  bool
 	form       *form
 	pick       *picker
+	refreshing single // a refresh is the subscriptions, then the events
 }
 
 type (
@@ -108,6 +110,9 @@ func (s *subsScreen) loadAttempts(eventID int64) tea.Cmd {
 
 // refresh is called after any commit: attempts land while the screen is up.
 func (s *subsScreen) refresh() tea.Cmd {
+	if !s.refreshing.start() {
+		return nil
+	}
 	cmds := []tea.Cmd{s.reload()}
 	if s.attemptsOf != 0 {
 		cmds = append(cmds, s.loadAttempts(s.attemptsOf))
@@ -121,6 +126,7 @@ func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
 	case subsLoadedMsg:
 		if msg.err != nil {
 			s.setStatus("", msg.err)
+			s.refreshing.done()
 			return nil
 		}
 		var keep int64
@@ -134,11 +140,19 @@ func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
 				s.cursor = i
 			}
 		}
-		return s.loadEvents()
+		if load := s.loadEvents(); load != nil {
+			return load
+		}
+		if s.refreshing.done() { // no subscription: the refresh ends here
+			return s.refresh()
+		}
 	case eventsLoadedMsg:
 		if sel := s.selected(); sel != nil && sel.ID == msg.subID {
 			s.events = msg.list
 			s.evCursor = min(s.evCursor, max(0, len(s.events)-1))
+		}
+		if s.refreshing.done() {
+			return s.refresh()
 		}
 	case attemptsLoadedMsg:
 		if msg.eventID == s.attemptsOf {
@@ -403,20 +417,41 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 	if name == "" {
 		name = "event"
 	}
-	f := newForm(s.ctx, "fire "+sanitize.Line(name)+" (signed when sent; ctrl+s fires)",
+	headerText := strings.Join(hl, "\n")
+	fields := []*formField{
 		textField("method", "Method", orDefault(p.Method, "POST"), ""),
 		textField("type", "Event type", p.Type, ""),
-		areaField("headers", "Headers", strings.Join(hl, "\n"), "signature headers are added per attempt"),
-		areaField("body", "Body", string(p.Body), ""),
-	)
+		areaField("headers", "Headers", headerText, "signature headers are added per attempt"),
+	}
+	// A body the text widget would alter (\r, tabs, controls) is sent as it
+	// is, and not shown for editing.
+	inline := inlineSafe(p.Body)
+	if inline {
+		fields = append(fields, areaField("body", "Body", string(p.Body), ""))
+	}
+	title := "fire " + sanitize.Line(name) + " (signed when sent; ctrl+s fires)"
+	if !inline {
+		title += fmt.Sprintf(" — body: %s, sent as captured", humanBytes(int64(len(p.Body))))
+	}
+	f := newForm(s.ctx, title, fields...)
+	bodyText := ""
+	if inline {
+		bodyText = f.field("body").value()
+	}
 	d := s.ctx.deps.Dispatcher
 	f.submit = func(v map[string]string) (tea.Cmd, error) {
-		h, err := parseHeaderLines(v["headers"])
-		if err != nil {
-			return nil, err
-		}
 		q := p
-		q.Method, q.Type, q.Headers, q.Body = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"]), h, []byte(v["body"])
+		q.Method, q.Type = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"])
+		if v["headers"] != f.field("headers").initial {
+			h, err := parseHeaderLines(v["headers"])
+			if err != nil {
+				return nil, err
+			}
+			q.Headers = h
+		}
+		if inline && v["body"] != bodyText {
+			q.Body = []byte(v["body"])
+		}
 		return func() tea.Msg {
 			id, err := d.Fire(context.Background(), subID, q)
 			if err != nil {
@@ -485,7 +520,7 @@ func (s *subsScreen) subLines(w int) []string {
 			if !s.onEvents {
 				style = st.Selected
 			}
-			line = style.Render(fit("▸ "+ansiStrip(line), w))
+			line = style.Render(fit("▸ "+ansi.Strip(line), w))
 		} else {
 			line = "  " + line
 		}
@@ -516,7 +551,7 @@ func (s *subsScreen) eventLines(w, h int) []string {
 		line := fmt.Sprintf("#%-5d %s %s %s %s", ev.ID, ev.Time.Format("15:04:05"), padTo(sanitize.Line(orDefault(ev.Type, ev.Template)), 30),
 			stateLabel(st, ev), s.outcome(ev))
 		if i == s.evCursor && s.onEvents {
-			line = st.Selected.Render(fit(ansiStrip(line), w))
+			line = st.Selected.Render(fit(ansi.Strip(line), w))
 		}
 		lines = append(lines, line)
 	}
