@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gaff/sanitize"
+	"gaff/capture"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -47,11 +48,11 @@ signature and timestamp checks pass. The exit status is 0 only for a 2xx answer.
 			var secret func(string) (string, bool)
 			if resign {
 				// The saved secrets, with --secret on top, parsed as gaff's own flag.
-				pol, err := (&policyFlags{secrets: secrets}).policy(ctx, db)
-				if err != nil {
+				h := capture.New(capture.Config{DB: db})
+				if _, err := (&policyFlags{secrets: secrets}).policy(ctx, db, h); err != nil {
 					return err
 				}
-				secret = func(p string) (string, bool) { v, ok := pol.Secrets[p]; return v, ok }
+				secret = func(p string) (string, bool) { v, ok := h.Policy().Secrets[p]; return v, ok }
 			}
 			d, err := newSender(db, timeout, secret).Replay(ctx, id, to, resign)
 			if d != nil {

@@ -85,11 +85,10 @@ func run(ctx context.Context, o runOptions) error {
 	if err := startBackground(ctx, db, o.retention, log); err != nil {
 		return err
 	}
-	pol, err := o.policy.policy(ctx, db)
+	pol, err := o.policy.policy(ctx, db, h)
 	if err != nil {
 		return err
 	}
-	h.SetPolicy(pol)
 	srv := capture.NewServer(h, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
@@ -119,7 +118,7 @@ func run(ctx context.Context, o runOptions) error {
 		err = runHeadless(ctx, db, os.Stdout, serveErr)
 	} else {
 		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
-		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: h,
+		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
 			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: o.forward.to})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()

@@ -66,28 +66,25 @@ func (p *Policy) Clone() *Policy {
 	return &c
 }
 
-// SavePolicy stores every part of p the TUI edits. Secrets given on the
-// command line are stored too only if the user saves them from the TUI.
+// SavePolicy stores every part of p the TUI edits, in one transaction.
+// The caller passes the saved layer only: flags given for one run are
+// applied over it (see the main package) and never saved.
 func SavePolicy(ctx context.Context, db *storage.DB, p *Policy) error {
 	old, err := db.SettingsWithPrefix(ctx, secretPrefix)
 	if err != nil {
 		return err
 	}
+	kv := map[string]string{}
 	for k := range old {
-		if _, keep := p.Secrets[strings.TrimPrefix(k, secretPrefix)]; !keep {
-			if err := db.SetSetting(ctx, k, ""); err != nil {
-				return err
-			}
-		}
+		kv[k] = "" // deleted unless still set below
 	}
 	for id, v := range p.Secrets {
-		if err := db.SetSetting(ctx, secretPrefix+id, v); err != nil {
-			return err
-		}
+		kv[secretPrefix+id] = v
 	}
-	rules, _ := json.Marshal(p.Responses)
-	if len(p.Responses) == 0 {
-		rules = nil
+	kv[responsesKey] = ""
+	if len(p.Responses) > 0 {
+		rules, _ := json.Marshal(p.Responses)
+		kv[responsesKey] = string(rules)
 	}
 	var kinds []string
 	for k, off := range p.NoHandshakes {
@@ -95,20 +92,16 @@ func SavePolicy(ctx context.Context, db *storage.DB, p *Policy) error {
 			kinds = append(kinds, k)
 		}
 	}
-	off, _ := json.Marshal(kinds)
-	if len(kinds) == 0 {
-		off = nil
+	kv[noHandshakesKey] = ""
+	if len(kinds) > 0 {
+		off, _ := json.Marshal(kinds)
+		kv[noHandshakesKey] = string(off)
 	}
-	reject := ""
+	kv[rejectInvalidKey] = ""
 	if p.RejectInvalid {
-		reject = "1"
+		kv[rejectInvalidKey] = "1"
 	}
-	for _, kv := range [][2]string{{responsesKey, string(rules)}, {noHandshakesKey, string(off)}, {rejectInvalidKey, reject}} {
-		if err := db.SetSetting(ctx, kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.SetSettings(ctx, kv)
 }
 
 // Mask shows enough of a secret to tell two apart and no more: secrets are

@@ -17,14 +17,7 @@ func (d *DB) Setting(ctx context.Context, key string) (value string, ok bool, er
 
 // SetSetting stores a setting durably; an empty value deletes it.
 func (d *DB) SetSetting(ctx context.Context, key, value string) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
-		if value == "" {
-			_, err := tx.Exec(`DELETE FROM settings WHERE key = ?`, key)
-			return err
-		}
-		_, err := tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
-		return err
-	}, nil)
+	return d.SetSettings(ctx, map[string]string{key: value})
 }
 
 // SettingsWithPrefix returns every setting whose key starts with prefix.
@@ -43,4 +36,23 @@ func (d *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]
 		out[k] = v
 	}
 	return out, rows.Err()
+}
+
+// SetSettings stores several settings in one transaction (an empty value
+// deletes), so a reader never sees half of a change.
+func (d *DB) SetSettings(ctx context.Context, kv map[string]string) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		for k, v := range kv {
+			var err error
+			if v == "" {
+				_, err = tx.Exec(`DELETE FROM settings WHERE key = ?`, k)
+			} else {
+				_, err = tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, k, v)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
 }

@@ -288,7 +288,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		return a, a.waitTunnel()
 	case policySavedMsg:
-		a.settings.saved(msg)
+		return a, a.settings.saved(msg)
 	case deletedMsg:
 		if msg.err != nil {
 			a.flash = "not deleted: " + msg.err.Error()

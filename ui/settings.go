@@ -47,6 +47,7 @@ type settingsScreen struct {
 	cursor int
 	status string
 	err    bool
+	saving single
 }
 
 type policySavedMsg struct{ err error }
@@ -111,16 +112,46 @@ func (s *settingsScreen) apply(change func(p *capture.Policy)) tea.Cmd {
 	s.ctx.deps.Policy.SetPolicy(p)
 	s.rebuild()
 	s.status, s.err = "applied; saving…", false
-	db := s.ctx.db
+	return s.save()
+}
+
+// save writes the current policy; saves run one at a time and the last
+// change is always the last written, however fast the keys come.
+func (s *settingsScreen) save() tea.Cmd {
+	if !s.saving.start() {
+		return nil
+	}
+	db, p := s.ctx.db, s.policy()
 	return func() tea.Msg { return policySavedMsg{capture.SavePolicy(context.Background(), db, p)} }
 }
 
-func (s *settingsScreen) saved(m policySavedMsg) {
-	if m.err != nil {
+func (s *settingsScreen) saved(m policySavedMsg) tea.Cmd {
+	again := s.saving.done()
+	switch {
+	case m.err != nil:
 		s.status, s.err = "applied, but not saved: "+m.err.Error(), true
-		return
+	case !again:
+		s.status, s.err = "saved", false
 	}
-	s.status, s.err = "saved", false
+	if again {
+		return s.save()
+	}
+	return nil
+}
+
+// override says what a flag of this run sets over a saved setting, or "".
+func (s *settingsScreen) override(key string) string {
+	if o, ok := s.ctx.deps.Policy.(interface{ Overrides() map[string]string }); ok {
+		return o.Overrides()[key]
+	}
+	return ""
+}
+
+func (s *settingsScreen) flagNote(key string) string {
+	if f := s.override(key); f != "" {
+		return s.ctx.styles.Warn.Render("  (" + f + " applies over this, this run only)")
+	}
+	return ""
 }
 
 // key handles a key on this screen; it may open a prompt.
@@ -208,7 +239,7 @@ func (s *settingsScreen) render(w, h int) string {
 			if sec := p.Secrets[it.key]; sec != "" {
 				v = st.OK.Render(capture.Mask(sec))
 			}
-			line = "  " + padTo(secretLabel(it.key), 26) + v
+			line = "  " + padTo(secretLabel(it.key), 26) + v + s.flagNote("secret."+it.key)
 		case settingResponse:
 			r := p.Responses[it.index]
 			prefix := r.Prefix
@@ -217,14 +248,14 @@ func (s *settingsScreen) render(w, h int) string {
 			}
 			line = "  " + padTo(sanitize.Line(prefix), 26) + st.statusStyle(r.Status).Render(sanitize.Line(strings.TrimPrefix(r.String(), r.Prefix+" ")))
 		case settingAddResponse:
-			line = "  " + st.Muted.Render("+ add a response")
+			line = "  " + st.Muted.Render("+ add a response") + s.flagNote("responses")
 			if len(p.Responses) == 0 {
 				line += st.Muted.Render("   (none: gaff answers 200 {\"ok\":true})")
 			}
 		case settingReject:
-			line = "  " + checkbox(p.RejectInvalid) + " refuse invalid signatures with 401"
+			line = "  " + checkbox(p.RejectInvalid) + " refuse invalid signatures with 401" + s.flagNote("reject_invalid")
 		case settingHandshake:
-			line = "  " + checkbox(!p.NoHandshakes[it.key] && !p.NoHandshakes["all"]) + " " + it.key
+			line = "  " + checkbox(!p.NoHandshakes[it.key] && !p.NoHandshakes["all"]) + " " + it.key + s.flagNote("handshake."+it.key) + s.flagNote("handshake.all")
 		}
 		if i == s.cursor {
 			line = st.Selected.Render(fit(line, w-2))
