@@ -123,17 +123,3 @@ func TestResignRefusalsAreClear(t *testing.T) {
 		t.Fatalf("a refused re-sign stored %d attempts", len(rows))
 	}
 }
-
-func TestSecretFromSettings(t *testing.T) {
-	db := replayDB(t)
-	if err := db.SetSetting(context.Background(), "secret.github", "from-settings"); err != nil {
-		t.Fatal(err)
-	}
-	get := send.SecretFromSettings(db)
-	if v, ok := get("github"); !ok || v != "from-settings" {
-		t.Fatalf("%q %v", v, ok)
-	}
-	if _, ok := get("stripe"); ok {
-		t.Fatal("unset secret found")
-	}
-}

@@ -130,12 +130,3 @@ func (s *Sender) SetTarget(ctx context.Context, target string) error {
 	}
 	return s.DB.SetSetting(ctx, TargetSetting, target)
 }
-
-// SecretFromSettings looks secrets up where gaff saves them (settings
-// secret.<provider-id>), for a Sender outside a running capture (the CLI).
-func SecretFromSettings(db *storage.DB) func(providerID string) (string, bool) {
-	return func(providerID string) (string, bool) {
-		v, ok, err := db.Setting(context.Background(), "secret."+providerID)
-		return v, ok && err == nil && v != ""
-	}
-}

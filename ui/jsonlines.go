@@ -162,12 +162,6 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// stringEnd returns the index just past the string starting at b[i] == '"'.
-func stringEnd(b []byte, i int) int {
-	end, _ := stringEndWithin(b, i+1, len(b))
-	return end
-}
-
 // stringEndWithin looks for the closing quote of a string whose content
 // continues at b[k] (never just after a lone backslash), no further than
 // limit. ok is false when the string goes on past limit; at the end of
@@ -188,10 +182,9 @@ func stringEndWithin(b []byte, k, limit int) (int, bool) {
 	return limit, false
 }
 
+// scalarEnd ends a number, literal or (in invalid input) stray token;
+// strings are cut by the caller, which bounds how far they are scanned.
 func scalarEnd(b []byte, i int) int {
-	if i < len(b) && b[i] == '"' {
-		return stringEnd(b, i)
-	}
 	k := i
 	for k < len(b) && k-i < maxLine { // invalid input may hold one endless token
 		switch b[k] {
