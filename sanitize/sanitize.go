@@ -82,6 +82,28 @@ func clean(s string, keepNewline bool) string {
 	return b.String()
 }
 
+// Unsafe returns the offset of the first character in s that String (or
+// Line, when keepNewline is false) would escape, or -1 when s can reach a
+// terminal as it is. Tests hold every screen to it.
+func Unsafe(s string, keepNewline bool) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 || c == 0x7f) && c != '\t' && (c != '\n' || !keepNewline) {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || dangerous(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
 // dangerous covers C1 controls (8-bit CSI, OSC, DCS…), format characters
 // (bidi overrides and isolates, zero-width joiners and spaces, BOM) and the
 // Unicode line separators: each can make text on screen differ from the bytes.

@@ -64,5 +64,13 @@ func FuzzSanitize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		checkSafe(t, in, String(in), true)
 		checkSafe(t, in, Line(in), false)
+		for _, keep := range []bool{true, false} {
+			if i := Unsafe(clean(in, keep), keep); i >= 0 {
+				t.Fatalf("Unsafe finds %q at %d in the cleaned %q", clean(in, keep)[i:], i, in)
+			}
+			if (Unsafe(in, keep) < 0) != (clean(in, keep) == in) {
+				t.Fatalf("Unsafe(%q) = %d, but cleaning gives %q", in, Unsafe(in, keep), clean(in, keep))
+			}
+		}
 	})
 }

@@ -129,11 +129,6 @@ func Open(path string, opt Options) (*DB, error) {
 		d.ro.Close()
 		return nil, openError(path, err)
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		d.rw.Close()
-		d.ro.Close()
-		return nil, fmt.Errorf("cannot restrict %s to its owner: %w", path, err)
-	}
 	if err := d.loadCounters(); err != nil {
 		d.rw.Close()
 		d.ro.Close()
@@ -180,11 +175,27 @@ func prepareFile(path string, readOnly bool) error {
 	n, err := io.ReadFull(f, head)
 	switch {
 	case n == 0 && (err == io.EOF):
-		return nil // new, empty file: SQLite will initialise it
+		// New, empty file: SQLite will initialise it.
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("cannot read %s: %w", path, err)
 	case !bytes.Equal(head[:n], []byte(sqliteMagic)):
 		return fmt.Errorf("cannot open %s: the file is not an SQLite database (corrupt, or another program's file); move it aside or pick another with --db", path)
+	}
+	if readOnly {
+		return nil
+	}
+	return restrict(path)
+}
+
+// restrict makes the database and the -wal and -shm files beside it its
+// owner's alone, before SQLite opens them: SQLite creates those two with
+// the database's own mode, so a database once made 0644 would give the
+// world a readable -shm.
+func restrict(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot restrict %s to its owner: %w", p, err)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -222,12 +223,14 @@ func (q *Query) addSince(v string) error {
 func parseAge(v string) (time.Duration, error) {
 	if n, unit := strings.TrimRight(v, "dw"), strings.TrimLeft(v, "0123456789"); unit == "d" || unit == "w" {
 		k, err := strconv.Atoi(n)
-		if err != nil || k <= 0 {
-			return 0, fmt.Errorf("bad age")
-		}
 		day := 24 * time.Hour
 		if unit == "w" {
 			day *= 7
+		}
+		// Past ~290 years the product would wrap, perhaps to a small age
+		// that --keep-for would prune by.
+		if err != nil || k <= 0 || int64(k) > int64(math.MaxInt64/day) {
+			return 0, fmt.Errorf("bad age")
 		}
 		return time.Duration(k) * day, nil
 	}
@@ -239,8 +242,10 @@ func parseAge(v string) (time.Duration, error) {
 }
 
 // ftsPhrase quotes text as one FTS5 phrase, so nothing a user types can be
-// read as FTS syntax.
+// read as FTS syntax. FTS5 reads a NUL as the end of the query, leaving the
+// quote open; the tokenizer splits words there anyway, so it becomes a space.
 func ftsPhrase(s string, prefix bool) string {
+	s = strings.ReplaceAll(s, "\x00", " ")
 	p := `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	if prefix {
 		p += " *"
