@@ -47,6 +47,11 @@ type Config struct {
 	// Stored is called after the commit; it must not block (forwarders queue).
 	Stored func(r *storage.Request)
 	Log    *slog.Logger
+	// MaxInFlight bounds the body bytes held in memory before their commit
+	// (DefaultMaxInFlight); BudgetWait is how long a request waits for room
+	// before it is answered 503 (DefaultBudgetWait).
+	MaxInFlight int64
+	BudgetWait  time.Duration
 }
 
 // Handler captures requests. It is safe for concurrent use.
@@ -56,6 +61,10 @@ type Handler struct {
 	refused  atomic.Int64 // 503s from storage failures
 	lastFail atomic.Pointer[Failure]
 	policy   atomic.Pointer[Policy]
+
+	mem      *budget
+	shed     atomic.Int64 // 503s for want of memory
+	lastShed atomic.Int64 // unix nanos of the last one logged
 }
 
 // SetPolicy replaces how gaff answers; captures already running finish with
@@ -84,7 +93,13 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{cfg: cfg}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.BudgetWait <= 0 {
+		cfg.BudgetWait = DefaultBudgetWait
+	}
+	h := &Handler{cfg: cfg, mem: newBudget(cfg.MaxInFlight, cfg.BudgetWait)}
 	h.SetPolicy(nil)
 	return h
 }
@@ -112,7 +127,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc != nil {
 		req.Via = rc.via
 	}
-	tooBig := h.readBody(r, req)
+	body := &budgetReader{ctx: r.Context(), r: r.Body, b: h.mem}
+	defer body.close()
+	tooBig, err := h.readBody(r, body, req)
+	if err != nil {
+		h.overloaded(w)
+		return
+	}
 
 	decide := h.cfg.Decide
 	if decide == nil {
@@ -127,7 +148,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Status = ans.Status
 
-	if err := h.cfg.DB.InsertRequest(context.WithoutCancel(r.Context()), req); err != nil {
+	err = h.cfg.DB.InsertRequest(context.WithoutCancel(r.Context()), req)
+	body.close() // stored or refused: no longer waiting in memory
+	if err != nil {
 		h.refuse(w, err)
 		return
 	}
@@ -148,15 +171,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads up to MaxBody bytes, noting a cut or a broken upload. It
-// reports whether the body was over the limit.
-func (h *Handler) readBody(r *http.Request, req *storage.Request) bool {
+// reports whether the body was over the limit, and fails only when the
+// in-flight budget had no room for it.
+func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Request) (bool, error) {
 	limit := h.cfg.MaxBody
 	var buf bytes.Buffer
-	if r.ContentLength > 0 && r.ContentLength <= limit {
-		buf.Grow(int(r.ContentLength))
+	if cl := r.ContentLength; cl > 0 {
+		// Room for the whole body at once (budget.go); chunked ones
+		// reserve as they arrive.
+		if err := body.reserve(min(cl, limit+1)); err != nil {
+			return false, err
+		}
+		body.whole = true
+		if cl <= limit {
+			// MinRead more: reading to EOF must not double the buffer.
+			buf.Grow(int(cl) + bytes.MinRead)
+		}
 	}
-	n, err := io.Copy(&buf, io.LimitReader(r.Body, limit+1))
+	n, err := io.Copy(&buf, io.LimitReader(body, limit+1))
 	switch {
+	case errors.Is(err, errOverBudget):
+		return false, err
 	case n > limit:
 		req.Body = buf.Bytes()[:limit]
 		req.Truncated = true
@@ -165,7 +200,7 @@ func (h *Handler) readBody(r *http.Request, req *storage.Request) bool {
 			req.Size = r.ContentLength
 		}
 		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", human(limit), human(limit))
-		return true
+		return true, nil
 	case err != nil:
 		req.Body = buf.Bytes()
 		req.Truncated = true
@@ -175,7 +210,7 @@ func (h *Handler) readBody(r *http.Request, req *storage.Request) bool {
 		req.Body = buf.Bytes()
 		req.Size = n
 	}
-	return false
+	return false, nil
 }
 
 func (h *Handler) tooLarge(req *storage.Request) *Answer {
@@ -212,6 +247,27 @@ func (h *Handler) refuse(w http.ResponseWriter, err error) {
 	w.WriteHeader(http.StatusServiceUnavailable)
 	io.WriteString(w, why+"; retry later.\n")
 }
+
+// overloaded answers 503 when bodies waiting for the disk already hold the
+// in-flight budget: the sender retries later instead of gaff's memory
+// growing without bound. Nothing was stored; nothing was promised.
+func (h *Handler) overloaded(w http.ResponseWriter) {
+	n := h.shed.Add(1)
+	// One log line a second at most: a flood must not flood the log too.
+	now := time.Now().UnixNano()
+	if last := h.lastShed.Load(); now-last > int64(time.Second) && h.lastShed.CompareAndSwap(last, now) {
+		h.cfg.Log.Warn("capture refused: overloaded", "in_flight_limit", human(h.cfg.MaxInFlight), "refused_so_far", n)
+	}
+	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	fmt.Fprintf(w, "gaff is receiving faster than it can store: %s of request bodies are already waiting for the disk; retry later.\n", human(h.cfg.MaxInFlight))
+}
+
+// Overloaded is how many requests were answered 503 because the in-flight
+// budget was spent.
+func (h *Handler) Overloaded() int64 { return h.shed.Load() }
 
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Request, a *Answer) {
 	if a.Delay > 0 {

@@ -15,17 +15,30 @@ import (
 // but the user is debugging exactly such senders, so gaff keeps what
 // arrived, parsed leniently, as data.
 func (h *Handler) storeRefused(c *recConn, reply []byte) {
-	raw := c.unclaimed()
+	req := parseRefused(c.unclaimed(), reply, h.cfg.MaxBody)
+	if req == nil {
+		return
+	}
+	req.Time = time.Now()
+	req.Via = c.via
+	req.RemoteAddr = c.RemoteAddr().String()
+	if err := h.cfg.DB.InsertRequest(context.Background(), req); err != nil {
+		h.cfg.Log.Warn("could not store a refused request", "err", err)
+	}
+}
+
+// parseRefused reads, leniently, the request at the end of raw that
+// net/http refused with reply; nil when raw holds no request line.
+func parseRefused(raw, reply []byte, maxBody int64) *storage.Request {
 	start := requestLineStart(raw)
 	if start < 0 {
-		return
+		return nil
 	}
 	raw = raw[start:]
 	status, reason := refusalStatus(reply)
 	req := &storage.Request{
-		Summary: storage.Summary{Time: time.Now(), Status: status, Via: c.via,
+		Summary: storage.Summary{Status: status,
 			Note: "refused by gaff's HTTP parser (" + reason + "); stored as it arrived"},
-		RemoteAddr: c.RemoteAddr().String(),
 	}
 	end := headEnd(raw)
 	head := raw
@@ -50,14 +63,12 @@ func (h *Handler) storeRefused(c *recConn, reply []byte) {
 	if n, err := strconv.ParseInt(req.Headers.Get("Content-Length"), 10, 64); err == nil && n >= 0 && int64(len(req.Body)) > n {
 		req.Body = req.Body[:n]
 	}
-	if int64(len(req.Body)) > h.cfg.MaxBody {
-		req.Body = req.Body[:h.cfg.MaxBody]
+	if int64(len(req.Body)) > maxBody {
+		req.Body = req.Body[:maxBody]
 		req.Truncated = true
 	}
 	req.Size = int64(len(req.Body))
-	if err := h.cfg.DB.InsertRequest(context.Background(), req); err != nil {
-		h.cfg.Log.Warn("could not store a refused request", "err", err)
-	}
+	return req
 }
 
 // requestLineStart finds the last line in b that looks like a request line
