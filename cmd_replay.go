@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"gaff/sanitize"
 	"gaff/capture"
+	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
 )

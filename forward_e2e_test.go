@@ -26,8 +26,15 @@ type headlessGaff struct {
 func startHeadless(t *testing.T, args ...string) *headlessGaff {
 	t.Helper()
 	dir := t.TempDir()
-	g := &headlessGaff{addr: freePort(t), db: filepath.Join(dir, "g.db"), stderr: make(chan string, 100)}
-	g.cmd = exec.Command(gaffBinary(t), append([]string{"--headless", "--listen", g.addr, "--db", g.db, "--log", filepath.Join(dir, "g.log")}, args...)...)
+	return startHeadlessAt(t, filepath.Join(dir, "g.db"), filepath.Join(dir, "g.log"), args...)
+}
+
+// startHeadlessAt runs gaff --headless on a database and log of the
+// caller's choosing, so a test can start it again on the same file.
+func startHeadlessAt(t *testing.T, db, log string, args ...string) *headlessGaff {
+	t.Helper()
+	g := &headlessGaff{addr: freePort(t), db: db, stderr: make(chan string, 1000)}
+	g.cmd = exec.Command(gaffBinary(t), append([]string{"--headless", "--listen", g.addr, "--db", g.db, "--log", log}, args...)...)
 	g.cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")
 	g.cmd.Stdout = io.Discard
 	errPipe, _ := g.cmd.StderrPipe()
@@ -38,7 +45,10 @@ func startHeadless(t *testing.T, args ...string) *headlessGaff {
 	go func() {
 		sc := bufio.NewScanner(errPipe)
 		for sc.Scan() {
-			g.stderr <- sc.Text()
+			select {
+			case g.stderr <- sc.Text():
+			default: // nobody is reading: gaff must never block on stderr
+			}
 		}
 		close(g.stderr)
 	}()

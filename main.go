@@ -46,6 +46,9 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f := cmd.Flags()
 	f.StringVar(&o.listen, "listen", defaultListen, "local address to listen on")
 	f.Int64Var(&o.maxBody, "max-body", 25<<20, "largest body stored whole, in bytes; larger ones are cut and answered 413")
+	// Tests use it to fill the "disk" without filling a disk.
+	f.Int64Var(&o.maxPages, "max-db-pages", 0, "cap the database at this many pages (4 KiB each)")
+	f.MarkHidden("max-db-pages")
 	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout")
 	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")
 	f.StringVar(&o.tunnel, "tunnel", "auto", "public URL: auto (ngrok when NGROK_AUTHTOKEN is set), ngrok, or none")
