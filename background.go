@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,24 +27,29 @@ func (f *retentionFlags) age() (time.Duration, error) {
 	if f.keepFor == "" {
 		return 0, nil
 	}
-	q, err := storage.ParseQuery("since:" + f.keepFor)
-	if err != nil || q.Empty() {
+	d, err := storage.ParseAge(f.keepFor)
+	if err != nil {
 		return 0, fmt.Errorf("--keep-for %q: write an age like 7d, 12h or 30m", f.keepFor)
 	}
-	return storage.QueryAge(q), nil
+	return d, nil
 }
 
 // startBackground runs the work that keeps the database useful without
 // touching captures: the search indexer behind the writer, and retention.
-func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log *slog.Logger) error {
+// stop ends both and waits for them; call it before the database closes.
+func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log *slog.Logger) (stop func(), err error) {
 	if f.keep < 0 {
-		return fmt.Errorf("--keep %d: give a number of requests, or 0 to keep all", f.keep)
+		return nil, fmt.Errorf("--keep %d: give a number of requests, or 0 to keep all", f.keep)
 	}
 	keepFor, err := f.age()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	go db.RunIndexer(ctx, func(err error) { log.Warn("search indexing", "err", err) })
-	go db.RunRetention(ctx, f.keep, keepFor, time.Minute, func(err error) { log.Warn("retention", "err", err) })
-	return nil
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { db.RunIndexer(ctx, func(err error) { log.Warn("search indexing", "err", err) }) })
+	wg.Go(func() {
+		db.RunRetention(ctx, f.keep, keepFor, time.Minute, func(err error) { log.Warn("retention", "err", err) })
+	})
+	return func() { cancel(); wg.Wait() }, nil
 }

@@ -80,7 +80,7 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("--forward-to: %w", err)
 	}
-	log.Info("forwarding captures", "to", redactURL(f.to), "mode", f.mode, "timeout", f.timeout)
+	log.Info("forwarding captures", "to", send.RedactURL(f.to), "mode", f.mode, "timeout", f.timeout)
 	if f.mode == forwardCopy {
 		return fw.Enqueue, nil, fw.Close, nil
 	}
@@ -115,13 +115,4 @@ func pointsAt(target, self string) bool {
 		return host == "localhost" || host == "" || ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 	}
 	return t.Scheme == "http" && local(t.Hostname()) && local(s.Hostname())
-}
-
-// redactURL hides the password of a URL with credentials in it
-// (http://user:xxxxx@host/): gaff shows and logs targets, never secrets.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/sanitize"
 	"gaff/storage"
 	"gaff/tunnel"
 	"gaff/ui"
@@ -94,12 +96,18 @@ func run(ctx context.Context, o runOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(capture.DefaultMaxInFlight + 256<<20)
 	}
-	if err := startBackground(ctx, db, o.retention, log); err != nil {
+	stopBackground, err := startBackground(ctx, db, o.retention, log)
+	if err != nil {
 		return err
 	}
+	defer stopBackground() // before db.Close (deferred earlier, so run later)
 	pol, err := o.policy.policy(ctx, db, h)
 	if err != nil {
 		return err
+	}
+	var printer *headless
+	if o.headless {
+		printer = newHeadless(db, os.Stdout, log)
 	}
 	srv := capture.NewServer(h, log)
 	serveErr := make(chan error, 1)
@@ -124,13 +132,13 @@ func run(ctx context.Context, o runOptions) error {
 	if o.headless {
 		fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), o.db)
 		if public != nil {
-			go tunnel.Report(ctx, public, os.Stderr)
+			go tunnel.Report(ctx, public, sanitizingWriter{os.Stderr})
 		}
-		err = runHeadless(ctx, db, os.Stdout, serveErr)
+		err = printer.run(ctx, serveErr)
 	} else {
 		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
 		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
-			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: redactURL(o.forward.to)})
+			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
@@ -138,7 +146,22 @@ func run(ctx context.Context, o runOptions) error {
 		}
 	}
 	shutdown(srv, log)
+	if printer != nil && err == nil {
+		// Requests answered during the shutdown are printed too.
+		err = printer.printNew(context.Background())
+	}
 	return err
+}
+
+// sanitizingWriter passes network text (ngrok's error messages) through the
+// sanitiser on its way to the terminal.
+type sanitizingWriter struct{ w io.Writer }
+
+func (s sanitizingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, sanitize.String(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // listenLocal binds the local listener. When the user did not choose an

@@ -344,3 +344,58 @@ func TestRequestsNetHTTPRefusesAreStillRecorded(t *testing.T) {
 		t.Fatalf("count %d, want 4", n)
 	}
 }
+
+// A body that did not arrive whole is stored as far as it came and refused
+// with the reason: a 2xx would tell the sender it was accepted.
+func TestBrokenBodiesAreStoredAndRefused(t *testing.T) {
+	rg := newRig(t, Config{}, storage.Options{})
+	resps := rawExchange(t, rg.url, "POST /chunky HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n", 1)
+	if resps[0].StatusCode != 400 {
+		t.Fatalf("malformed chunks answered %d", resps[0].StatusCode)
+	}
+	got := rg.last(t)
+	if got.Status != 400 || !got.Truncated || string(got.Body) != "hello" || !strings.Contains(got.Note, "malformed") {
+		t.Fatalf("stored %+v body %q", got.Summary, got.Body)
+	}
+
+	// The sender closes early: what came is stored, marked cut.
+	c, err := net.Dial("tcp", strings.TrimPrefix(rg.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, "POST /short HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly this")
+	c.(*net.TCPConn).CloseWrite()
+	io.ReadAll(c)
+	c.Close()
+	got = rg.last(t)
+	if got.Target != "/short" || got.Status != 400 || string(got.Body) != "only this" || !strings.Contains(got.Note, "closed the connection after 9 bytes of a 100 bytes body") {
+		t.Fatalf("stored %+v body %q", got.Summary, got.Body)
+	}
+}
+
+func TestSlowBodyIsCutWith408(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gaff.db")
+	db, _ := storage.Open(path, storage.Options{})
+	defer db.Close()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	h := New(Config{DB: db})
+	srv := NewServer(h, nil)
+	srv.ReadTimeout = 300 * time.Millisecond
+	go srv.Serve(h.Listener(l, "local"))
+	defer srv.Close()
+	c, _ := net.Dial("tcp", l.Addr().String())
+	defer c.Close()
+	io.WriteString(c, "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc") // the rest never comes
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 408 {
+		t.Fatalf("slow body answered %d", resp.StatusCode)
+	}
+	id, _ := db.NewestRequestID(context.Background())
+	got, _ := db.GetRequest(context.Background(), id)
+	if string(got.Body) != "abc" || got.Status != 408 || !strings.Contains(got.Note, "read timeout") {
+		t.Fatalf("stored %+v %q", got.Summary, got.Body)
+	}
+}

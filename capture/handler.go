@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -129,7 +131,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body := &budgetReader{ctx: r.Context(), r: r.Body, b: h.mem}
 	defer body.close()
-	tooBig, err := h.readBody(r, body, req)
+	cut, err := h.readBody(r, body, req)
 	if err != nil {
 		h.overloaded(w)
 		return
@@ -140,8 +142,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		decide = h.Policy().Decide
 	}
 	ans := decide(req)
-	if tooBig {
-		ans = h.tooLarge(req)
+	if cut != nil {
+		// A body that did not arrive whole is stored as far as it came and
+		// refused: a 2xx would tell the sender it was accepted.
+		ans = cut
 	}
 	if ans == nil {
 		ans = &Answer{Status: http.StatusOK}
@@ -158,7 +162,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.Stored != nil {
 		h.cfg.Stored(req)
 	}
-	if h.cfg.Proxy != nil && !tooBig && ans.Label == "" {
+	if h.cfg.Proxy != nil && cut == nil && ans.Label == "" {
 		if pa, err := h.cfg.Proxy(r.Context(), req); err == nil && pa != nil {
 			ans = pa
 			if pa.Status != req.Status {
@@ -170,17 +174,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.answer(w, r, req, ans)
 }
 
-// readBody reads up to MaxBody bytes, noting a cut or a broken upload. It
-// reports whether the body was over the limit, and fails only when the
-// in-flight budget had no room for it.
-func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Request) (bool, error) {
+// readBody reads up to MaxBody bytes. A body over the limit or one that
+// did not arrive whole is stored as far as it came, noted, and answered by
+// the returned refusal (413, 400, 408). It fails only when the in-flight
+// budget had no room for the body.
+func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Request) (*Answer, error) {
 	limit := h.cfg.MaxBody
 	var buf bytes.Buffer
 	if cl := r.ContentLength; cl > 0 {
 		// Room for the whole body at once (budget.go); chunked ones
 		// reserve as they arrive.
 		if err := body.reserve(min(cl, limit+1)); err != nil {
-			return false, err
+			return nil, err
 		}
 		body.whole = true
 		if cl <= limit {
@@ -191,7 +196,7 @@ func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Req
 	n, err := io.Copy(&buf, io.LimitReader(body, limit+1))
 	switch {
 	case errors.Is(err, errOverBudget):
-		return false, err
+		return nil, err
 	case n > limit:
 		req.Body = buf.Bytes()[:limit]
 		req.Truncated = true
@@ -200,27 +205,46 @@ func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Req
 			req.Size = r.ContentLength
 		}
 		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", human(limit), human(limit))
-		return true, nil
+		return h.tooLarge(), nil
 	case err != nil:
 		req.Body = buf.Bytes()
 		req.Truncated = true
 		req.Size = n
-		req.Note = fmt.Sprintf("the sender stopped after %s of the body: %v", human(n), err)
-	default:
-		req.Body = buf.Bytes()
-		req.Size = n
+		status, why := brokenBody(err, n, r.ContentLength)
+		req.Note = why
+		return plainAnswer(status, "gaff: "+why+"; what arrived was stored.\n"), nil
 	}
-	return false, nil
+	req.Body = buf.Bytes()
+	req.Size = n
+	return nil, nil
 }
 
-func (h *Handler) tooLarge(req *storage.Request) *Answer {
-	msg := fmt.Sprintf("gaff: request body is larger than the %s limit; the first %s were stored. Raise the limit with --max-body.\n",
-		human(h.cfg.MaxBody), human(h.cfg.MaxBody))
+// brokenBody says why a body did not arrive whole, and the status that
+// tells the sender so.
+func brokenBody(err error, got, declared int64) (int, string) {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout, fmt.Sprintf("the body did not arrive within the read timeout (%s of it came)", human(got))
+	case errors.Is(err, io.ErrUnexpectedEOF) && declared > 0:
+		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s of a %s body", human(got), human(declared))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s, before the last chunk", human(got))
+	}
+	return http.StatusBadRequest, fmt.Sprintf("the body is malformed after %s: %v", human(got), err)
+}
+
+func plainAnswer(status int, msg string) *Answer {
 	return &Answer{
-		Status: http.StatusRequestEntityTooLarge,
+		Status: status,
 		Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}, {Name: "Connection", Value: "close"}},
 		Body:   []byte(msg),
 	}
+}
+
+func (h *Handler) tooLarge() *Answer {
+	return plainAnswer(http.StatusRequestEntityTooLarge, fmt.Sprintf("gaff: request body is larger than the %s limit; the first %s were stored. Raise the limit with --max-body.\n",
+		human(h.cfg.MaxBody), human(h.cfg.MaxBody)))
 }
 
 // refuse answers 503 when the capture could not be stored: a sender that

@@ -2,6 +2,7 @@ package send
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"gaff/sanitize"
@@ -20,7 +21,7 @@ func Line(d *storage.Delivery) string {
 	} else {
 		s += "[error] "
 	}
-	s += sanitize.Line(d.Method) + " " + sanitize.Line(d.URL)
+	s += sanitize.Line(d.Method) + " " + sanitize.Line(RedactURL(d.URL))
 	if d.Error != "" {
 		s += ": " + sanitize.Line(d.Error)
 	} else if d.RespTruncated {
@@ -37,4 +38,13 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+// RedactURL hides a password in a URL (http://user:pass@host): lines and
+// screens show where gaff sent, never the credentials it used.
+func RedactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }

@@ -67,6 +67,12 @@ func ParseQuery(s string) (*Query, error) {
 			return nil, err
 		}
 	}
+	if len(q.fts) == 0 && len(q.where) > 0 && q.since == 0 && q.at.IsZero() {
+		// Only a path glob with no literal start: nothing the index can
+		// narrow, so every stored request would be read (DESIGN.md: never
+		// scan the history).
+		return nil, qerr("%s would read every stored request: start the path with a literal segment (path:/hooks*), or add a word or another filter", strings.TrimSpace(s))
+	}
 	return q, nil
 }
 
@@ -137,7 +143,7 @@ func (q *Query) addField(field, value string) error {
 	case "since":
 		return q.addSince(value)
 	default:
-		return qerr("%s: is not a field; %s", field, queryHelp)
+		return qerr("%s: is not a field (%s); to search for text with a colon, put it in quotes: \"%s:%s\"", field, queryHelp, field, value)
 	}
 	return nil
 }
@@ -173,14 +179,22 @@ func (q *Query) addPath(glob string) error {
 	if !strings.HasPrefix(glob, "/") && !strings.HasPrefix(glob, "*") {
 		return qerr("path:%s: a path starts with / (path:/github*), or * to match anywhere", glob)
 	}
-	literal := glob
-	if i := strings.IndexAny(glob, "*?["); i >= 0 {
-		literal = glob[:i]
-	}
-	if tokens := strings.Join(strings.FieldsFunc(literal, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " "); tokens != "" {
-		// ^ anchors the phrase at the first token of the path.
-		prefix := len(literal) < len(glob) && !strings.HasSuffix(literal, "/")
-		q.fts = append(q.fts, "target : ^ "+ftsPhrase(tokens, prefix))
+	// Every literal piece between wildcards narrows the candidates through
+	// the index: the first, when the glob starts with it, anchored at the
+	// start of the path. Words are matched from their start, so a piece
+	// that begins inside a word (path:*hub*) finds /hub-x, not /github.
+	pieces := globPieces(glob)
+	for i, p := range pieces {
+		tokens := strings.Join(strings.FieldsFunc(p.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+		if tokens == "" {
+			continue
+		}
+		prefix := p.wildAfter && !strings.HasSuffix(p.text, "/")
+		if i == 0 && !p.wildBefore {
+			q.fts = append(q.fts, "target : ^ "+ftsPhrase(tokens, prefix))
+		} else {
+			q.fts = append(q.fts, "target : "+ftsPhrase(tokens, prefix))
+		}
 	}
 	if strings.ContainsAny(glob, "*?[") {
 		// The target carries the query too: a glob ending in * covers it; one
@@ -190,6 +204,39 @@ func (q *Query) addPath(glob string) error {
 		q.cond("(r.target = ? OR r.target GLOB ?)", glob, globEscape(glob)+"[?]*")
 	}
 	return nil
+}
+
+type globPiece struct {
+	text                  string
+	wildBefore, wildAfter bool
+}
+
+// globPieces splits a glob into its literal runs ([…] classes count as
+// wildcards).
+func globPieces(glob string) []globPiece {
+	var out []globPiece
+	var cur strings.Builder
+	wild, inClass := false, false
+	for _, r := range glob {
+		switch {
+		case inClass:
+			inClass = r != ']'
+			continue
+		case r == '*' || r == '?' || r == '[':
+			inClass = r == '['
+			if cur.Len() > 0 {
+				out = append(out, globPiece{text: cur.String(), wildBefore: wild, wildAfter: true})
+				cur.Reset()
+			}
+			wild = true
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		out = append(out, globPiece{text: cur.String(), wildBefore: wild})
+	}
+	return out
 }
 
 func globEscape(s string) string {
@@ -306,6 +353,5 @@ func queryWords(s string) ([]queryWord, error) {
 	return out, nil
 }
 
-// QueryAge is the since: age of q, or 0 (used by --keep-for, which shares
-// the syntax).
-func QueryAge(q *Query) time.Duration { return q.since }
+// ParseAge reads an age as since: does (10m, 2h, 7d, 2w), for --keep-for.
+func ParseAge(v string) (time.Duration, error) { return parseAge(v) }

@@ -68,6 +68,8 @@ func TestSearchFieldsAndText(t *testing.T) {
 		{"path:/stripe", "[2]"},
 		{"path:/meta", "[3]"},
 		{"path:*github*", "[6 4 1]"},
+		{"path:*/events", "[6]"},
+		{"path:/github*/events", "[6]"},
 		{"provider:stripe", "[2]"},
 		{"provider:GitHub", "[6 1]"},
 		{"header:X-GitHub-Event=push", "[6 1]"},
@@ -133,6 +135,9 @@ func TestQueryErrorsAreClear(t *testing.T) {
 		`"unclosed phrase`: "not closed",
 		"path:github":      "starts with /",
 		"header:=x":        "header:NAME",
+		"path:/*":          "would read every stored request",
+		"path:*":           "would read every stored request",
+		"https://x.test/a": "put it in quotes",
 	} {
 		_, err := ParseQuery(q)
 		var qe *QueryError

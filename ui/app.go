@@ -39,6 +39,9 @@ type Deps struct {
 	Dispatcher *send.Dispatcher
 	// ForwardTo is where --forward-to sends every capture, "" when off.
 	ForwardTo string
+	// Overloaded counts captures turned away (503) because the bodies in
+	// flight filled their budget.
+	Overloaded func() int64
 }
 
 // shared is handed to every component: dependencies, styles and keys.
@@ -110,6 +113,11 @@ type App struct {
 	// live is false in tests that drive Update by hand: they deliver
 	// dbChangedMsg themselves instead of waiting on the feed or a clock.
 	live bool
+	// Overload refusals: the count last seen, when it last grew, and how
+	// many since the warning appeared (shown for a while after each).
+	overloaded   int64
+	overloadedAt time.Time
+	busy         int64
 	// One reload of each kind in flight (see single).
 	counting, deliveriesLoad single
 	// Detail loads: at most one in flight; the latest wish wins.
@@ -191,6 +199,24 @@ func (a *App) countCmd() tea.Cmd {
 		n, _ := db.CountRequests(context.Background())
 		lag, _ := db.IndexLag(context.Background())
 		return countMsg{n, lag}
+	}
+}
+
+// busyShown is how long the header says captures were turned away.
+const busyShown = 10 * time.Second
+
+func (a *App) noteOverload(now time.Time) {
+	f := a.ctx.deps.Overloaded
+	if f == nil {
+		return
+	}
+	n := f()
+	if n > a.overloaded {
+		a.busy += n - a.overloaded
+		a.overloaded, a.overloadedAt = n, now
+	}
+	if a.busy > 0 && now.Sub(a.overloadedAt) > busyShown {
+		a.busy = 0
 	}
 }
 
@@ -282,6 +308,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case jsonIndexMsg:
 		a.detail.adoptIndex(msg)
 	case healthTickMsg:
+		a.noteOverload(time.Now())
 		a.layout() // a storage failure adds a banner line
 		return a, a.healthTick()
 	case tunnelMsg:

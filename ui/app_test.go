@@ -386,3 +386,17 @@ func TestArrivalDuringALoadIsNotMissed(t *testing.T) {
 		t.Fatalf("following the newest, yet on %s", got)
 	}
 }
+
+func TestOverloadIsShownForAWhile(t *testing.T) {
+	h := newHarness(t, 120, 24)
+	var n int64
+	h.app.ctx.deps.Overloaded = func() int64 { return n }
+	now := time.Now()
+	h.app.noteOverload(now)
+	h.lacks("busy")
+	n = 7
+	h.app.noteOverload(now.Add(time.Second))
+	h.contains("⚠ busy: 7 turned away (503)")
+	h.app.noteOverload(now.Add(time.Second + busyShown + time.Second))
+	h.lacks("busy")
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"gaff/sanitize"
+	"gaff/send"
 	"gaff/tunnel"
 )
 
@@ -33,7 +34,10 @@ func (a *App) header() string {
 		segs = append(segs, seg{st.Error.Render("⚠ not storing"), 0})
 	}
 	if f := a.ctx.deps.ForwardTo; f != "" {
-		segs = append(segs, seg{st.Muted.Render("→ ") + sanitize.Line(f), 2})
+		segs = append(segs, seg{st.Muted.Render("→ ") + sanitize.Line(send.RedactURL(f)), 2})
+	}
+	if a.busy > 0 {
+		segs = append(segs, seg{st.Warn.Render(fmt.Sprintf("⚠ busy: %s turned away (503)", commas(a.busy))), 0})
 	}
 	segs = append(segs, seg{st.Muted.Render(countLabel(a.count)), 1})
 	for drop := 3; drop > 0; drop-- {

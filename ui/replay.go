@@ -53,7 +53,7 @@ func (a *App) replay(resign bool) tea.Cmd {
 	if resign {
 		verb = "replaying re-signed"
 	}
-	a.flash = fmt.Sprintf("%s #%d to %s…", verb, id, target)
+	a.flash = fmt.Sprintf("%s #%d to %s…", verb, id, send.RedactURL(target))
 	return func() tea.Msg {
 		d, err := s.Replay(context.Background(), id, target, resign)
 		return sentMsg{requestID: id, d: d, err: err}
@@ -82,7 +82,7 @@ func (a *App) targetPrompt(next func() tea.Cmd) *prompt {
 			return nil
 		}
 		if next == nil {
-			a.flash = "target: " + a.target
+			a.flash = "target: " + send.RedactURL(a.target)
 			return save, nil
 		}
 		return tea.Batch(save, next()), nil
