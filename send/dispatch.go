@@ -56,7 +56,15 @@ type Dispatcher struct {
 
 	stop func()
 	wg   sync.WaitGroup
+	// attempts run on their own context: Stop lets them finish (and be
+	// recorded) for a grace period before cutting them.
+	attempts     context.Context
+	cutAttempts  func()
+	attemptsDone sync.WaitGroup
 }
+
+// stopGrace is how long Stop lets attempts in flight finish.
+const stopGrace = 5 * time.Second
 
 // NewDispatcher makes a dispatcher over db; Start runs it. Without Start it
 // still fires and attempts on request (FireNow, RetryNow), as the CLI does.
@@ -83,7 +91,7 @@ func NewDispatcher(db *storage.DB, opt DispatcherOptions) *Dispatcher {
 		db: db, opt: opt,
 		kick: make(chan struct{}, 1), freed: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, busy: map[int64]int{},
-		stop: func() {},
+		stop: func() {}, attempts: context.Background(), cutAttempts: func() {},
 	}
 }
 
@@ -91,16 +99,28 @@ func NewDispatcher(db *storage.DB, opt DispatcherOptions) *Dispatcher {
 func (d *Dispatcher) Start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	d.stop = cancel
+	d.attempts, d.cutAttempts = context.WithCancel(context.WithoutCancel(ctx))
 	d.wg.Add(1)
 	go d.run(ctx)
 }
 
-// Stop ends the dispatcher: attempts in flight are cut and not recorded
-// (their events are due again on the next start). It returns once every
-// goroutine has finished, so the database can be closed after it.
+// Stop ends the dispatcher: no new attempt starts, and attempts in flight
+// get stopGrace to finish and be recorded; any still running then are cut
+// and not recorded (their events are due again on the next start). It
+// returns once every goroutine has finished, so the database can be closed
+// after it.
 func (d *Dispatcher) Stop() {
 	d.stop()
-	d.wg.Wait()
+	d.wg.Wait() // the loop has ended: nothing new starts
+	done := make(chan struct{})
+	go func() { d.attemptsDone.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(stopGrace):
+		d.cutAttempts()
+		<-done
+	}
+	d.cutAttempts()
 }
 
 // Kick makes the dispatcher look for due events now rather than at its
@@ -151,11 +171,11 @@ func (d *Dispatcher) dispatchDue(ctx context.Context) {
 		if !d.claim(ev, true) {
 			continue
 		}
-		d.wg.Add(1)
+		d.attemptsDone.Add(1)
 		go func() {
-			defer d.wg.Done()
+			defer d.attemptsDone.Done()
 			defer d.release(ev)
-			d.attempt(ctx, ev)
+			d.attempt(d.attempts, ev)
 		}()
 	}
 }
