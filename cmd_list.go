@@ -14,12 +14,9 @@ import (
 )
 
 func openRead(f *dbFlags) (*storage.DB, error) {
-	path := f.path
-	if path == "" {
-		var err error
-		if path, err = storage.DefaultPath(); err != nil {
-			return nil, err
-		}
+	path, err := f.resolve()
+	if err != nil {
+		return nil, err
 	}
 	return storage.Open(path, storage.Options{ReadOnly: true})
 }

@@ -207,12 +207,9 @@ func printTemplates(out io.Writer) error {
 // openCreate opens the database for writing, creating it if needed: a
 // subscription may be added, or a webhook sent, before gaff ever ran.
 func openCreate(f *dbFlags) (*storage.DB, error) {
-	path := f.path
-	if path == "" {
-		var err error
-		if path, err = storage.DefaultPath(); err != nil {
-			return nil, err
-		}
+	path, err := f.resolve()
+	if err != nil {
+		return nil, err
 	}
 	return storage.Open(path, storage.Options{})
 }

@@ -60,7 +60,6 @@ type Config struct {
 type Handler struct {
 	cfg Config
 
-	refused  atomic.Int64 // 503s from storage failures
 	lastFail atomic.Pointer[Failure]
 	policy   atomic.Pointer[Policy]
 
@@ -250,7 +249,6 @@ func (h *Handler) tooLarge() *Answer {
 // refuse answers 503 when the capture could not be stored: a sender that
 // gets 2xx must be able to trust the request was kept.
 func (h *Handler) refuse(w http.ResponseWriter, err error) {
-	h.refused.Add(1)
 	if h.lastFail.Load() == nil {
 		h.lastFail.Store(&Failure{Err: err, Since: time.Now()})
 	}
