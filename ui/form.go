@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
+	"github.com/charmbracelet/x/ansi"
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/sanitize"
@@ -246,7 +247,7 @@ func (f *form) render(w, h int) string {
 			x.area.SetHeight(areaH)
 			lines = append(lines, strings.Split(x.area.View(), "\n")...)
 		default:
-			x.input.SetWidth(max(4, inner-labelW-1))
+			x.input.SetWidth(max(4, inner-labelW-1-ansi.StringWidth(hint)))
 			lines = append(lines, label+x.input.View()+hint)
 		}
 	}
