@@ -183,8 +183,21 @@ func TestGoneStopsAndDisables(t *testing.T) {
 	h := newHarness(t, DispatcherOptions{})
 	tg := newTarget(t, h.clock, "", "", script(410))
 	sub := h.subscribe(storage.Subscription{URL: tg.URL, Name: "shop"})
-	first := h.fire(sub.ID, "generic.event")
-	second := h.fire(sub.ID, "generic.event")
+	// Both events are queued before the first attempt can answer 410: the
+	// running dispatcher is paused while they are fired.
+	h.disp.Stop()
+	paused := NewDispatcher(h.db, h.opt)
+	var ids []int64
+	for range 2 {
+		id, err := paused.FireTemplate(context.Background(), sub.ID, "generic.event")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	first, second := ids[0], ids[1]
+	h.disp = NewDispatcher(h.db, h.opt)
+	h.disp.Start(context.Background())
 	if x := h.next(); x.Status != 410 || x.EventID != first {
 		t.Fatalf("first attempt %+v", x)
 	}
