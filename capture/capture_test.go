@@ -26,6 +26,13 @@ type rig struct {
 
 func newRig(t *testing.T, cfg Config, opt storage.Options) *rig {
 	t.Helper()
+	return newRigServer(t, cfg, opt, nil)
+}
+
+// newRigServer is newRig with the server's settings changed first (short
+// timeouts for the slow-client tests).
+func newRigServer(t *testing.T, cfg Config, opt storage.Options, tweak func(*http.Server)) *rig {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "gaff.db")
 	db, err := storage.Open(path, opt)
 	if err != nil {
@@ -38,6 +45,9 @@ func newRig(t *testing.T, cfg Config, opt storage.Options) *rig {
 		t.Fatal(err)
 	}
 	srv := NewServer(h, nil)
+	if tweak != nil {
+		tweak(srv)
+	}
 	go srv.Serve(h.Listener(l, "local"))
 	t.Cleanup(func() {
 		srv.Close()
@@ -292,16 +302,8 @@ func TestFullDiskAnswers503(t *testing.T) {
 }
 
 func TestSlowHeadersAreCut(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "gaff.db")
-	db, _ := storage.Open(path, storage.Options{})
-	defer db.Close()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	h := New(Config{DB: db})
-	srv := NewServer(h, nil)
-	srv.ReadHeaderTimeout = 200 * time.Millisecond
-	go srv.Serve(h.Listener(l, "local"))
-	defer srv.Close()
-	c, _ := net.Dial("tcp", l.Addr().String())
+	rg := newRigServer(t, Config{}, storage.Options{}, func(s *http.Server) { s.ReadHeaderTimeout = 200 * time.Millisecond })
+	c, _ := net.Dial("tcp", strings.TrimPrefix(rg.url, "http://"))
 	defer c.Close()
 	io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\n") // never finishes
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -374,16 +376,9 @@ func TestBrokenBodiesAreStoredAndRefused(t *testing.T) {
 }
 
 func TestSlowBodyIsCutWith408(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "gaff.db")
-	db, _ := storage.Open(path, storage.Options{})
-	defer db.Close()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	h := New(Config{DB: db})
-	srv := NewServer(h, nil)
-	srv.ReadTimeout = 300 * time.Millisecond
-	go srv.Serve(h.Listener(l, "local"))
-	defer srv.Close()
-	c, _ := net.Dial("tcp", l.Addr().String())
+	rg := newRigServer(t, Config{}, storage.Options{}, func(s *http.Server) { s.ReadTimeout = 300 * time.Millisecond })
+	db := rg.db
+	c, _ := net.Dial("tcp", strings.TrimPrefix(rg.url, "http://"))
 	defer c.Close()
 	io.WriteString(c, "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc") // the rest never comes
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
