@@ -316,6 +316,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.waitTunnel()
 	case policySavedMsg:
 		return a, a.settings.saved(msg)
+	case responseReadMsg:
+		return a, a.settings.responseRead(msg)
 	case deletedMsg:
 		if msg.err != nil {
 			a.flash = "not deleted: " + msg.err.Error()

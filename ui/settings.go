@@ -211,17 +211,44 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 		value = s.policy().Responses[i].String()
 	}
 	return newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
-		r, err := capture.ParseResponseRule(v)
+		r, file, err := capture.ParseResponseSpec(v)
 		if err != nil {
 			return nil, err
 		}
-		return s.apply(func(p *capture.Policy) {
-			if i >= 0 && i < len(p.Responses) {
-				p.Responses[i] = r
-				return
-			}
-			p.Responses = append(p.Responses, r)
-		}), nil
+		if file == "" {
+			return s.setResponse(i, r), nil
+		}
+		// body=@FILE: read in a command, never in Update.
+		return func() tea.Msg {
+			err := capture.ReadResponseBody(v, file, &r)
+			return responseReadMsg{index: i, rule: r, err: err}
+		}, nil
+	})
+}
+
+// responseReadMsg carries a rule whose body=@FILE was read.
+type responseReadMsg struct {
+	index int
+	rule  capture.ResponseRule
+	err   error
+}
+
+func (s *settingsScreen) responseRead(m responseReadMsg) tea.Cmd {
+	if m.err != nil {
+		s.status, s.err = m.err.Error(), true
+		return nil
+	}
+	return s.setResponse(m.index, m.rule)
+}
+
+// setResponse replaces rule i, or adds r when i < 0.
+func (s *settingsScreen) setResponse(i int, r capture.ResponseRule) tea.Cmd {
+	return s.apply(func(p *capture.Policy) {
+		if i >= 0 && i < len(p.Responses) {
+			p.Responses[i] = r
+			return
+		}
+		p.Responses = append(p.Responses, r)
 	})
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -100,4 +102,23 @@ func TestSettingsAtSmallSizes(t *testing.T) {
 	if !strings.Contains(h.screen(), "discord-ping") {
 		t.Fatalf("the cursor's row is off screen:\n%s", h.screen())
 	}
+}
+
+// body=@FILE in the settings prompt is read in a command, not in Update.
+func TestSettingsResponseBodyFromFile(t *testing.T) {
+	h := newHarness(t, 100, 40)
+	handler := capture.New(capture.Config{DB: h.db})
+	h.app.ctx.deps.Policy = handler
+	file := filepath.Join(t.TempDir(), "err.json")
+	os.WriteFile(file, []byte(`{"error":"down"}`), 0o600)
+	h.keys("S", "a")
+	typeText(h, strings.Repeat("\b", 20)+"/x 500 body=@"+file)
+	h.keys("enter")
+	if r := handler.Policy().Match("/x"); r == nil || r.Body != `{"error":"down"}` {
+		t.Fatalf("rule %+v", r)
+	}
+	h.keys("a")
+	typeText(h, strings.Repeat("\b", 20)+"/y 500 body=@/no/such/file")
+	h.keys("enter")
+	h.contains("cannot read the body file")
 }
