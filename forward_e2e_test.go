@@ -33,10 +33,16 @@ func startHeadless(t *testing.T, args ...string) *headlessGaff {
 // caller's choosing, so a test can start it again on the same file.
 func startHeadlessAt(t *testing.T, db, log string, args ...string) *headlessGaff {
 	t.Helper()
+	return startHeadlessTo(t, db, log, io.Discard, args...)
+}
+
+// startHeadlessTo is startHeadlessAt with stdout going to out.
+func startHeadlessTo(t *testing.T, db, log string, out io.Writer, args ...string) *headlessGaff {
+	t.Helper()
 	g := &headlessGaff{addr: freePort(t), db: db, stderr: make(chan string, 1000)}
 	g.cmd = exec.Command(gaffBinary(t), append([]string{"--headless", "--listen", g.addr, "--db", g.db, "--log", log}, args...)...)
 	g.cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")
-	g.cmd.Stdout = io.Discard
+	g.cmd.Stdout = out
 	errPipe, _ := g.cmd.StderrPipe()
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -50,6 +50,7 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f.Int64Var(&o.maxPages, "max-db-pages", 0, "cap the database at this many pages (4 KiB each)")
 	f.MarkHidden("max-db-pages")
 	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout")
+	f.Int64Var(&o.after, "after", -1, "with --headless: first print the stored captures after this id (resume after a crash), then live ones")
 	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")
 	f.StringVar(&o.tunnel, "tunnel", "auto", "public URL: auto (ngrok when NGROK_AUTHTOKEN is set), ngrok, or none")
 	f.StringVar(&o.url, "url", "", "fixed public URL to ask ngrok for (https://NAME.ngrok.app or your own domain)")

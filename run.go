@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -35,6 +36,7 @@ type runOptions struct {
 	maxBody   int64
 	maxPages  int64 // hidden --max-db-pages: a small "disk" for tests
 	headless  bool
+	after     int64 // --after: the capture --headless prints after; -1: the newest
 	logPath   string
 
 	tunnel, url, basicAuth, trafficPolicy string
@@ -49,6 +51,16 @@ func run(ctx context.Context, o runOptions) error {
 	// too; it cancels only what runs once capture is up (below).
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.after < -1 {
+		return fmt.Errorf("--after %d: give the id of a capture (0 prints every stored capture first)", o.after)
+	}
+	if o.headless {
+		// A closed stdout must be an error to handle (say so, drain, stop),
+		// not a SIGPIPE that kills gaff with requests in flight.
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	} else if o.after >= 0 {
+		return errors.New("--after applies to --headless: add --headless, or drop --after")
+	}
 	log, closeLog, err := openLog(o.logPath, o.headless)
 	if err != nil {
 		return err
@@ -96,6 +108,11 @@ func run(ctx context.Context, o runOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(capture.DefaultMaxInFlight + 256<<20)
 	}
+	var printer *headless
+	if o.headless {
+		// Before retention starts, so it never deletes what is unprinted.
+		printer = newHeadless(db, os.Stdout, o.after, log)
+	}
 	stopBackground, err := startBackground(ctx, db, o.retention, log)
 	if err != nil {
 		return err
@@ -105,13 +122,13 @@ func run(ctx context.Context, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	var printer *headless
-	if o.headless {
-		printer = newHeadless(db, os.Stdout, log)
-	}
 	srv := capture.NewServer(h, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
+	// Whatever ends the run from here (a tunnel that fails to start
+	// included), in-flight captures finish before the database closes.
+	stopServer := sync.OnceFunc(func() { shutdown(srv, log) })
+	defer stopServer()
 	log.Info("listening", "url", local.URL(), "db", o.db)
 
 	ctx = sigCtx
@@ -145,10 +162,12 @@ func run(ctx context.Context, o runOptions) error {
 			err = nil
 		}
 	}
-	shutdown(srv, log)
-	if printer != nil && err == nil {
+	stopServer()
+	if printer != nil {
 		// Requests answered during the shutdown are printed too.
-		err = printer.printNew(context.Background())
+		if perr := printer.finish(); err == nil {
+			err = perr
+		}
 	}
 	return err
 }

@@ -54,8 +54,10 @@ type DB struct {
 
 	feedMu  sync.Mutex
 	feeds   map[*feed]struct{}
-	lastReq atomic.Int64 // highest committed request id
-	version atomic.Int64 // bumped on every committed write
+	holdMu  sync.Mutex
+	holds   map[*Hold]struct{} // readers retention must wait for
+	lastReq atomic.Int64       // highest committed request id
+	version atomic.Int64       // bumped on every committed write
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,7 +98,7 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 
-	d := &DB{path: path, feeds: map[*feed]struct{}{}}
+	d := &DB{path: path, feeds: map[*feed]struct{}{}, holds: map[*Hold]struct{}{}}
 	var err error
 	d.ro, err = sql.Open("sqlite", dsn(path, opt, true))
 	if err != nil {

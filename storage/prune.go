@@ -59,9 +59,20 @@ func (d *DB) Prune(ctx context.Context, keep int64, keepFor time.Duration, now t
 
 // prunable picks the next batch of ids to delete, oldest first: while
 // more than keep are stored, the oldest surplus; and those received before
-// now-keepFor. Keyset reads on the primary key and the counter: no scan,
-// no OFFSET, no COUNT(*).
+// now-keepFor; never one a Hold still waits for. Keyset reads on the
+// primary key and the counter: no scan, no OFFSET, no COUNT(*).
 func (d *DB) prunable(ctx context.Context, keep int64, keepFor time.Duration, now time.Time) ([]int64, error) {
+	ids, err := d.agedOut(ctx, keep, keepFor, now)
+	floor := d.pruneFloor()
+	for i, id := range ids {
+		if id > floor {
+			return ids[:i], err
+		}
+	}
+	return ids, err
+}
+
+func (d *DB) agedOut(ctx context.Context, keep int64, keepFor time.Duration, now time.Time) ([]int64, error) {
 	var ids []int64
 	if keep > 0 {
 		n, err := d.CountRequests(ctx)

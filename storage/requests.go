@@ -137,23 +137,11 @@ var ErrNotFound = errors.New("no such request")
 
 // GetRequest reads one request whole.
 func (d *DB) GetRequest(ctx context.Context, id int64) (*Request, error) {
-	r := &Request{}
-	var hdr []byte
-	row := d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+summaryCols+`, host, proto, remote_addr, headers, body FROM requests WHERE id = ?`, id)
-	if err := scanSummary(row, &r.Summary, &r.Host, &r.Proto, &r.RemoteAddr, &hdr, &r.Body); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("request %d: %w", id, ErrNotFound)
-		}
-		return nil, err
+	r, err := scanRequest(d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+requestCols+` FROM requests WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("request %d: %w", id, ErrNotFound)
 	}
-	var err error
-	if r.Headers, err = decodeHeaders(hdr); err != nil {
-		return r, fmt.Errorf("request %d: %w", id, err)
-	}
-	if r.Body == nil {
-		r.Body = []byte{}
-	}
-	return r, nil
+	return r, err
 }
 
 // Page is a keyset page request. Listing is newest first.
