@@ -4,12 +4,10 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,10 +75,11 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "gaff", "gaff.db"), nil
 }
 
-const sqliteMagic = "SQLite format 3\x00"
-
-// Open opens (creating if needed) the database at path. The directory is
-// created 0700 and the file 0600: captures hold secrets and tokens.
+// Open opens the database at path, creating it if nothing is there. It
+// first finds out, without writing, whether the file is gaff's: another
+// program's file is refused as it was found. Only then are the directory
+// made 0700 and the files 0600 (captures hold secrets and tokens), WAL
+// switched on and the schema migrated.
 func Open(path string, opt Options) (*DB, error) {
 	if opt.Linger == 0 {
 		opt.Linger = 200 * time.Microsecond
@@ -94,30 +93,27 @@ func Open(path string, opt Options) (*DB, error) {
 	if opt.BusyTimeout == 0 {
 		opt.BusyTimeout = 5 * time.Second
 	}
-	if err := prepareFile(path, opt.ReadOnly); err != nil {
+	if path == "" {
+		return nil, errors.New("no database path given; pass --db PATH")
+	}
+	found, err := inspect(path)
+	if err != nil {
+		return nil, err
+	}
+	if opt.ReadOnly {
+		return openReader(path, found, opt)
+	}
+	if err := claim(path, found); err != nil {
 		return nil, err
 	}
 
-	d := &DB{path: path, feeds: map[*feed]struct{}{}, holds: map[*Hold]struct{}{}}
-	var err error
+	d := newDB(path)
 	d.ro, err = sql.Open("sqlite", dsn(path, opt, true))
 	if err != nil {
 		return nil, openError(path, err)
 	}
 	d.ro.SetMaxOpenConns(4)
 	d.ro.SetMaxIdleConns(4)
-	if opt.ReadOnly {
-		if err := d.checkSchema(); err != nil {
-			d.ro.Close()
-			return nil, err
-		}
-		if err := d.loadCounters(); err != nil {
-			d.ro.Close()
-			return nil, openError(path, err)
-		}
-		return d, nil
-	}
-
 	d.rw, err = sql.Open("sqlite", dsn(path, opt, false))
 	if err != nil {
 		d.ro.Close()
@@ -149,42 +145,19 @@ func Open(path string, opt Options) (*DB, error) {
 	return d, nil
 }
 
-// prepareFile makes the directory and file with private permissions and
-// refuses, without writing a byte, a file that is not an SQLite database.
-func prepareFile(path string, readOnly bool) error {
-	if path == "" {
-		return errors.New("no database path given; pass --db PATH")
-	}
-	dir := filepath.Dir(path)
-	if readOnly {
-		if _, err := os.Stat(path); err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("no database at %s yet: start gaff once to create it, or pass --db PATH", path)
-			}
-			return fmt.Errorf("cannot read %s: %w", path, err)
-		}
-	} else {
+// claim makes a file that inspect found to be gaff's, or free to be,
+// private: the directory and the file are created when missing.
+func claim(path string, found kind) error {
+	if found == missing {
+		dir := filepath.Dir(path)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("cannot create the directory %s: %w; pick another place with --db", dir, err)
 		}
-	}
-	f, err := os.OpenFile(path, readFlags(readOnly), 0o600)
-	if err != nil {
-		return fmt.Errorf("cannot open %s: %w; pick another place with --db", path, err)
-	}
-	defer f.Close()
-	head := make([]byte, len(sqliteMagic))
-	n, err := io.ReadFull(f, head)
-	switch {
-	case n == 0 && (err == io.EOF):
-		// New, empty file: SQLite will initialise it.
-	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("cannot read %s: %w", path, err)
-	case !bytes.Equal(head[:n], []byte(sqliteMagic)):
-		return fmt.Errorf("cannot open %s: the file is not an SQLite database (corrupt, or another program's file); move it aside or pick another with --db", path)
-	}
-	if readOnly {
-		return nil
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("cannot create %s: %w; pick another place with --db", path, err)
+		}
+		f.Close()
 	}
 	return restrict(path)
 }
@@ -202,11 +175,55 @@ func restrict(path string) error {
 	return nil
 }
 
-func readFlags(readOnly bool) int {
-	if readOnly {
-		return os.O_RDONLY
+// openReader opens gaff's database for `gaff list`, `show` and `export`,
+// which must never change it: no chmod, no migration, and SQLite's mode=ro,
+// so not even the checkpoint a closing connection would otherwise run.
+// Reading a WAL database still needs the -wal and -shm files; SQLite
+// creates them (empty, with the database's mode) when they are missing and
+// leaves them for the next gaff.
+func openReader(path string, found kind, opt Options) (*DB, error) {
+	switch found {
+	case missing:
+		return nil, fmt.Errorf("no database at %s yet: start gaff once to create it, or pass --db PATH", path)
+	case blank:
+		return nil, fmt.Errorf("%s holds no gaff data yet: start gaff once to create it", path)
 	}
-	return os.O_RDWR | os.O_CREATE
+	d, err := openReaderWith(path, readerQuery(opt, "mode", "ro"))
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return d, nil
+}
+
+// newDB is a DB with nothing open yet.
+func newDB(path string) *DB {
+	return &DB{path: path, feeds: map[*feed]struct{}{}, holds: map[*Hold]struct{}{}}
+}
+
+func openReaderWith(path string, q url.Values) (*DB, error) {
+	d := newDB(path)
+	var err error
+	if d.ro, err = sql.Open("sqlite", fileURI(path, q)); err != nil {
+		return nil, err
+	}
+	d.ro.SetMaxOpenConns(4)
+	d.ro.SetMaxIdleConns(4)
+	if err = d.checkSchema(); err == nil {
+		err = d.loadCounters()
+	}
+	if err != nil {
+		d.ro.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func readerQuery(opt Options, key, value string) url.Values {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "query_only(1)")
+	q.Set(key, value)
+	return q
 }
 
 func dsn(path string, opt Options, reader bool) string {
@@ -223,6 +240,10 @@ func dsn(path string, opt Options, reader bool) string {
 			q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opt.MaxPageCount))
 		}
 	}
+	return fileURI(path, q)
+}
+
+func fileURI(path string, q url.Values) string {
 	// A relative path would read as the URI's authority (file://g.db).
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
@@ -264,18 +285,16 @@ func (d *DB) loadCounters() error {
 	return nil
 }
 
-// checkSchema makes a read-only opener fail clearly on a file gaff never
-// initialised or that a newer gaff migrated past what this one knows.
+// checkSchema refuses, in a reader, a schema that a newer gaff migrated
+// past what this one knows; the file's header may not have shown it yet
+// while the migration sat in the WAL.
 func (d *DB) checkSchema() error {
 	var v int
 	if err := d.ro.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
-		return openError(d.path, err)
-	}
-	if v == 0 {
-		return fmt.Errorf("%s holds no gaff data yet: start gaff once to create it", d.path)
+		return err
 	}
 	if v > len(migrations) {
-		return fmt.Errorf("%s was written by a newer gaff (schema %d, this one knows %d): upgrade gaff", d.path, v, len(migrations))
+		return newerSchema(v)
 	}
 	return nil
 }

@@ -52,6 +52,10 @@ func classify(err error) error {
 
 // openError explains a failure to open or migrate in words a user can act on.
 func openError(path string, err error) error {
+	var newer newerSchema
+	if errors.As(err, &newer) {
+		return newerError(path, int(newer))
+	}
 	switch sqliteCode(err) {
 	case codeNotADB, codeCorrupt:
 		return fmt.Errorf("cannot open %s: the file is not a usable SQLite database (corrupt, or another program's file); move it aside or pick another with --db", path)

@@ -128,40 +128,79 @@ INSERT INTO counters(name, value) VALUES ('indexed', 0);
 `,
 }
 
+// migrate brings the schema up to date and marks the file as gaff's.
+// Files made before gaff marked them get the mark in the first
+// transaction this gaff writes.
 func migrate(db *sql.DB) error {
-	var v int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
-		return err
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this gaff knows (%d): upgrade gaff", v, len(migrations))
-	}
-	for v < len(migrations) {
-		// The version is read again inside the (immediate) transaction: two
-		// gaffs opening a new file at once must not both run migration 1.
-		tx, err := db.Begin()
+	for {
+		// Read first without a transaction: an up-to-date file, the usual
+		// case, must not wait for the write lock of a gaff capturing into it.
+		v, marked, err := schemaState(db)
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
-			tx.Rollback()
+		if v > len(migrations) {
+			return newerSchema(v)
+		}
+		if v == len(migrations) && marked {
+			return nil
+		}
+		if err := migrateStep(db); err != nil {
 			return err
 		}
-		if v >= len(migrations) {
-			return tx.Rollback()
-		}
+	}
+}
+
+type querier interface {
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+func schemaState(q querier) (version int, marked bool, err error) {
+	var app uint32
+	if err := q.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return 0, false, err
+	}
+	if err := q.QueryRow("PRAGMA application_id").Scan(&app); err != nil {
+		return 0, false, err
+	}
+	return version, app == applicationID, nil
+}
+
+// migrateStep applies the next migration and the mark in one (immediate)
+// transaction. The state is read again inside it: two gaffs opening a new
+// file at once must not both run migration 1.
+func migrateStep(db *sql.DB) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	v, marked, err := schemaState(tx)
+	if err != nil {
+		return err
+	}
+	if v > len(migrations) || (v == len(migrations) && marked) {
+		return nil // another gaff got here first; the caller looks again
+	}
+	if v < len(migrations) {
 		if _, err := tx.Exec(migrations[v]); err != nil {
-			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
 		if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
-			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: %w", v+1, err)
-		}
-		v++
 	}
-	return nil
+	if !marked {
+		if _, err := tx.Exec(fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+			return fmt.Errorf("marking the file as gaff's: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// newerSchema is a schema version past the migrations this gaff knows.
+type newerSchema int
+
+func (v newerSchema) Error() string {
+	return fmt.Sprintf("schema version %d is newer than this gaff knows (%d)", int(v), len(migrations))
 }
