@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -71,17 +73,25 @@ func fullDisk(t *testing.T, s *tmuxSession, free func()) {
 	s.waitFor("/after-full")
 }
 
+// smallDisk mounts a tmpfs of size (mount's syntax) and unmounts it when
+// the test ends; without root it skips, saying what covers the case.
+func smallDisk(t *testing.T, size, otherwise string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root; " + otherwise)
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size="+size); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
+	return mnt
+}
+
 func TestFullDiskIsRefusedShownAndRecovered(t *testing.T) {
 	t.Run("tmpfs", func(t *testing.T) {
-		if os.Geteuid() != 0 {
-			t.Skip("mounting a small tmpfs needs root; the page cap below covers the rest")
-		}
-		mnt := t.TempDir()
-		if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=4m"); err != nil {
-			t.Skipf("cannot mount a tmpfs here: %v", err)
-		}
-		// Registered first, so it runs after tmux (and gaff) are gone.
-		t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
+		// Mounted first, so it is unmounted after tmux (and gaff) are gone.
+		mnt := smallDisk(t, "4m", "the page cap below covers the rest")
 		filler := filepath.Join(mnt, "filler")
 		if err := os.WriteFile(filler, make([]byte, 1<<20), 0o600); err != nil {
 			t.Fatal(err)
@@ -174,4 +184,100 @@ func TestCorruptDatabaseIsRefusedAndUntouched(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rawCode is how SQLite's result codes showed through: "disk I/O error
+// (4874)", "attempt to write a readonly database (1544)".
+var rawCode = regexp.MustCompile(`\(\d+\)`)
+
+func seedCapture(t *testing.T, db, target string) {
+	t.Helper()
+	d, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.InsertRequest(context.Background(), &storage.Request{Summary: storage.Summary{Method: "POST", Target: target}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// refusedInWords runs a command that must fail, saying want and no code.
+func refusedInWords(t *testing.T, cmd *exec.Cmd, want string) {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), want) || rawCode.Match(out) {
+		t.Errorf("%v: %v\n%s\nwant %q in words, without SQLite's code", cmd.Args[1:], err, out, want)
+	}
+}
+
+// listsAnyway runs `gaff list`, which only reads and so must work where
+// gaff cannot write.
+func listsAnyway(t *testing.T, cmd *exec.Cmd, want string) {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), want) {
+		t.Errorf("%v: %v\n%s\nwant the capture %s listed", cmd.Args[1:], err, out, want)
+	}
+}
+
+// A full disk and a read-only directory are told in words, and a reader
+// that needs to write nothing reads anyway.
+func TestStorageFaultsAreSaidInWords(t *testing.T) {
+	t.Run("full disk", func(t *testing.T) {
+		mnt := smallDisk(t, "1m", "a page cap does not make SQLite's I/O errors")
+		db := filepath.Join(mnt, "g.db")
+		seedCapture(t, db, "/before-full")
+		// Fill every block; the write fails once the disk is full.
+		os.WriteFile(filepath.Join(mnt, "filler"), make([]byte, 2<<20), 0o600)
+		bin := gaffBinary(t)
+		refusedInWords(t, exec.Command(bin, "--headless", "--listen", "127.0.0.1:0", "--db", db, "--log", filepath.Join(t.TempDir(), "g.log")),
+			"cannot open "+db+": the disk is full")
+		listsAnyway(t, exec.Command(bin, "list", "--db", db), "/before-full")
+	})
+	t.Run("read-only directory", func(t *testing.T) {
+		base, err := os.MkdirTemp("", "gaff-rodir")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(base, "data")
+		t.Cleanup(func() { os.Chmod(dir, 0o700); os.RemoveAll(base) })
+		db := filepath.Join(dir, "g.db")
+		seedCapture(t, db, "/before-readonly")
+		bin := gaffBinary(t)
+		attr := &syscall.SysProcAttr{}
+		if os.Geteuid() == 0 {
+			// Root writes anywhere: gaff runs as nobody, who owns the files.
+			bin = filepath.Join(base, "gaff")
+			if err := copyFile(gaffBinary(t), bin, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			attr.Credential = &syscall.Credential{Uid: 65534, Gid: 65534}
+			for _, p := range []string{base, dir, db, bin} {
+				if err := os.Chown(p, 65534, 65534); err != nil {
+					t.Fatal(err)
+				}
+			}
+			os.Chmod(base, 0o755)
+		}
+		os.Chmod(dir, 0o500)
+		gaff := func(args ...string) *exec.Cmd {
+			cmd := exec.Command(bin, args...)
+			cmd.SysProcAttr = attr
+			return cmd
+		}
+		refusedInWords(t, gaff("--headless", "--listen", "127.0.0.1:0", "--db", db, "--log", filepath.Join(base, "g.log")),
+			"cannot open "+db+": the database's directory is read-only: "+dir+" must be writable")
+		listsAnyway(t, gaff("list", "--db", db), "/before-readonly")
+	})
+}
+
+func copyFile(from, to string, mode os.FileMode) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, mode)
 }

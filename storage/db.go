@@ -180,7 +180,9 @@ func restrict(path string) error {
 // so not even the checkpoint a closing connection would otherwise run.
 // Reading a WAL database still needs the -wal and -shm files; SQLite
 // creates them (empty, with the database's mode) when they are missing and
-// leaves them for the next gaff.
+// leaves them for the next gaff. Where it cannot (a full disk, a read-only
+// directory) and no WAL holds data, the database file is all there is, and
+// it is read as immutable, with no side files at all.
 func openReader(path string, found kind, opt Options) (*DB, error) {
 	switch found {
 	case missing:
@@ -189,6 +191,11 @@ func openReader(path string, found kind, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("%s holds no gaff data yet: start gaff once to create it", path)
 	}
 	d, err := openReaderWith(path, readerQuery(opt, "mode", "ro"))
+	if err != nil && cannotMakeSideFiles(err) && !hasWAL(path) {
+		if alone, err2 := openReaderWith(path, readerQuery(opt, "immutable", "1")); err2 == nil {
+			return alone, nil
+		}
+	}
 	if err != nil {
 		return nil, openError(path, err)
 	}

@@ -126,15 +126,16 @@ func (w *writer) commit(batch []*job) {
 		w.finish(batch, nil)
 		return
 	}
-	if len(batch) == 1 || errors.Is(classify(err), ErrBusy) || errors.Is(classify(err), ErrFull) {
+	err = classify(w.d.path, err)
+	if len(batch) == 1 || errors.Is(err, ErrBusy) || errors.Is(err, ErrFull) {
 		// A lock or a full disk fails every job alike: retrying one by one
 		// would wait out the busy timeout once per job.
-		w.finish(batch, classify(err))
+		w.finish(batch, err)
 		return
 	}
 	// One bad job must not sink its neighbours: retry each on its own.
 	for _, j := range batch {
-		w.finish([]*job{j}, classify(w.runTx([]*job{j})))
+		w.finish([]*job{j}, classify(w.d.path, w.runTx([]*job{j})))
 	}
 }
 
