@@ -45,6 +45,10 @@ func CurlCommand(r *storage.Request, base string) (string, error) {
 		b.WriteString("-X " + shellArg(r.Method))
 	}
 	b.WriteString(" " + shellArg(u))
+	if r.PathQuery() == "" {
+		// CONNECT host:443 and * have no path a URL could carry.
+		b.WriteString(" --request-target " + shellArg(r.Target))
+	}
 	has := map[string]bool{}
 	for _, h := range r.Headers {
 		k := strings.ToLower(h.Name)

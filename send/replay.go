@@ -3,7 +3,6 @@ package send
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"gaff/storage"
@@ -31,7 +30,9 @@ func BuildReplay(r *storage.Request, base string) (Outbound, error) {
 	if err != nil {
 		return Outbound{}, err
 	}
-	path, query := splitTarget(r.Target)
+	// An authority (CONNECT host:443) or asterisk target has no path: it
+	// goes to base's own path.
+	path, query, _ := strings.Cut(r.PathQuery(), "?")
 	prefix := strings.TrimRight(u.EscapedPath(), "/")
 	switch {
 	case path == "/" && prefix != "":
@@ -53,26 +54,6 @@ func BuildReplay(r *storage.Request, base string) (Outbound, error) {
 		Headers: append(storage.Headers(nil), r.Headers...),
 		Body:    r.Body,
 	}, nil
-}
-
-// splitTarget splits a captured request target into its raw path and raw
-// query. Origin form (/path?q) is the norm; absolute form (a request sent
-// as to a proxy) and anything odd still yield a path that starts with /.
-func splitTarget(target string) (path, query string) {
-	if strings.Contains(target, "://") && !strings.HasPrefix(target, "/") {
-		if u, err := url.Parse(target); err == nil {
-			path, query = u.EscapedPath(), u.RawQuery
-			if path == "" {
-				path = "/"
-			}
-			return path, query
-		}
-	}
-	path, query, _ = strings.Cut(target, "?")
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return path, query
 }
 
 func joinQuery(a, b string) string {
