@@ -23,7 +23,7 @@ const inlineBodyMax = 64 << 10
 // could act on never appear raw in it (they travel as base64 and are
 // decoded by base64(1) when the command runs).
 func CurlCommand(r *storage.Request, base string) (string, error) {
-	u, err := replayURL(r, base)
+	out, err := replayOf(r, base)
 	if err != nil {
 		return "", err
 	}
@@ -44,13 +44,13 @@ func CurlCommand(r *storage.Request, base string) (string, error) {
 	} else {
 		b.WriteString("-X " + shellArg(r.Method))
 	}
-	b.WriteString(" " + shellArg(u))
+	b.WriteString(" " + shellArg(out.URL))
 	if r.PathQuery() == "" {
 		// CONNECT host:443 and * have no path a URL could carry.
 		b.WriteString(" --request-target " + shellArg(r.Target))
 	}
 	has := map[string]bool{}
-	for _, h := range r.Headers {
+	for _, h := range out.Headers {
 		k := strings.ToLower(h.Name)
 		if hopByHop[k] || !isToken(h.Name) {
 			continue

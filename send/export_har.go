@@ -129,7 +129,7 @@ func exportHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt ExportO
 }
 
 func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
-	u, err := replayURL(r, base)
+	out, err := replayOf(r, base)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +138,8 @@ func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
 		proto = "HTTP/1.1"
 	}
 	req := harRequest{
-		Method: r.Method, URL: u, HTTPVersion: proto,
-		Cookies: harCookies(r.Headers), Headers: harHeaders(r.Headers), QueryString: harQuery(u),
+		Method: r.Method, URL: out.URL, HTTPVersion: proto,
+		Cookies: harCookies(out.Headers), Headers: harHeaders(out.Headers), QueryString: harQuery(out.URL),
 		HeadersSize: -1, BodySize: len(r.Body),
 	}
 	if len(r.Body) > 0 {

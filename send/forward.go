@@ -152,11 +152,11 @@ func (f *Forwarder) skip(r *storage.Request, target, why string) {
 
 // notForwarded is the record of a capture that was not sent, and why.
 func notForwarded(r *storage.Request, target, why string) *storage.Delivery {
-	u, err := replayURL(r, target)
+	out, err := replayOf(r, target)
 	if err != nil {
-		u = target
+		out.URL = target
 	}
-	return &storage.Delivery{Time: time.Now(), Kind: storage.KindForward, RequestID: r.ID, Method: r.Method, URL: u, Error: why}
+	return &storage.Delivery{Time: time.Now(), Kind: storage.KindForward, RequestID: r.ID, Method: r.Method, URL: out.URL, Error: why}
 }
 
 func (f *Forwarder) work() {

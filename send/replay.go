@@ -51,7 +51,7 @@ func BuildReplay(r *storage.Request, base string) (Outbound, error) {
 	return Outbound{
 		Method:  r.Method,
 		URL:     target,
-		Headers: append(storage.Headers(nil), r.Headers...),
+		Headers: withCredentials(append(storage.Headers(nil), r.Headers...), u),
 		Body:    r.Body,
 	}, nil
 }
@@ -63,16 +63,16 @@ func joinQuery(a, b string) string {
 	return a + "&" + b
 }
 
-// replayURL is where BuildReplay would send r; with no base, the URL the
-// sender used. It is for showing and exporting: an unusable base is an
-// error the caller reports.
-func replayURL(r *storage.Request, base string) (string, error) {
+// replayOf is what BuildReplay would send r to base; with no base, r as
+// the sender sent it. It is for showing and exporting: an unusable base is
+// an error the caller reports.
+func replayOf(r *storage.Request, base string) (Outbound, error) {
 	if base == "" {
-		return r.SenderURL(), nil
+		return Outbound{Method: r.Method, URL: r.SenderURL(), Headers: r.Headers, Body: r.Body}, nil
 	}
 	out, err := BuildReplay(r, base)
 	if err != nil {
-		return "", fmt.Errorf("cannot use %q as the target: %w", base, err)
+		return Outbound{}, fmt.Errorf("cannot use %q as the target: %w", base, err)
 	}
-	return out.URL, nil
+	return out, nil
 }
