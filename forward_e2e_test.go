@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +23,15 @@ type headlessGaff struct {
 	addr, db string
 	stderr   chan string
 	cmd      *exec.Cmd
+	captured lineCounter // JSON lines on stdout: one per capture
+}
+
+// lineCounter counts the lines written to it.
+type lineCounter struct{ n atomic.Int64 }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.n.Add(int64(bytes.Count(p, []byte("\n"))))
+	return len(p), nil
 }
 
 func startHeadless(t *testing.T, args ...string) *headlessGaff {
@@ -33,16 +44,21 @@ func startHeadless(t *testing.T, args ...string) *headlessGaff {
 // caller's choosing, so a test can start it again on the same file.
 func startHeadlessAt(t *testing.T, db, log string, args ...string) *headlessGaff {
 	t.Helper()
-	return startHeadlessTo(t, db, log, io.Discard, args...)
+	return startHeadlessOn(t, freePort(t), db, log, nil, args...)
 }
 
-// startHeadlessTo is startHeadlessAt with stdout going to out.
-func startHeadlessTo(t *testing.T, db, log string, out io.Writer, args ...string) *headlessGaff {
+// startHeadlessOn runs gaff --headless listening on addr, for tests that
+// must know the address before gaff starts. Its stdout goes to out, or,
+// when out is nil, is counted in captured.
+func startHeadlessOn(t *testing.T, addr, db, log string, out io.Writer, args ...string) *headlessGaff {
 	t.Helper()
-	g := &headlessGaff{addr: freePort(t), db: db, stderr: make(chan string, 1000)}
+	g := &headlessGaff{addr: addr, db: db, stderr: make(chan string, 1000)}
 	g.cmd = exec.Command(gaffBinary(t), append([]string{"--headless", "--listen", g.addr, "--db", g.db, "--log", log}, args...)...)
 	g.cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")
 	g.cmd.Stdout = out
+	if out == nil {
+		g.cmd.Stdout = &g.captured
+	}
 	errPipe, _ := g.cmd.StderrPipe()
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -102,8 +102,10 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 	return stored, proxy, fw.Close, nil
 }
 
-// pointsAt reports whether target reaches the server at self: the same port
-// on a loopback or unspecified host.
+// pointsAt reports whether target plainly reaches the server at self: the
+// same port on a loopback or unspecified host. It only catches the obvious
+// mistake early; whatever it misses (another spelling, a name, a tunnel,
+// another gaff forwarding back) is stopped by send.LoopHeader.
 func pointsAt(target, self string) bool {
 	t, err1 := url.Parse(target)
 	s, err2 := url.Parse(self)

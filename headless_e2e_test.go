@@ -24,7 +24,7 @@ import (
 // startPrinting runs gaff --headless with its stdout going to out.
 func startPrinting(t *testing.T, db string, out io.Writer, args ...string) *headlessGaff {
 	t.Helper()
-	return startHeadlessTo(t, db, db+".log", out, args...)
+	return startHeadlessOn(t, freePort(t), db, db+".log", out, args...)
 }
 
 // printedIDs parses --headless output: every line whole JSON, no id twice.

@@ -132,10 +132,15 @@ func (f *Forwarder) Enqueue(r *storage.Request) {
 }
 
 // notForwardable says why a capture must not be forwarded: a cut body is not
-// the request the sender made, and the handler would reject it anyway.
+// the request the sender made, and the handler would reject it anyway; a
+// capture this gaff sent itself would be sent round again, for ever.
 func notForwardable(r *storage.Request) string {
-	if r.Truncated {
+	switch {
+	case r.Truncated:
 		return "not forwarded: only part of the body was stored (see the capture's note); a cut body is not what the sender sent"
+	case cameBack(r):
+		return "not forwarded: loop: this gaff sent this request (its " + LoopHeader + " header carries this gaff's id) and it came back; " +
+			"--forward-to leads back to this gaff, directly or through gaffs that forward here: give your own server's URL"
 	}
 	return ""
 }
@@ -143,6 +148,10 @@ func notForwardable(r *storage.Request) string {
 // skip records, off the caller's goroutine, that r was not forwarded.
 // Callers hold f.mu for reading.
 func (f *Forwarder) skip(r *storage.Request, target, why string) {
+	if cameBack(r) {
+		f.opt.Log.Warn("forward loop stopped: a capture came back to the gaff that sent it; --forward-to leads back here",
+			"request", r.ID, "to", RedactURL(target))
+	}
 	select {
 	case f.skips <- notForwarded(r, target, why):
 	default:

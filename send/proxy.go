@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"gaff/storage"
@@ -15,14 +16,15 @@ type ProxyAnswer struct {
 	Status   int
 	Header   storage.Headers // hop-by-hop and Content-Length already dropped
 	Body     []byte
-	Delivery *storage.Delivery // the stored forward attempt
+	Delivery *storage.Delivery // the stored forward attempt; nil for a loop, which is not sent
 }
 
 // Proxy forwards r synchronously and returns the target's response, so the
 // provider sees the real handler's answer. The attempt is stored once, as
 // the capture's forward. An error (no answer, or one too large to relay
 // whole) means the caller answers by itself: capture falls back to gaff's
-// own answer, so the provider still gets one within the timeout.
+// own answer, so the provider still gets one within the timeout. A capture
+// this gaff sent itself is not sent again: it is answered 508 Loop Detected.
 func (f *Forwarder) Proxy(ctx context.Context, r *storage.Request) (*ProxyAnswer, error) {
 	target := f.Target()
 	if target == "" {
@@ -34,6 +36,12 @@ func (f *Forwarder) Proxy(ctx context.Context, r *storage.Request) (*ProxyAnswer
 			f.skip(r, target, why)
 		}
 		f.mu.RUnlock()
+		if cameBack(r) {
+			// Answered, not an error: gaff's own 200 would hide the loop
+			// from whoever sent it round (this gaff, one hop back).
+			return &ProxyAnswer{Status: http.StatusLoopDetected, Body: []byte("gaff: " + why + "\n"),
+				Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}}, nil
+		}
 		return nil, errors.New(why)
 	}
 	d := f.forward(ctx, r, target)

@@ -92,14 +92,16 @@ func (s *Sender) Resign(out *Outbound, providerID string) error {
 	return Resign(out, providerID, secret, time.Now())
 }
 
-// attempt sends out and stores the attempt. buildErr, when set, is why out
-// could not be made (a malformed target): it is stored as the attempt's
-// error without sending, so the user sees it where attempts are listed.
+// attempt sends out, marked as sent by this gaff (LoopHeader), and stores
+// the attempt. buildErr, when set, is why out could not be made (a
+// malformed target): it is stored as the attempt's error without sending,
+// so the user sees it where attempts are listed.
 func (s *Sender) attempt(ctx context.Context, kind string, requestID int64, out Outbound, target string, buildErr error) (*storage.Delivery, error) {
 	var d *storage.Delivery
 	if buildErr != nil {
 		d = &storage.Delivery{Time: time.Now(), Method: out.Method, URL: strings.TrimSpace(target), Error: buildErr.Error()}
 	} else {
+		out.Headers = markSent(out.Headers)
 		d = s.Client.Do(ctx, out)
 	}
 	d.Kind, d.RequestID = kind, requestID
