@@ -71,9 +71,7 @@ func TestTargetCredentialsAreSent(t *testing.T) {
 		}
 	}
 
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl not installed")
-	}
+	needCurl(t)
 	path := filepath.Join(t.TempDir(), "replay.sh")
 	os.WriteFile(path, export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: target}), 0o600)
 	if out, err := exec.Command("sh", path).CombinedOutput(); err != nil {

@@ -46,6 +46,18 @@ func exportSamples(t *testing.T, db *storage.DB) []*storage.Request {
 	}
 }
 
+// needCurl skips a test that runs curl where it is missing, but fails in CI:
+// a skipped test must not pass CI silently.
+func needCurl(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("curl is not installed")
+		}
+		t.Skip("curl not installed")
+	}
+}
+
 func export(t *testing.T, db *storage.DB, opt send.ExportOptions) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -208,12 +220,7 @@ func TestExportHARIsHAR12(t *testing.T) {
 
 // The curl script is run for real: what arrives is what was captured.
 func TestExportCurlRunsAndDeliversTheSameBytes(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("curl is not installed")
-		}
-		t.Skip("curl not installed")
-	}
+	needCurl(t)
 	db := replayDB(t)
 	reqs := exportSamples(t, db)
 	base, target := captureTarget(t)

@@ -107,9 +107,7 @@ func TestExportAndReplayOfEveryRequestTargetForm(t *testing.T) {
 	}
 
 	// The curl script repeats the request-target that a URL cannot carry.
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl not installed")
-	}
+	needCurl(t)
 	cbase, cdb := captureTarget(t)
 	path := filepath.Join(t.TempDir(), "replay.sh")
 	os.WriteFile(path, export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: cbase, IDs: []int64{1, 2, 3}}), 0o600)
