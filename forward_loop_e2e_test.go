@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,23 +33,26 @@ func postOnce(addr string) <-chan *http.Response {
 	return done
 }
 
-// waitLoopStopped waits until g reports that a capture came back to it and
-// was not sent on. It fails as soon as the gaffs in all (g among them) have
-// stored more than loopBound captures between them: a loop is stopped at
-// once, not after seconds of flooding.
-func waitLoopStopped(t *testing.T, g *headlessGaff, all ...*headlessGaff) string {
+// waitLoopStopped waits until g's stderr has shown a line with each of
+// want, in any order, and returns them. It fails as soon as the gaffs in all
+// (g among them) have stored more than loopBound captures between them: a
+// loop is stopped at once, not after seconds of flooding.
+func waitLoopStopped(t *testing.T, g *headlessGaff, want []string, all ...*headlessGaff) []string {
 	t.Helper()
 	deadline := time.After(15 * time.Second)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for {
+	seen := make([]string, len(want))
+	for slices.Contains(seen, "") {
 		select {
 		case line, ok := <-g.stderr:
 			if !ok {
 				t.Fatal("gaff exited")
 			}
-			if strings.Contains(line, "not forwarded: loop") {
-				return line
+			for i, w := range want {
+				if seen[i] == "" && strings.Contains(line, w) {
+					seen[i] = line
+				}
 			}
 		case <-tick.C:
 			var n int64
@@ -58,26 +63,37 @@ func waitLoopStopped(t *testing.T, g *headlessGaff, all ...*headlessGaff) string
 				t.Fatalf("one request became %d captures and counting: the forward loops", n)
 			}
 		case <-deadline:
-			t.Fatal("no capture was refused as a loop")
+			t.Fatalf("no stderr lines with %q; seen %q", want, seen)
 		}
 	}
+	return seen
 }
 
-// storedCaptures counts g's captures, read from its database.
-func storedCaptures(t *testing.T, g *headlessGaff) int {
+// storedStatuses lists the status gaff answered to each of g's captures,
+// oldest first, read from its database.
+func storedStatuses(t *testing.T, g *headlessGaff) []int {
 	t.Helper()
 	out, err := gaffCLI(t, "list", "--json", "--limit", "1000", "--db", g.db)
 	if err != nil {
 		t.Fatalf("gaff list: %v\n%s", err, out)
 	}
-	return strings.Count(out, "\n")
+	var st []int
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var c struct{ Status int }
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("gaff list: %v\n%s", err, out)
+		}
+		st = append([]int{c.Status}, st...)
+	}
+	return st
 }
 
 // A --forward-to that reaches gaff itself, however it is spelled, never
 // loops: a forward carries this gaff's id, and a capture that comes back
 // with it is stored but not forwarded (copy mode) or answered 508 Loop
-// Detected (proxy mode). Spellings that plainly name gaff's own address are
-// refused at start instead.
+// Detected (proxy mode; in copy mode only that copy is answered 508, which
+// the forward that sent it records). Spellings that plainly name gaff's own
+// address are refused at start instead.
 func TestForwardToItselfNeverLoops(t *testing.T) {
 	type spelling struct {
 		name, listen string
@@ -123,20 +139,21 @@ func TestForwardToItselfNeverLoops(t *testing.T) {
 				}
 				g := startHeadlessOn(t, addr, filepath.Join(dir, "g.db"), filepath.Join(dir, "g.log"), nil, args...)
 				answer := postOnce(addr)
-				line := waitLoopStopped(t, g, g)
-				if !strings.Contains(line, "Gaff-Forwarded-By") {
-					t.Errorf("the refusal does not say how the loop was seen: %q", line)
+				lines := waitLoopStopped(t, g, []string{"not forwarded: loop", "<-- [508] POST " + target + "/hook?n=1"}, g)
+				if !strings.Contains(lines[0], "Gaff-Forwarded-By") {
+					t.Errorf("the refusal does not say how the loop was seen: %q", lines[0])
 				}
 				resp := <-answer
 				if resp == nil {
 					t.Fatal("the sender got no answer")
 				}
-				if want := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]; resp.StatusCode != want {
-					t.Errorf("the sender was answered %d, want %d", resp.StatusCode, want)
+				first := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]
+				if resp.StatusCode != first {
+					t.Errorf("the sender was answered %d, want %d", resp.StatusCode, first)
 				}
-				// The copy was stored before it was refused: nothing more comes.
-				if n := storedCaptures(t, g); n != 2 {
-					t.Fatalf("%d captures stored, want 2: the request and its copy that came back", n)
+				// The request and its copy that came back; nothing more comes.
+				if st := storedStatuses(t, g); !slices.Equal(st, []int{first, http.StatusLoopDetected}) {
+					t.Fatalf("captures answered %v, want [%d 508]", st, first)
 				}
 			})
 		}
@@ -156,17 +173,19 @@ func TestForwardCycleOfTwoGaffsStops(t *testing.T) {
 			b := startHeadlessOn(t, addrB, filepath.Join(dir, "b.db"), filepath.Join(dir, "b.log"), nil,
 				"--forward-to", "http://"+addrA, "--forward-mode", mode, "--timeout", "5s")
 			answer := postOnce(addrA)
-			waitLoopStopped(t, a, a, b)
+			waitLoopStopped(t, a, []string{"not forwarded: loop"}, a, b)
+			b.waitLine(t, "<-- [508] POST http://"+addrA+"/hook?n=1")
 			resp := <-answer
 			if resp == nil {
 				t.Fatal("the sender got no answer")
 			}
 			// In proxy mode A's 508 comes back through B to the sender.
-			if want := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]; resp.StatusCode != want {
-				t.Errorf("the sender was answered %d, want %d", resp.StatusCode, want)
+			first := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]
+			if resp.StatusCode != first {
+				t.Errorf("the sender was answered %d, want %d", resp.StatusCode, first)
 			}
-			if na, nb := storedCaptures(t, a), storedCaptures(t, b); na != 2 || nb != 1 {
-				t.Fatalf("A stored %d, B stored %d; want 2 and 1", na, nb)
+			if sa, sb := storedStatuses(t, a), storedStatuses(t, b); !slices.Equal(sa, []int{first, 508}) || !slices.Equal(sb, []int{first}) {
+				t.Fatalf("A answered %v, B answered %v; want [%d 508] and [%d]", sa, sb, first, first)
 			}
 		})
 	}

@@ -43,7 +43,8 @@ func newSender(db *storage.DB, timeout time.Duration, secret func(string) (strin
 
 // setupForwarding builds the capture hooks for --forward-to: stored queues
 // each capture for forwarding (copy mode), proxy answers with the target's
-// response (proxy mode). Both are nil when not forwarding. stop lets queued
+// response (proxy mode), or 508 to a capture that came back (both modes).
+// Both are nil when not forwarding. stop lets queued
 // forwards finish; call it after the capture server stopped and before the
 // database closes. Headless mode prints a `<-- [200] POST …` line on
 // stderr per attempt (stdout carries only JSON lines). self is gaff's own
@@ -81,8 +82,19 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 		return nil, nil, stop, fmt.Errorf("--forward-to: %w", err)
 	}
 	log.Info("forwarding captures", "to", send.RedactURL(f.to), "mode", f.mode, "timeout", f.timeout)
+	answer := func(a *send.ProxyAnswer) *capture.Answer {
+		return &capture.Answer{Status: a.Status, Header: a.Header, Body: a.Body}
+	}
 	if f.mode == forwardCopy {
-		return fw.Enqueue, nil, fw.Close, nil
+		// gaff answers by itself, but a capture it sent itself gets 508: its
+		// 200 would record the forward that went round as delivered.
+		loop := func(_ context.Context, r *storage.Request) (*capture.Answer, error) {
+			if a := send.LoopAnswer(r); a != nil {
+				return answer(a), nil
+			}
+			return nil, nil
+		}
+		return fw.Enqueue, loop, fw.Close, nil
 	}
 	// In proxy mode the forward is the proxy attempt itself. Captures
 	// capture answers by itself (over --max-body: 413) are not proxied;
@@ -97,7 +109,7 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 		if err != nil {
 			return nil, err
 		}
-		return &capture.Answer{Status: a.Status, Header: a.Header, Body: a.Body}, nil
+		return answer(a), nil
 	}
 	return stored, proxy, fw.Close, nil
 }

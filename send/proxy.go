@@ -36,11 +36,8 @@ func (f *Forwarder) Proxy(ctx context.Context, r *storage.Request) (*ProxyAnswer
 			f.skip(r, target, why)
 		}
 		f.mu.RUnlock()
-		if cameBack(r) {
-			// Answered, not an error: gaff's own 200 would hide the loop
-			// from whoever sent it round (this gaff, one hop back).
-			return &ProxyAnswer{Status: http.StatusLoopDetected, Body: []byte("gaff: " + why + "\n"),
-				Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}}, nil
+		if a := LoopAnswer(r); a != nil {
+			return a, nil
 		}
 		return nil, errors.New(why)
 	}
@@ -58,4 +55,16 @@ func (f *Forwarder) Proxy(ctx context.Context, r *storage.Request) (*ProxyAnswer
 		}
 	}
 	return &ProxyAnswer{Status: d.Status, Header: h, Body: d.RespBody, Delivery: d}, nil
+}
+
+// LoopAnswer is the answer to a capture this gaff sent itself, nil for any
+// other: 508 Loop Detected and why, in copy mode too. Gaff's usual 200
+// would tell whoever sent it round (this gaff's own forward, or another
+// gaff's) that it was delivered.
+func LoopAnswer(r *storage.Request) *ProxyAnswer {
+	if !cameBack(r) {
+		return nil
+	}
+	return &ProxyAnswer{Status: http.StatusLoopDetected, Body: []byte("gaff: " + notForwardable(r) + "\n"),
+		Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}}
 }
