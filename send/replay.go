@@ -11,9 +11,10 @@ import (
 // BuildReplay makes the request that sends capture r again to base: the
 // same method, the captured path and raw query appended to base's path
 // (base http://localhost:3000/api + /hooks/x?a=1 →
-// http://localhost:3000/api/hooks/x?a=1), the headers as captured and the
-// body byte for byte. The path and query are copied as raw text, never
-// decoded and re-encoded, so %2F, + and repeated keys arrive as sent.
+// http://localhost:3000/api/hooks/x?a=1), the headers as captured (plus
+// base's user:password, see withCredentials) and the body byte for byte.
+// The path and query are copied as raw text, never decoded and re-encoded,
+// so %2F, + and repeated keys arrive as sent.
 //
 // A capture of the bare root (/) sent to a base with a path goes to that
 // path as is, with no slash added: a provider pointed at gaff's root URL
