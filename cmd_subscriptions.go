@@ -79,7 +79,7 @@ func subsListCmd(dbf *dbFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per subscription")
-	cmd.Flags().BoolVar(&secrets, "show-secrets", false, "include the signing secrets")
+	cmd.Flags().BoolVar(&secrets, "show-secrets", false, "include the signing secrets and the passwords in URLs")
 	return cmd
 }
 
@@ -93,7 +93,7 @@ func printSubscription(w io.Writer, s *storage.Subscription, secret bool) {
 		events = strings.Join(s.Events, ",")
 	}
 	fmt.Fprintf(w, "%4d  %-16s %-3s  %-17s %-8s %6s  %-24s %s\n", s.ID, sanitize.Line(s.Name), state, s.Scheme, s.Retry,
-		s.Timeout, sanitize.Line(events), sanitize.Line(s.URL))
+		s.Timeout, sanitize.Line(events), sanitize.Line(subscriptionURL(s, secret)))
 	if !s.Enabled && s.DisabledReason != "" {
 		fmt.Fprintf(w, "      off: %s\n", sanitize.Line(s.DisabledReason))
 	}
@@ -141,7 +141,7 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "added subscription %s (id %d): %s, signed as %s, retries %s\n",
-					sanitize.Line(s.Name), s.ID, sanitize.Line(s.URL), s.Scheme, s.Retry)
+					sanitize.Line(s.Name), s.ID, sanitize.Line(subscriptionURL(&s, false)), s.Scheme, s.Retry)
 				if generate {
 					fmt.Fprintf(cmd.OutOrStdout(), "secret: %s\n(give it to the receiver; gaff subscriptions list --show-secrets shows it again)\n", s.Secret)
 				}
@@ -420,13 +420,22 @@ func subscriptionJSON(s *storage.Subscription, secret bool) map[string]any {
 	for i, h := range s.Headers {
 		headers[i] = h.Name + ": " + h.Value
 	}
-	m := map[string]any{"id": s.ID, "name": s.Name, "url": s.URL, "scheme": s.Scheme, "headers": headers,
+	m := map[string]any{"id": s.ID, "name": s.Name, "url": subscriptionURL(s, secret), "scheme": s.Scheme, "headers": headers,
 		"events": append([]string{}, s.Events...), "timeout_ms": s.Timeout.Milliseconds(), "retry": s.Retry,
 		"enabled": s.Enabled, "disabled_reason": s.DisabledReason, "created": s.Created.UTC().Format(time.RFC3339)}
 	if secret {
 		m["secret"] = s.Secret
 	}
 	return m
+}
+
+// subscriptionURL is where s sends, with the password in it (if any) shown
+// only when the user asked for secrets.
+func subscriptionURL(s *storage.Subscription, secrets bool) string {
+	if secrets {
+		return s.URL
+	}
+	return send.RedactURL(s.URL)
 }
 
 func eventJSON(s *storage.Subscription, ev *storage.Event) map[string]any {

@@ -66,7 +66,7 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 		return nil, nil, stop, nil
 	}
 	if pointsAt(f.to, self) {
-		return nil, nil, stop, fmt.Errorf("--forward-to %s is gaff itself (%s): every forward would be captured and forwarded again; give your own server's URL", f.to, self)
+		return nil, nil, stop, fmt.Errorf("--forward-to %s is gaff itself (%s): every forward would be captured and forwarded again; give your own server's URL", send.RedactURL(f.to), self)
 	}
 	s := newSender(db, f.timeout, nil)
 	// Remembered, so that `gaff replay ID` and the TUI's replay go there too.

@@ -149,27 +149,47 @@ func responseHeaders(resp *http.Response) storage.Headers {
 }
 
 // ParseTarget checks a URL typed by a user: absolute, http or https, with a
-// host. The error says what is wrong in words.
+// host. The error says what is wrong in words, and shows the URL without
+// its password.
 func ParseTarget(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, errors.New("no target URL given")
 	}
+	shown := RedactURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
+		// "127.0.0.1:9000" does not parse at all: a path cannot start with
+		// a colon before its first slash.
+		if guess, ok := withHTTP(raw); ok {
+			return nil, fmt.Errorf("%q is not an http:// or https:// URL; did you mean %s?", shown, guess)
+		}
+		return nil, fmt.Errorf("%q is not a valid URL: %v", shown, errors.Unwrap(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		if u.Scheme == "" || startsWithDigit(u.Opaque) {
-			// "localhost:3000/hook" parses as scheme "localhost", opaque "3000/hook".
-			return nil, fmt.Errorf("%q is not an http:// or https:// URL; did you mean http://%s?", raw, raw)
+		// "localhost:3000/hook" parses as scheme "localhost", opaque "3000/hook".
+		if guess, ok := withHTTP(raw); ok && (u.Scheme == "" || startsWithDigit(u.Opaque)) {
+			return nil, fmt.Errorf("%q is not an http:// or https:// URL; did you mean %s?", shown, guess)
 		}
-		return nil, fmt.Errorf("%q is not an http:// or https:// URL", raw)
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("%q has no host", raw)
+		return nil, fmt.Errorf("%q has no host", shown)
 	}
 	return u, nil
+}
+
+// withHTTP is raw with http:// in front, when that makes a URL with a host:
+// what a user who left the scheme out meant.
+func withHTTP(raw string) (string, bool) {
+	if strings.Contains(raw, "://") {
+		return "", false
+	}
+	u, err := url.Parse("http://" + raw)
+	if err != nil || u.Hostname() == "" {
+		return "", false
+	}
+	return RedactURL("http://" + raw), true
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }

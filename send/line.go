@@ -2,7 +2,7 @@ package send
 
 import (
 	"fmt"
-	"net/url"
+	"strings"
 	"time"
 
 	"gaff/sanitize"
@@ -40,11 +40,27 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
-// RedactURL hides a password in a URL (http://user:pass@host): lines and
-// screens show where gaff sent, never the credentials it used.
+// RedactURL hides a password in a URL (http://user:pass@host): lines,
+// screens and errors show where gaff sends, never the credentials it uses.
+// It works on the text, so a URL Go cannot parse (a typo in the host, no
+// scheme) is shown without its password too.
 func RedactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		return u.Redacted()
+	prefix, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, rest = s[:i+3], s[i+3:]
 	}
-	return s
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	// The host follows the last @: a password may hold @ itself.
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return s
+	}
+	user, _, hasPassword := strings.Cut(authority[:at], ":")
+	if !hasPassword {
+		return s
+	}
+	return prefix + user + ":xxxxx" + rest[at:]
 }

@@ -511,7 +511,7 @@ func (s *subsScreen) subLines(w int) []string {
 		if !x.Enabled {
 			state = st.Warn.Render("off")
 		}
-		line := fmt.Sprintf("%s %s %s %s", padTo(sanitize.Line(x.Name), 16), state, padTo(x.Scheme, 17), sanitize.Line(x.URL))
+		line := fmt.Sprintf("%s %s %s %s", padTo(sanitize.Line(x.Name), 16), state, padTo(x.Scheme, 17), sanitize.Line(send.RedactURL(x.URL)))
 		if !x.Enabled && x.DisabledReason != "" {
 			line += st.Warn.Render("  (" + sanitize.Line(x.DisabledReason) + ")")
 		}

@@ -10,6 +10,7 @@ import (
 
 	"gaff/provider"
 	"gaff/send"
+	"gaff/storage"
 )
 
 func withDispatcher(t *testing.T, h *harness) *send.Dispatcher {
@@ -136,4 +137,18 @@ func (h *harness) waitScreen(t *testing.T, want string) {
 		time.Sleep(20 * time.Millisecond)
 		h.settle()
 	}
+}
+
+// A subscription URL with a password shows where it points, not the
+// password.
+func TestSubscriptionsScreenMasksURLPasswords(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	withDispatcher(t, h)
+	s := &storage.Subscription{Name: "local", URL: "http://u:hunter2@127.0.0.1:1/x", Enabled: true}
+	if err := send.CreateSubscription(context.Background(), h.db, s); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("s")
+	h.contains("local", "http://u:xxxxx@127.0.0.1:1/x")
+	h.lacks("hunter2")
 }
