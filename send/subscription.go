@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gaff/provider"
+	"gaff/sanitize"
 	"gaff/storage"
 )
 
@@ -84,18 +85,28 @@ func isNumber(s string) bool {
 }
 
 // CheckHeaders refuses headers that cannot go on the wire: a name that is
-// not an HTTP token, a value with a line break or NUL.
+// not an HTTP token, a value with a control character other than tab (a
+// line break, NUL, ESC, DEL…), which Go's client refuses to send.
 func CheckHeaders(h storage.Headers) error {
 	for _, x := range h {
 		if !isToken(x.Name) {
 			return fmt.Errorf("header name %q is not a valid HTTP header name", x.Name)
 		}
-		if strings.ContainsAny(x.Value, "\r\n\x00") {
-			return fmt.Errorf("header %s: the value has a line break or NUL, which HTTP cannot carry", x.Name)
+		if i := strings.IndexFunc(x.Value, isControl); i >= 0 {
+			what := "a control character"
+			if c := x.Value[i]; c == '\r' || c == '\n' {
+				what = "a line break"
+			}
+			return fmt.Errorf("header %s: the value has %s (%s), which HTTP cannot carry; remove it, or send the data in the body",
+				x.Name, what, sanitize.Line(x.Value[i:i+1]))
 		}
 	}
 	return nil
 }
+
+// isControl is what RFC 9110 leaves out of a field value: C0 controls
+// but tab, and DEL.
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
 
 // isToken reports whether s is an RFC 9110 token, as header names must be.
 var isToken = provider.IsToken

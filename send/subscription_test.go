@@ -97,6 +97,21 @@ func TestParseHeader(t *testing.T) {
 	}
 }
 
+// Go's client refuses to send a header value with a control character
+// other than tab; gaff refuses it when it is typed, not at send time.
+func TestHeaderValuesGoWillNotSendAreRefused(t *testing.T) {
+	for _, v := range []string{"a\x01b", "a\x7fb", "a\x1bb", "a\rb", "a\x00b"} {
+		if _, err := ParseHeader("X-A: " + v); err == nil || !strings.Contains(err.Error(), "which HTTP cannot carry") {
+			t.Errorf("value %q: %v", v, err)
+		}
+	}
+	for _, v := range []string{"a\tb", "ünïcode", "a b"} {
+		if _, err := ParseHeader("X-A: " + v); err != nil {
+			t.Errorf("value %q refused: %v", v, err)
+		}
+	}
+}
+
 func TestUserTemplatesOverrideBuiltIn(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "push.json"), []byte(`{"name":"github.push","scheme":"github","body":{"mine":true}}`), 0o600)
