@@ -87,3 +87,18 @@ func newUUID() string {
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
+
+// CheckSecret says why secret can never check provider id's signatures,
+// for the providers whose secret has a format: Discord's public key (hex)
+// and Standard Webhooks' whsec_ base64 key. Any text is an HMAC key, so
+// the others are never refused.
+func CheckSecret(id, secret string) error {
+	var err error
+	switch id {
+	case Discord:
+		_, err = discordKey(secret)
+	case StandardWebhooks:
+		_, err = standardWebhooksKey(secret)
+	}
+	return err
+}
