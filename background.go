@@ -23,6 +23,15 @@ func (f *retentionFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.keepFor, "keep-for", "", "delete requests older than this (e.g. 7d, 12h; empty: never)")
 }
 
+// check refuses retention flags gaff cannot use, before anything is opened.
+func (f *retentionFlags) check() error {
+	if f.keep < 0 {
+		return fmt.Errorf("--keep %d: give a number of requests, or 0 to keep all", f.keep)
+	}
+	_, err := f.age()
+	return err
+}
+
 func (f *retentionFlags) age() (time.Duration, error) {
 	if f.keepFor == "" {
 		return 0, nil
@@ -37,10 +46,8 @@ func (f *retentionFlags) age() (time.Duration, error) {
 // startBackground runs the work that keeps the database useful without
 // touching captures: the search indexer behind the writer, and retention.
 // stop ends both and waits for them; call it before the database closes.
+// The flags were checked (check) before.
 func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log *slog.Logger) (stop func(), err error) {
-	if f.keep < 0 {
-		return nil, fmt.Errorf("--keep %d: give a number of requests, or 0 to keep all", f.keep)
-	}
 	keepFor, err := f.age()
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func replayCmd(dbf *dbFlags) *cobra.Command {
 	var to string
 	var timeout time.Duration
 	var resign bool
-	var secrets []string
+	var secrets secretFlags
 	cmd := &cobra.Command{
 		Use:   "replay ID",
 		Short: "Send a captured request again and print the response",
@@ -28,8 +28,9 @@ func replayCmd(dbf *dbFlags) *cobra.Command {
 query, headers and body, to --to URL (its path is kept as a prefix) or, without
 --to, to the remembered --forward-to target. The attempt is stored with the
 request (the TUI's deliveries tab shows it). --resign signs it afresh, with the
-provider's secret from --secret or as saved in gaff, so the handler's
-signature and timestamp checks pass. The exit status is 0 only for a 2xx answer.`,
+provider's secret from --secret, --secret-file, GAFF_SECRET_<PROVIDER> or as
+saved in gaff, so the handler's signature and timestamp checks pass. The exit
+status is 0 only for a 2xx answer.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
@@ -39,6 +40,20 @@ signature and timestamp checks pass. The exit status is 0 only for a 2xx answer.
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
 			}
+			// Checked before the database is opened: an attempt that could
+			// not be made is not recorded.
+			if to != "" {
+				if _, err := send.ParseTarget(to); err != nil {
+					return fmt.Errorf("--to: %w", err)
+				}
+			}
+			var flags *flagPolicy
+			if resign {
+				// Secrets from --secret, --secret-file and GAFF_SECRET_*, as gaff's own.
+				if flags, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
+					return err
+				}
+			}
 			db, err := openWrite(dbf)
 			if err != nil {
 				return err
@@ -47,9 +62,9 @@ signature and timestamp checks pass. The exit status is 0 only for a 2xx answer.
 			ctx := cmd.Context()
 			var secret func(string) (string, bool)
 			if resign {
-				// The saved secrets, with --secret on top, parsed as gaff's own flag.
+				// The saved secrets with those above over them.
 				h := capture.New(capture.Config{DB: db})
-				if _, err := (&policyFlags{secrets: secrets}).policy(ctx, db, h); err != nil {
+				if _, err := flags.layer(ctx, db, h); err != nil {
 					return err
 				}
 				secret = func(p string) (string, bool) { v, ok := h.Policy().Secrets[p]; return v, ok }
@@ -76,7 +91,7 @@ signature and timestamp checks pass. The exit status is 0 only for a 2xx answer.
 	f.StringVar(&to, "to", "", "base URL to send to (default: the remembered --forward-to target)")
 	f.DurationVar(&timeout, "timeout", send.DefaultTimeout, "how long to wait for the answer")
 	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
-	f.StringArrayVar(&secrets, "secret", nil, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
+	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
 	return cmd
 }
 

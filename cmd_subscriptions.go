@@ -136,6 +136,10 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 					s.Events = append(s.Events, e)
 				}
 			}
+			// Checked before the database is opened (or created).
+			if err := send.CheckSubscription(&s); err != nil {
+				return err
+			}
 			return withDB(dbf, func(db *storage.DB) error {
 				if err := send.CreateSubscription(cmd.Context(), db, &s); err != nil {
 					return err

@@ -36,6 +36,25 @@ func (f *forwardFlags) add(cmd *cobra.Command) {
 	fl.DurationVar(&f.timeout, "timeout", send.DefaultTimeout, "how long to wait for the forward target's answer")
 }
 
+// check refuses forward flags gaff cannot use, before anything is opened.
+func (f forwardFlags) check() error {
+	if f.mode != forwardCopy && f.mode != forwardProxy {
+		return fmt.Errorf("--forward-mode %q: use copy or proxy", f.mode)
+	}
+	if f.timeout <= 0 {
+		return fmt.Errorf("--timeout %s: give a positive duration, like 30s", f.timeout)
+	}
+	if f.to == "" && f.mode == forwardProxy {
+		return fmt.Errorf("--forward-mode proxy needs --forward-to URL: the server whose answers to relay")
+	}
+	if f.to != "" {
+		if _, err := send.ParseTarget(f.to); err != nil {
+			return fmt.Errorf("--forward-to: %w", err)
+		}
+	}
+	return nil
+}
+
 // newSender is the Sender gaff's commands and screens share.
 func newSender(db *storage.DB, timeout time.Duration, secret func(string) (string, bool)) *send.Sender {
 	return &send.Sender{DB: db, Client: send.NewClient(timeout), Secret: secret}
@@ -53,16 +72,7 @@ func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slo
 	stored func(*storage.Request), proxy func(context.Context, *storage.Request) (*capture.Answer, error), stop func(), err error) {
 	f := o.forward
 	stop = func() {}
-	if f.mode != forwardCopy && f.mode != forwardProxy {
-		return nil, nil, stop, fmt.Errorf("--forward-mode %q: use copy or proxy", f.mode)
-	}
-	if f.timeout <= 0 {
-		return nil, nil, stop, fmt.Errorf("--timeout %s: give a positive duration, like 30s", f.timeout)
-	}
 	if f.to == "" {
-		if f.mode == forwardProxy {
-			return nil, nil, stop, fmt.Errorf("--forward-mode proxy needs --forward-to URL: the server whose answers to relay")
-		}
 		return nil, nil, stop, nil
 	}
 	if pointsAt(f.to, self) {

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"gaff/capture"
 )
 
 func main() {
@@ -32,7 +34,12 @@ func rootCmd() *cobra.Command {
 		Short: "Catch, inspect, replay and send webhooks",
 		Long: `gaff gives you a URL to paste into GitHub, Stripe, Slack or any webhook
 sender, stores every request it receives in SQLite before answering, and
-shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
+shows them live. With NGROK_AUTHTOKEN set the URL is public.
+
+Secrets can stay off the command line (and out of ps): GAFF_SECRET_<PROVIDER>
+(GAFF_SECRET_GITHUB, GAFF_SECRET_STANDARD_WEBHOOKS) or --secret-file for
+--secret, GAFF_BASIC_AUTH or --basic-auth-file for --basic-auth. The flag wins
+over the file, the file over the environment.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -45,7 +52,8 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	db.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.listen, "listen", defaultListen, "local address to listen on")
-	f.Int64Var(&o.maxBody, "max-body", 25<<20, "largest body stored whole, in bytes; larger ones are cut and answered 413")
+	f.Int64Var(&o.maxBody, "max-body", capture.DefaultMaxBody,
+		fmt.Sprintf("largest body stored whole, in bytes (at most %d MiB); larger ones are cut and answered 413", capture.DefaultMaxInFlight>>20))
 	// Tests use it to fill the "disk" without filling a disk.
 	f.Int64Var(&o.maxPages, "max-db-pages", 0, "cap the database at this many pages (4 KiB each)")
 	f.MarkHidden("max-db-pages")
@@ -54,7 +62,8 @@ shows them live. With NGROK_AUTHTOKEN set the URL is public.`,
 	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")
 	f.StringVar(&o.tunnel, "tunnel", "auto", "public URL: auto (ngrok when NGROK_AUTHTOKEN is set), ngrok, or none")
 	f.StringVar(&o.url, "url", "", "fixed public URL to ask ngrok for (https://NAME.ngrok.app or your own domain)")
-	f.StringVar(&o.basicAuth, "basic-auth", "", "require USER:PASSWORD on the public URL (checked at ngrok's edge)")
+	f.StringVar(&o.basicAuth, "basic-auth", "", "require USER:PASSWORD on the public URL (checked at ngrok's edge); GAFF_BASIC_AUTH is read when not given")
+	f.StringVar(&o.basicAuthFile, "basic-auth-file", "", "read USER:PASSWORD for --basic-auth from this file (yours alone: chmod 600)")
 	f.StringArrayVar(&o.allowCIDR, "allow-cidr", nil, "accept the public URL only from this CIDR (repeatable)")
 	f.StringVar(&o.trafficPolicy, "traffic-policy", "", "ngrok traffic policy file for the public URL")
 	o.policy.add(cmd)

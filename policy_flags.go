@@ -16,7 +16,7 @@ import (
 
 // policyFlags are the flags that decide how gaff answers captures.
 type policyFlags struct {
-	secrets       []string
+	secretFlags
 	responds      []string
 	noHandshakes  []string
 	rejectInvalid bool
@@ -24,26 +24,20 @@ type policyFlags struct {
 
 func (f *policyFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.secrets, "secret", nil, "PROVIDER=SECRET to check signatures and answer handshakes (repeatable; e.g. github=…, stripe=whsec_…, discord=PUBLIC_KEY_HEX, meta-verify-token=…)")
+	f.secretFlags.add(fl, "PROVIDER=SECRET to check signatures and answer handshakes (repeatable; e.g. github=…, stripe=whsec_…, discord=PUBLIC_KEY_HEX, meta-verify-token=…)")
 	fl.StringArrayVar(&f.responds, "respond", nil, "answer with '[PREFIX] STATUS [delay=D] [body=TEXT|@FILE] [header=\"K: V\"]' (repeatable)")
 	fl.StringArrayVar(&f.noHandshakes, "no-handshake", nil, "do not answer this URL handshake (repeatable; a kind like slack-url-verification, or all)")
 	fl.BoolVar(&f.rejectInvalid, "reject-invalid", false, "answer 401 to requests whose signature is invalid")
 }
 
-// secretAliases are names users type for provider ids.
-var secretAliases = map[string]string{"svix": provider.StandardWebhooks, "standard": provider.StandardWebhooks,
-	"twitter": provider.X, "graph": provider.MSGraph, "microsoft": provider.MSGraph}
-
 // layeredPolicy is the policy in two layers: the one saved from the TUI,
 // which the settings screen edits and saves, and this run's flags over it,
 // which are applied but never saved.
 type layeredPolicy struct {
-	h       *capture.Handler
-	mu      sync.Mutex
-	saved   *capture.Policy
-	flags   policyFlags
-	overlay func(*capture.Policy) *capture.Policy
-	notes   map[string]string
+	h     *capture.Handler
+	mu    sync.Mutex
+	saved *capture.Policy
+	flags *flagPolicy
 }
 
 // Policy is the saved layer (what the settings screen shows and edits).
@@ -59,71 +53,78 @@ func (l *layeredPolicy) SetPolicy(p *capture.Policy) {
 	l.mu.Lock()
 	l.saved = p
 	l.mu.Unlock()
-	l.h.SetPolicy(l.overlay(p))
+	l.h.SetPolicy(l.flags.over(p))
 }
 
 // Overrides names what this run's flags set over the saved layer, by
 // settings key ("secret.github", "reject_invalid", "responses", "handshake.KIND").
-func (l *layeredPolicy) Overrides() map[string]string { return l.notes }
+func (l *layeredPolicy) Overrides() map[string]string { return l.flags.notes }
 
-// policy loads the saved layer and checks the flags; the handler is set
-// to both combined.
-func (f *policyFlags) policy(ctx context.Context, db *storage.DB, h *capture.Handler) (*layeredPolicy, error) {
-	saved, err := capture.LoadPolicy(ctx, db)
+// flagPolicy is what this run's flags set over the saved policy, checked.
+type flagPolicy struct {
+	secrets       map[string]string
+	rules         []capture.ResponseRule
+	noHandshakes  []string
+	rejectInvalid bool
+	notes         map[string]string // by settings key: what sets it
+}
+
+// parse checks the flags (and reads the secrets given by file or
+// environment) before anything is opened, so a bad one stops gaff early.
+func (f *policyFlags) parse() (*flagPolicy, error) {
+	secrets, from, err := f.resolve()
 	if err != nil {
 		return nil, err
 	}
-	secrets := map[string]string{}
-	notes := map[string]string{}
-	for _, s := range f.secrets {
-		id, secret, ok := strings.Cut(s, "=")
-		id = strings.ToLower(strings.TrimSpace(id))
-		if alias, ok := secretAliases[id]; ok {
-			id = alias
-		}
-		if !ok || secret == "" {
-			return nil, fmt.Errorf("--secret %q: write PROVIDER=SECRET, e.g. --secret github=mysecret", capture.Mask(s))
-		}
-		if !slices.Contains(provider.IDs(), id) && id != capture.MetaVerifyTokenKey {
-			return nil, fmt.Errorf("--secret: %q is not a provider gaff knows (%s, %s)", id, strings.Join(provider.IDs(), ", "), capture.MetaVerifyTokenKey)
-		}
-		secrets[id] = secret
-		notes["secret."+id] = "--secret " + id
+	p := &flagPolicy{secrets: secrets, noHandshakes: f.noHandshakes, rejectInvalid: f.rejectInvalid, notes: map[string]string{}}
+	for id, src := range from {
+		p.notes["secret."+id] = src
 	}
-	var rules []capture.ResponseRule
 	for _, spec := range f.responds {
 		r, err := capture.ParseResponseRule(spec)
 		if err != nil {
 			return nil, err
 		}
-		rules = append(rules, r)
-		notes["responses"] = "--respond"
+		p.rules = append(p.rules, r)
+		p.notes["responses"] = "--respond"
 	}
 	for _, k := range f.noHandshakes {
 		if k != "all" && !slices.Contains(provider.HandshakeKinds(), k) {
 			return nil, fmt.Errorf("--no-handshake %q: not a handshake gaff answers; use all or one of %s", k, strings.Join(provider.HandshakeKinds(), ", "))
 		}
-		notes["handshake."+k] = "--no-handshake " + k
+		p.notes["handshake."+k] = "--no-handshake " + k
 	}
 	if f.rejectInvalid {
-		notes["reject_invalid"] = "--reject-invalid"
+		p.notes["reject_invalid"] = "--reject-invalid"
 	}
-	overlay := func(p *capture.Policy) *capture.Policy {
-		e := p.Clone()
-		for id, v := range secrets {
-			e.Secrets[id] = v
-		}
-		for _, r := range rules {
-			e.Responses = slices.DeleteFunc(e.Responses, func(x capture.ResponseRule) bool { return x.Prefix == r.Prefix })
-			e.Responses = append(e.Responses, r)
-		}
-		for _, k := range f.noHandshakes {
-			e.NoHandshakes[k] = true
-		}
-		e.RejectInvalid = e.RejectInvalid || f.rejectInvalid
-		return e
+	return p, nil
+}
+
+// over is saved with the flags over it.
+func (p *flagPolicy) over(saved *capture.Policy) *capture.Policy {
+	e := saved.Clone()
+	for id, v := range p.secrets {
+		e.Secrets[id] = v
 	}
-	l := &layeredPolicy{h: h, flags: *f, overlay: overlay, notes: notes}
+	for _, r := range p.rules {
+		e.Responses = slices.DeleteFunc(e.Responses, func(x capture.ResponseRule) bool { return x.Prefix == r.Prefix })
+		e.Responses = append(e.Responses, r)
+	}
+	for _, k := range p.noHandshakes {
+		e.NoHandshakes[k] = true
+	}
+	e.RejectInvalid = e.RejectInvalid || p.rejectInvalid
+	return e
+}
+
+// layer loads the saved policy and puts it in force on h with the flags
+// over it.
+func (p *flagPolicy) layer(ctx context.Context, db *storage.DB, h *capture.Handler) (*layeredPolicy, error) {
+	saved, err := capture.LoadPolicy(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	l := &layeredPolicy{h: h, flags: p}
 	l.SetPolicy(saved)
 	return l, nil
 }

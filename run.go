@@ -39,14 +39,22 @@ type runOptions struct {
 	after     int64 // --after: the capture --headless prints after; -1: the newest
 	logPath   string
 
-	tunnel, url, basicAuth, trafficPolicy string
-	allowCIDR                             []string
-	policy                                policyFlags
-	retention                             retentionFlags
-	forward                               forwardFlags
+	tunnel, url, basicAuth, basicAuthFile, trafficPolicy string
+	allowCIDR                                            []string
+	policy                                               policyFlags
+	retention                                            retentionFlags
+	forward                                              forwardFlags
+
+	// Set by check.
+	flagPolicy *flagPolicy
+	useNgrok   bool
+	ngrokToken string
 }
 
 func run(ctx context.Context, o runOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
 	// Caught from the start, so a stop while gaff starts up is graceful
 	// too; it cancels only what runs once capture is up (below).
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -83,14 +91,6 @@ func run(ctx context.Context, o runOptions) error {
 	dispatcher, stopDispatcher := startDispatcher(ctx, db, log)
 	defer stopDispatcher() // runs before db.Close: attempts in flight end first
 
-	token := os.Getenv("NGROK_AUTHTOKEN")
-	useNgrok, err := tunnel.ChooseMode(o.tunnel, token)
-	if err != nil {
-		return err
-	}
-	if !useNgrok && (o.basicAuth != "" || len(o.allowCIDR) > 0 || o.trafficPolicy != "" || o.url != "") {
-		return errors.New("--url, --basic-auth, --allow-cidr and --traffic-policy apply to the ngrok URL, and ngrok is not in use: set NGROK_AUTHTOKEN (see the README), or drop them")
-	}
 	local, err := listenLocal(o.listen, o.listenSet)
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func run(ctx context.Context, o runOptions) error {
 		return err
 	}
 	defer stopBackground() // before db.Close (deferred earlier, so run later)
-	pol, err := o.policy.policy(ctx, db, h)
+	pol, err := o.flagPolicy.layer(ctx, db, h)
 	if err != nil {
 		return err
 	}
@@ -134,8 +134,8 @@ func run(ctx context.Context, o runOptions) error {
 	ctx = sigCtx
 
 	var public tunnel.Tunnel
-	if useNgrok {
-		public, err = tunnel.Ngrok(ctx, tunnel.NgrokOptions{AuthToken: token, URL: o.url, BasicAuth: o.basicAuth,
+	if o.useNgrok {
+		public, err = tunnel.Ngrok(ctx, tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
 			AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: version})
 		if err != nil {
 			return err
