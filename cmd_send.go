@@ -81,11 +81,12 @@ func (f *payloadFlags) payload(stdin io.Reader) (send.Payload, *provider.Templat
 
 func sendCmd(dbf *dbFlags) *cobra.Command {
 	var pf payloadFlags
-	var to, scheme, secret string
+	var to, scheme string
+	var secret oneSecret
 	var generate, listEvents bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "send --to URL [--event NAME | --body FILE|-] [--scheme S --secret X] [--header 'K: V']...",
+		Use:   "send --to URL [--event NAME | --body FILE|-] [--scheme S --secret X|- | --secret-file F | --secret-env VAR] [--header 'K: V']...",
 		Short: "Send one signed webhook and print the response",
 		Long: `Send one request to --to URL, as a webhook provider would: a sample event
 (--event, rendered with fresh ids and timestamps) or a body of your own
@@ -108,6 +109,13 @@ Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: give a positive duration, like 15s", timeout)
 			}
+			if secret.value == "-" && pf.body == "-" {
+				return errors.New("--body - and --secret - both read standard input; give the secret with --secret-file or --secret-env")
+			}
+			given, err := secret.read(cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
 			p, tmpl, err := pf.payload(cmd.InOrStdin())
 			if err != nil {
 				return err
@@ -118,10 +126,11 @@ Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 					scheme = tmpl.Scheme
 				}
 			}
-			if secret, err = chooseSecret(cmd.ErrOrStderr(), scheme, secret, generate, tmpl); err != nil {
+			key, err := chooseSecret(cmd.ErrOrStderr(), scheme, given, generate, tmpl)
+			if err != nil {
 				return err
 			}
-			d := send.SendOnce(cmd.Context(), send.NewClient(timeout), to, p.Method, p.Headers, p.Body, scheme, secret)
+			d := send.SendOnce(cmd.Context(), send.NewClient(timeout), to, p.Method, p.Headers, p.Body, scheme, key)
 			storeSent(cmd.Context(), dbf, d, cmd.ErrOrStderr())
 			printDelivery(cmd.OutOrStdout(), d)
 			return deliveredOrNot(d)
@@ -131,7 +140,7 @@ Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 	f := cmd.Flags()
 	f.StringVar(&to, "to", "", "URL to send to")
 	f.StringVar(&scheme, "scheme", "", "sign as: "+strings.Join(provider.Schemes(), ", ")+" (default: the event's own, else none)")
-	f.StringVar(&secret, "secret", "", "signing secret")
+	secret.add(f)
 	f.BoolVar(&generate, "generate-secret", false, "make a secret in the scheme's format and print it on stderr")
 	f.DurationVar(&timeout, "timeout", storage.DefaultSubscriptionTimeout, "how long to wait for the answer")
 	f.BoolVar(&listEvents, "list-events", false, "list the event templates and exit")

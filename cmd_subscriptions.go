@@ -104,11 +104,12 @@ func printSubscription(w io.Writer, s *storage.Subscription, secret bool) {
 
 func subsAddCmd(dbf *dbFlags) *cobra.Command {
 	var s storage.Subscription
-	var secret, events string
+	var secret oneSecret
+	var events string
 	var headers []string
 	var generate, disabled bool
 	cmd := &cobra.Command{
-		Use:   "add NAME --to URL [--scheme S] [--secret X | --generate-secret] [--header 'K: V']... [--events a,b] [--timeout 15s] [--retry standard|testing|none] [--disabled]",
+		Use:   "add NAME --to URL [--scheme S] [--secret X|- | --secret-file F | --secret-env VAR | --generate-secret] [--header 'K: V']... [--events a,b] [--timeout 15s] [--retry standard|testing|none] [--disabled]",
 		Short: "Add a subscription",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -119,9 +120,12 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 			if s.Scheme == "" {
 				s.Scheme = provider.SchemeNone
 			}
-			var err error
+			given, err := secret.read(cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
 			// A generated secret is printed once the subscription is stored.
-			if s.Secret, err = chooseSecret(io.Discard, s.Scheme, secret, generate, nil); err != nil {
+			if s.Secret, err = chooseSecret(io.Discard, s.Scheme, given, generate, nil); err != nil {
 				return err
 			}
 			for _, raw := range headers {
@@ -156,7 +160,7 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&s.URL, "to", "", "URL to send events to")
 	f.StringVar(&s.Scheme, "scheme", provider.SchemeNone, "sign as: "+strings.Join(provider.Schemes(), ", "))
-	f.StringVar(&secret, "secret", "", "signing secret")
+	secret.add(f)
 	f.BoolVar(&generate, "generate-secret", false, "make a secret in the scheme's format and print it")
 	f.StringArrayVar(&headers, "header", nil, "extra header sent with every event, 'Name: value' (repeatable)")
 	f.StringVar(&events, "events", "", "event types it takes, comma-separated; a trailing * matches the rest (default: all)")

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gaff/provider"
 )
 
 // postGitHub posts a ping signed with secret the way GitHub signs it
@@ -75,6 +77,43 @@ func TestProviderSecretsFromTheEnvironmentAndAFile(t *testing.T) {
 	out, err := runIn(t, t.TempDir(), "", "--secret-file", file)
 	if err == nil || !strings.Contains(out, "chmod 600 "+file) || strings.Contains(out, fromFile) {
 		t.Errorf("--secret-file readable by others: %v\n%s", err, out)
+	}
+}
+
+// A subscription's signing secret can come from a file, an environment
+// variable or standard input; what it signs with checks at the receiver.
+func TestSubscriptionSecretFromFileEnvOrStdin(t *testing.T) {
+	const secret = "sub-Secret-0b5e77"
+	dir := t.TempDir()
+	file := filepath.Join(dir, "secret")
+	os.WriteFile(file, []byte(secret+"\n"), 0o600)
+	t.Setenv("MY_HOOK_SECRET", secret)
+	for i, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"--secret-file", file}},
+		{"", []string{"--secret-env", "MY_HOOK_SECRET"}},
+		{secret + "\n", []string{"--secret", "-"}},
+	} {
+		tg := newVerifyingTarget(t, provider.GitHub)
+		tg.secret.Store(secret)
+		name := "s" + strconv.Itoa(i)
+		out, err := gaffIn(t, dir, c.stdin, append([]string{"subs", "add", name, "--to", tg.URL, "--scheme", "github"}, c.args...)...)
+		if err != nil || strings.Contains(out, secret) {
+			t.Errorf("subs add %v: %v\n%s", c.args, err, out)
+			continue
+		}
+		if out, err := gaffIn(t, dir, "", "subs", "fire", name, "--event", "github.push"); err != nil {
+			t.Errorf("fire at %s: %v\n%s", name, err, out)
+			continue
+		}
+		if v := tg.verdict(t); v.Result != provider.Valid {
+			t.Errorf("secret from %v: the receiver says %+v", c.args, v)
+		}
+	}
+	if out, err := gaffIn(t, dir, "", "subs", "add", "x", "--to", "http://127.0.0.1:1/", "--scheme", "github", "--secret-env", "NO_SUCH_VAR_FOR_GAFF"); err == nil || !strings.Contains(out, "NO_SUCH_VAR_FOR_GAFF is not set") {
+		t.Errorf("--secret-env of an unset variable: %v\n%s", err, out)
 	}
 }
 
