@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -18,6 +19,12 @@ func (o *runOptions) check() error {
 	if o.maxBody < 1 || o.maxBody > capture.DefaultMaxInFlight {
 		return fmt.Errorf("--max-body %d: give a size from 1 to %d bytes (%d MiB: bodies are held in memory until stored, and gaff holds no more than that at once); the default is %d (%d MiB)",
 			o.maxBody, capture.DefaultMaxInFlight, capture.DefaultMaxInFlight>>20, capture.DefaultMaxBody, capture.DefaultMaxBody>>20)
+	}
+	switch {
+	case o.after < -1:
+		return fmt.Errorf("--after %d: give the id of a capture (0 prints every stored capture first)", o.after)
+	case o.after >= 0 && !o.headless:
+		return errors.New("--after applies to --headless: add --headless, or drop --after")
 	}
 	var err error
 	if o.flagPolicy, err = o.policy.parse(); err != nil {

@@ -59,15 +59,10 @@ func run(ctx context.Context, o runOptions) error {
 	// too; it cancels only what runs once capture is up (below).
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if o.after < -1 {
-		return fmt.Errorf("--after %d: give the id of a capture (0 prints every stored capture first)", o.after)
-	}
 	if o.headless {
 		// A closed stdout must be an error to handle (say so, drain, stop),
 		// not a SIGPIPE that kills gaff with requests in flight.
 		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	} else if o.after >= 0 {
-		return errors.New("--after applies to --headless: add --headless, or drop --after")
 	}
 	log, closeLog, err := openLog(o.logPath, o.headless)
 	if err != nil {

@@ -117,6 +117,11 @@ func (c *Client) build(ctx context.Context, out Outbound) (*http.Request, error)
 	if err != nil {
 		return nil, fmt.Errorf("cannot build the request: %v", err)
 	}
+	if p, ok := rawPath(out.URL, u); ok {
+		// Sent as written: Go would percent-encode bytes that are not
+		// UTF-8 or not ASCII, and a replay must carry the captured bytes.
+		req.URL.Opaque = p
+	}
 	req.ContentLength = int64(len(out.Body))
 	if len(out.Body) == 0 {
 		req.Body = http.NoBody
@@ -135,6 +140,32 @@ func (c *Client) build(ctx context.Context, out Outbound) (*http.Request, error)
 		req.Header["User-Agent"] = []string{""}
 	}
 	return req, nil
+}
+
+// rawPath is the path of raw exactly as written, when it can go on the
+// request line as is: no byte a request line cannot carry (space, control
+// characters) and nothing the parsed URL reads differently.
+func rawPath(raw string, u *url.URL) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	rest, ok := strings.CutPrefix(raw, u.Scheme+"://")
+	if !ok {
+		return "", false
+	}
+	i := strings.IndexAny(rest, "/?#")
+	if i < 0 || rest[i] != '/' {
+		return "", false
+	}
+	p, _, _ := strings.Cut(rest[i:], "?")
+	p, _, _ = strings.Cut(p, "#")
+	for _, c := range []byte(p) {
+		if c <= ' ' || c == 0x7f {
+			return "", false
+		}
+	}
+	if unescaped, err := url.PathUnescape(p); err != nil || unescaped != u.Path {
+		return "", false
+	}
+	return p, true
 }
 
 func responseHeaders(resp *http.Response) storage.Headers {

@@ -46,7 +46,12 @@ type editForm struct {
 	rawBody   []byte // the body when it is not edited inline
 	inline    bool
 	// What the form was filled with: a field left as it was sends these
-	// exact bytes, not the text widget's rendering of them.
+	// exact bytes, not the text widget's rendering of them. The widgets
+	// show network text through the sanitiser, so a header line or URL the
+	// user did not touch is mapped back to what was captured.
+	origMethod     string
+	origURL        string
+	origURLText    string
 	origHeaders    storage.Headers
 	origHeaderText string
 	origBody       []byte
@@ -118,11 +123,12 @@ func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
 			continue // recomputed for the new target and body
 		}
 		kept = append(kept, h)
-		hl = append(hl, h.Name+": "+h.Value)
+		hl = append(hl, headerLine(h))
 	}
 	f := &editForm{ctx: ctx, requestID: r.ID, provider: r.Provider,
-		method: steadyInput(r.Method), url: steadyInput(url), headers: steadyArea(strings.Join(hl, "\n")),
-		origHeaders: kept, origBody: r.Body}
+		method: steadyInput(sanitize.Line(r.Method)), url: steadyInput(sanitize.Line(url)), headers: steadyArea(strings.Join(hl, "\n")),
+		origMethod: r.Method, origURL: url, origHeaders: kept, origBody: r.Body}
+	f.origURLText = f.url.Value()
 	f.origHeaderText = f.headers.Value()
 	f.inline = inlineSafe(r.Body)
 	if f.inline {
@@ -156,16 +162,28 @@ func (f *editForm) setFocus(i int) {
 	}
 }
 
+// headerLine is how the form shows a captured header: escapes, not the
+// raw bytes, for anything the sanitiser would not print as is.
+func headerLine(h storage.Header) string {
+	return sanitize.Line(h.Name) + ": " + sanitize.Line(h.Value)
+}
+
 // outbound reads the form; header lines must be "Name: value".
 func (f *editForm) outbound() (send.Outbound, error) {
 	out := send.Outbound{Method: strings.TrimSpace(f.method.Value()), URL: strings.TrimSpace(f.url.Value())}
 	if out.Method == "" || strings.ContainsAny(out.Method, " \t") {
 		return out, fmt.Errorf("method %q: write one word, like POST", out.Method)
 	}
+	if f.url.Value() == f.origURLText {
+		out.URL = f.origURL
+	}
+	if f.method.Value() == sanitize.Line(f.origMethod) {
+		out.Method = f.origMethod
+	}
 	if f.headers.Value() == f.origHeaderText {
 		out.Headers = f.origHeaders
 	} else {
-		h, err := parseHeaderLines(f.headers.Value())
+		h, err := f.editedHeaders()
 		if err != nil {
 			return out, err
 		}
@@ -178,6 +196,31 @@ func (f *editForm) outbound() (send.Outbound, error) {
 		out.Body = f.origBody
 	default:
 		out.Body = []byte(f.body.Value())
+	}
+	return out, nil
+}
+
+// editedHeaders parses the header text; each line still as it was shown
+// sends the captured header it stands for, byte for byte.
+func (f *editForm) editedHeaders() (storage.Headers, error) {
+	shown := map[string][]storage.Header{}
+	for _, h := range f.origHeaders {
+		shown[headerLine(h)] = append(shown[headerLine(h)], h)
+	}
+	var out storage.Headers
+	for i, line := range strings.Split(f.headers.Value(), "\n") {
+		if orig := shown[line]; len(orig) > 0 {
+			out, shown[line] = append(out, orig[0]), orig[1:]
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		h, err := send.ParseHeader(line)
+		if err != nil {
+			return nil, fmt.Errorf("header line %d: %w", i+1, err)
+		}
+		out = append(out, h)
 	}
 	return out, nil
 }

@@ -225,3 +225,48 @@ func TestEditKeepsUntouchedBytes(t *testing.T) {
 		t.Fatalf("sent %q with X-Tab %q", gotBody, got.Header.Get("X-Tab"))
 	}
 }
+
+// The edit form shows URL and header values through the sanitiser like
+// every other view (a bidi override or zero-width space must not reach the
+// terminal raw), and fields left as they were still send the captured
+// bytes: an invalid UTF-8 path, the header values with their marks.
+func TestEditShowsHostileURLAndHeadersSanitised(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	withSender(h)
+	tg := newTarget(t, 200)
+	target := "/pay\xff\u202emoc.evil?q=\u200bx"
+	h.insert(req(1, "POST", target, hdrs("X-Bidi", "safe\u202etxt.exe", "X-Zero", "a\u200bb"), []byte(`{}`)))
+	h.app.target = tg.URL
+	h.keys("e")
+	h.contains("edit a copy of request #1")
+	h.lacks("\u202e", "\u200b", "\xff")
+	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	got, _ := tg.last()
+	if got.RequestURI != target {
+		t.Errorf("sent the target %q, captured %q", got.RequestURI, target)
+	}
+	if got.Header.Get("X-Bidi") != "safe\u202etxt.exe" || got.Header.Get("X-Zero") != "a\u200bb" {
+		t.Errorf("sent headers %q", got.Header)
+	}
+}
+
+// A header line the user left alone keeps its captured bytes even when
+// another line was edited: the form shows escapes, not what is sent.
+func TestEditKeepsUntouchedHeaderLinesWhenAnotherChanges(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	withSender(h)
+	tg := newTarget(t, 200)
+	h.insert(req(1, "POST", "/h", hdrs("X-Bidi", "safe\u202etxt", "X-Plain", "one"), []byte(`{}`)))
+	h.app.target = tg.URL
+	h.keys("e")
+	h.contains("edit a copy of request #1")
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModCtrl})
+	for _, r := range "\nX-New: two" {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	got, _ := tg.last()
+	if got.Header.Get("X-Bidi") != "safe\u202etxt" || got.Header.Get("X-New") != "two" || got.Header.Get("X-Plain") != "one" {
+		t.Errorf("sent headers %q", got.Header)
+	}
+}
