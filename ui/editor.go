@@ -207,22 +207,7 @@ func (f *editForm) editedHeaders() (storage.Headers, error) {
 	for _, h := range f.origHeaders {
 		shown[headerLine(h)] = append(shown[headerLine(h)], h)
 	}
-	var out storage.Headers
-	for i, line := range strings.Split(f.headers.Value(), "\n") {
-		if orig := shown[line]; len(orig) > 0 {
-			out, shown[line] = append(out, orig[0]), orig[1:]
-			continue
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		h, err := send.ParseHeader(line)
-		if err != nil {
-			return nil, fmt.Errorf("header line %d: %w", i+1, err)
-		}
-		out = append(out, h)
-	}
-	return out, nil
+	return parseHeaderLines(f.headers.Value(), shown)
 }
 
 // key handles a key; done closes the form.

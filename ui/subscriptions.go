@@ -338,7 +338,7 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 			return nil, fmt.Errorf("timeout %q: write a duration like 15s", v["timeout"])
 		}
 		x.Timeout = t
-		if x.Headers, err = parseHeaderLines(v["headers"]); err != nil {
+		if x.Headers, err = parseHeaderLines(v["headers"], nil); err != nil {
 			return nil, err
 		}
 		if err := send.CheckSubscription(x); err != nil {
@@ -352,9 +352,16 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 	return f
 }
 
-func parseHeaderLines(text string) (storage.Headers, error) {
+// parseHeaderLines reads "Name: value" lines. A line found in shown (how
+// a form displayed captured headers) stands for that header, byte for byte.
+func parseHeaderLines(text string, shown map[string][]storage.Header) (storage.Headers, error) {
 	var out storage.Headers
 	for i, line := range strings.Split(text, "\n") {
+		if orig := shown[line]; len(orig) > 0 {
+			// A captured header's line as the form showed it: its bytes.
+			out, shown[line] = append(out, orig[0]), orig[1:]
+			continue
+		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -443,7 +450,7 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 		q := p
 		q.Method, q.Type = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"])
 		if v["headers"] != f.field("headers").initial {
-			h, err := parseHeaderLines(v["headers"])
+			h, err := parseHeaderLines(v["headers"], nil)
 			if err != nil {
 				return nil, err
 			}
