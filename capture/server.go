@@ -32,7 +32,10 @@ func NewServer(h http.Handler, log *slog.Logger) *http.Server {
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ConnContext:       connContext,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Left on, net/http answers "OPTIONS *" 200 itself and the handler
+		// never sees it: a 2xx for a request that was not stored.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
 
