@@ -116,6 +116,90 @@ func TestIdleAndSlowConnectionsDoNotStopACapture(t *testing.T) {
 	}
 }
 
+// The lock-out from issue 11, with gaff's defaults: ten senders announce
+// 25 MiB bodies and one the rest of the 256 MiB in-flight budget, then
+// trickle a byte every 2 s. Room is taken as bytes arrive, so another
+// sender is still captured; the tricklers are cut by the minimum body rate
+// (answered 408, what they sent stored).
+func TestTricklersDoNotLockOutOtherSenders(t *testing.T) {
+	g := startHeadless(t)
+	type trickler struct {
+		c      net.Conn
+		answer chan string
+	}
+	var ts []trickler
+	for i := range 11 {
+		declared := 25 << 20
+		if i == 10 {
+			declared = 256<<20 - 10*25<<20
+		}
+		c, err := net.Dial("tcp", g.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// 100-continue: gaff says when its handler starts on the body, so
+		// it has taken room for it before the next sender arrives.
+		fmt.Fprintf(c, "POST /trickle/%d HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", i, declared)
+		br := bufio.NewReader(c)
+		c.SetReadDeadline(time.Now().Add(15 * time.Second))
+		if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, "100 Continue") {
+			t.Fatalf("trickler %d: %q %v", i, line, err)
+		}
+		br.ReadString('\n') // the blank line after the interim answer
+		c.SetReadDeadline(time.Time{})
+		io.WriteString(c, "abc")
+		tr := trickler{c, make(chan string, 1)}
+		go func() {
+			stop := make(chan struct{})
+			go func() {
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(2 * time.Second):
+						c.Write([]byte("z"))
+					}
+				}
+			}()
+			defer close(stop)
+			c.SetReadDeadline(time.Now().Add(60 * time.Second))
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				tr.answer <- err.Error()
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			tr.answer <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+		}()
+		ts = append(ts, tr)
+	}
+	if now, _ := rss(g.cmd.Process.Pid); now > 0 {
+		t.Logf("gaff's RSS beside 11 tricklers: %d MiB", now>>10)
+	}
+
+	client := &http.Client{Timeout: 20 * time.Second}
+	resp, err := client.Post("http://"+g.addr+"/beside-tricklers", "application/json", strings.NewReader(`{"ok":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"gaff_id"`) {
+		t.Fatalf("a sender beside 11 tricklers got %d %q", resp.StatusCode, b)
+	}
+
+	for i, tr := range ts {
+		if got := <-tr.answer; !strings.HasPrefix(got, "408 ") || !strings.Contains(got, "too slowly") {
+			t.Fatalf("trickler %d got %q", i, got)
+		}
+	}
+	out, err := gaffCLI(t, "list", "--json", "--db", g.db)
+	if err != nil || strings.Count(out, `"path":"/trickle/`) != 11 || strings.Count(out, `"status":408`) != 11 {
+		t.Fatalf("gaff list: %v\n%s", err, out)
+	}
+}
+
 // rss reads a process's resident set, now and at its peak, in KiB.
 func rss(pid int) (now, peak int64) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))

@@ -3,7 +3,6 @@
 package capture
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,9 +50,18 @@ type Config struct {
 	Log    *slog.Logger
 	// MaxInFlight bounds the body bytes held in memory before their commit
 	// (DefaultMaxInFlight); BudgetWait is how long a request waits for room
-	// before it is answered 503 (DefaultBudgetWait).
-	MaxInFlight int64
-	BudgetWait  time.Duration
+	// before it is answered 503 (DefaultBudgetWait). One connection may
+	// hold MaxInFlightPerConn of it (a quarter) and one remote address, or
+	// IPv6 /64, MaxInFlightPerAddr (a half), unless its body is alone.
+	MaxInFlight        int64
+	BudgetWait         time.Duration
+	MaxInFlightPerConn int64
+	MaxInFlightPerAddr int64
+	// A body must average MinBodyRate bytes a second (DefaultMinBodyRate;
+	// negative: no minimum) once BodyGrace (DefaultBodyGrace) has passed,
+	// or it is cut and answered 408.
+	MinBodyRate int64
+	BodyGrace   time.Duration
 }
 
 // Handler captures requests. It is safe for concurrent use.
@@ -100,7 +108,19 @@ func New(cfg Config) *Handler {
 	if cfg.BudgetWait <= 0 {
 		cfg.BudgetWait = DefaultBudgetWait
 	}
-	h := &Handler{cfg: cfg, mem: newBudget(cfg.MaxInFlight, cfg.BudgetWait)}
+	if cfg.MaxInFlightPerConn <= 0 {
+		cfg.MaxInFlightPerConn = cfg.MaxInFlight / 4
+	}
+	if cfg.MaxInFlightPerAddr <= 0 {
+		cfg.MaxInFlightPerAddr = cfg.MaxInFlight / 2
+	}
+	if cfg.MinBodyRate == 0 {
+		cfg.MinBodyRate = DefaultMinBodyRate
+	}
+	if cfg.BodyGrace <= 0 {
+		cfg.BodyGrace = DefaultBodyGrace
+	}
+	h := &Handler{cfg: cfg, mem: newBudget(cfg.MaxInFlight, cfg.MaxInFlightPerConn, cfg.MaxInFlightPerAddr, cfg.BudgetWait)}
 	h.SetPolicy(nil)
 	return h
 }
@@ -128,11 +148,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc != nil {
 		req.Via = rc.via
 	}
-	body := &budgetReader{ctx: r.Context(), r: r.Body, b: h.mem}
+	body := h.mem.body(r.Context(), r.RemoteAddr)
 	defer body.close()
-	cut, err := h.readBody(r, body, req)
+	cut, err := h.readBody(w, r, body, req)
 	if err != nil {
-		h.overloaded(w)
+		h.overloaded(w, err)
 		return
 	}
 
@@ -176,28 +196,39 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // readBody reads up to MaxBody bytes. A body over the limit or one that
 // did not arrive whole is stored as far as it came, noted, and answered by
 // the returned refusal (413, 400, 408). It fails only when the in-flight
-// budget had no room for the body.
-func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Request) (*Answer, error) {
+// budget had no room for the body (an *overBudget).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, body *bodyBuffer, req *storage.Request) (*Answer, error) {
 	limit := h.cfg.MaxBody
-	var buf bytes.Buffer
-	if cl := r.ContentLength; cl > 0 {
-		// Room for the whole body at once (budget.go); chunked ones
-		// reserve as they arrive.
-		if err := body.reserve(min(cl, limit+1)); err != nil {
-			return nil, err
-		}
-		body.whole = true
-		if cl <= limit {
-			// MinRead more: reading to EOF must not double the buffer.
-			buf.Grow(int(cl) + bytes.MinRead)
-		}
+	want := limit + 1 // one byte past the limit tells a body over it
+	if r.ContentLength >= 0 {
+		want = min(want, r.ContentLength)
 	}
-	n, err := io.Copy(&buf, io.LimitReader(body, limit+1))
+	var err error
+	p := &pace{w: w, start: req.Time, rate: h.cfg.MinBodyRate, grace: h.cfg.BodyGrace}
+	if want > 0 {
+		p.watch()
+	}
+	for err == nil && int64(len(body.buf)) < want {
+		if len(body.buf) == cap(body.buf) {
+			if err := body.grow(want); err != nil {
+				p.stop()
+				return nil, err
+			}
+		}
+		var n int
+		n, err = r.Body.Read(body.buf[len(body.buf):cap(body.buf)])
+		body.buf = body.buf[:len(body.buf)+n]
+		p.got.Store(int64(len(body.buf)))
+	}
+	slow := p.stop()
+	body.done()
+	if err == io.EOF {
+		err = nil
+	}
+	n := int64(len(body.buf))
 	switch {
-	case errors.Is(err, errOverBudget):
-		return nil, err
 	case n > limit:
-		req.Body = buf.Bytes()[:limit]
+		req.Body = body.buf[:limit]
 		req.Truncated = true
 		req.Size = n
 		if r.ContentLength > n {
@@ -206,14 +237,17 @@ func (h *Handler) readBody(r *http.Request, body *budgetReader, req *storage.Req
 		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", human(limit), human(limit))
 		return h.tooLarge(), nil
 	case err != nil:
-		req.Body = buf.Bytes()
+		req.Body = body.buf
 		req.Truncated = true
 		req.Size = n
 		status, why := brokenBody(err, n, r.ContentLength)
+		if slow {
+			status, why = http.StatusRequestTimeout, p.why(n)
+		}
 		req.Note = why
 		return plainAnswer(status, "gaff: "+why+"; what arrived was stored.\n"), nil
 	}
-	req.Body = buf.Bytes()
+	req.Body = body.buf
 	req.Size = n
 	return nil, nil
 }
@@ -270,21 +304,27 @@ func (h *Handler) refuse(w http.ResponseWriter, err error) {
 	io.WriteString(w, why+"; retry later.\n")
 }
 
-// overloaded answers 503 when bodies waiting for the disk already hold the
-// in-flight budget: the sender retries later instead of gaff's memory
-// growing without bound. Nothing was stored; nothing was promised.
-func (h *Handler) overloaded(w http.ResponseWriter) {
+// overloaded answers 503 when bodies in flight already hold the room the
+// in-flight budget allows (all of it, or this sender's share): the sender
+// retries later instead of gaff's memory growing without bound. Nothing
+// was stored; nothing was promised.
+func (h *Handler) overloaded(w http.ResponseWriter, err error) {
+	no, ok := err.(*overBudget)
+	if !ok {
+		no = &overBudget{cause: budgetFull, limit: h.cfg.MaxInFlight}
+	}
+	retry, why := no.explain(h.cfg.MinBodyRate, h.cfg.BodyGrace)
 	n := h.shed.Add(1)
 	// One log line a second at most: a flood must not flood the log too.
 	now := time.Now().UnixNano()
 	if last := h.lastShed.Load(); now-last > int64(time.Second) && h.lastShed.CompareAndSwap(last, now) {
-		h.cfg.Log.Warn("capture refused: overloaded", "in_flight_limit", human(h.cfg.MaxInFlight), "refused_so_far", n)
+		h.cfg.Log.Warn("capture refused: overloaded", "why", why, "refused_so_far", n)
 	}
-	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Retry-After", strconv.Itoa(retry))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Connection", "close")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	fmt.Fprintf(w, "gaff is receiving faster than it can store: %s of request bodies are already waiting for the disk; retry later.\n", human(h.cfg.MaxInFlight))
+	io.WriteString(w, why+"; retry after "+strconv.Itoa(retry)+" s.\n")
 }
 
 // Overloaded is how many requests were answered 503 because the in-flight
