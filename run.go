@@ -26,6 +26,10 @@ import (
 
 const defaultListen = "127.0.0.1:4747"
 
+// startNgrok opens the public URL; a test replaces it to make it fail
+// while a capture is in flight.
+var startNgrok = tunnel.Ngrok
+
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
@@ -130,7 +134,7 @@ func run(ctx context.Context, o runOptions) error {
 
 	var public tunnel.Tunnel
 	if o.useNgrok {
-		public, err = tunnel.Ngrok(ctx, tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
+		public, err = startNgrok(ctx, tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
 			AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: version})
 		if err != nil {
 			return err
@@ -153,6 +157,7 @@ func run(ctx context.Context, o runOptions) error {
 			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
+		app.Close() // a signal ends the program without the quit key
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
 			err = nil
 		}

@@ -50,6 +50,10 @@ type shared struct {
 	deps   Deps
 	styles Styles
 	keys   KeyMap
+	// run is cancelled when the UI quits: commands still reading the
+	// database or sending a request stop, and watchers end.
+	run    context.Context
+	cancel context.CancelFunc
 	// selectedRequest is the request under the cursor on the requests
 	// screen (a subscription can fire it as a template).
 	selectedRequest func() *storage.Summary
@@ -128,6 +132,7 @@ type App struct {
 // New builds the UI.
 func New(deps Deps) *App {
 	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
+	ctx.run, ctx.cancel = context.WithCancel(context.Background())
 	var a *App
 	ctx.selectedRequest = func() *storage.Summary { return a.list.selected() }
 	a = &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), settings: newSettingsScreen(ctx), subs: newSubsScreen(ctx), w: 80, h: 24, live: true}
@@ -164,9 +169,14 @@ func (a *App) waitTunnel() tea.Cmd {
 	if !a.live || p == nil {
 		return nil
 	}
+	done := a.ctx.run.Done()
 	return func() tea.Msg {
-		<-p.Changes()
-		return tunnelMsg{}
+		select {
+		case <-p.Changes():
+			return tunnelMsg{}
+		case <-done:
+			return nil
+		}
 	}
 }
 
@@ -176,10 +186,14 @@ func (a *App) waitDB() tea.Cmd {
 	if !a.live {
 		return nil
 	}
-	ch := a.watch
+	ch, done := a.watch, a.ctx.run.Done()
 	return func() tea.Msg {
-		<-ch
-		return dbChangedMsg{}
+		select {
+		case <-ch:
+			return dbChangedMsg{}
+		case <-done:
+			return nil
+		}
 	}
 }
 
@@ -196,8 +210,8 @@ func (a *App) countCmd() tea.Cmd {
 	}
 	db := a.ctx.db
 	return func() tea.Msg {
-		n, _ := db.CountRequests(context.Background())
-		lag, _ := db.IndexLag(context.Background())
+		n, _ := db.CountRequests(a.ctx.run)
+		lag, _ := db.IndexLag(a.ctx.run)
 		return countMsg{n, lag}
 	}
 }
@@ -244,7 +258,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			deliveries = a.subs.refresh()
 		}
 		if a.detailVisible() && a.detail.tab == tabDeliveries && a.detail.id() != 0 {
-			deliveries = loadDeliveries(a.ctx.db, a.detail.id())
+			deliveries = loadDeliveries(a.ctx, a.detail.id())
 		}
 		return a, tea.Batch(a.list.arrived(a.ctx.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail(),
 			a.list.refreshOutcomes(), deliveries)
@@ -256,7 +270,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case deliveriesMsg:
 		a.detail.setDeliveries(msg.id, msg.list)
 		if a.deliveriesLoad.done() && a.detail.id() != 0 && a.deliveriesLoad.start() {
-			return a, loadDeliveries(a.ctx.db, a.detail.id())
+			return a, loadDeliveries(a.ctx, a.detail.id())
 		}
 	case targetMsg:
 		if a.target == "" {
@@ -444,8 +458,15 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (a *App) quit() tea.Cmd {
-	a.stopWatch()
+	a.Close()
 	return tea.Quit
+}
+
+// Close ends what the UI started: its commands' context and the live feed.
+// Call it when the program ends by other means than a key (a signal).
+func (a *App) Close() {
+	a.ctx.cancel()
+	a.stopWatch()
 }
 
 func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -537,11 +558,11 @@ func (a *App) syncDetail() tea.Cmd {
 	a.loading = sel.ID
 	db, id := a.ctx.db, sel.ID
 	return func() tea.Msg {
-		r, err := db.GetRequest(context.Background(), id)
+		r, err := db.GetRequest(a.ctx.run, id)
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
-		dl, _ := db.ListDeliveries(context.Background(), storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
+		dl, _ := db.ListDeliveries(a.ctx.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
 		return detailMsg{id: id, req: r, doc: analyseBody(r), deliveries: dl}
 	}
 }

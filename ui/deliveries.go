@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -24,9 +23,9 @@ type deliveriesMsg struct {
 	list []*storage.Delivery
 }
 
-func loadDeliveries(db *storage.DB, id int64) tea.Cmd {
+func loadDeliveries(c *shared, id int64) tea.Cmd {
 	return func() tea.Msg {
-		list, _ := db.ListDeliveries(context.Background(), storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
+		list, _ := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
 		return deliveriesMsg{id: id, list: list}
 	}
 }

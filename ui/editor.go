@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -79,7 +78,7 @@ func (a *App) openEditor() tea.Cmd {
 	}
 	db, id := a.ctx.db, sel.ID
 	return func() tea.Msg {
-		r, err := db.GetRequest(context.Background(), id)
+		r, err := db.GetRequest(a.ctx.run, id)
 		return editLoadedMsg{req: r, err: err}
 	}
 }
@@ -239,7 +238,7 @@ func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 		s, id := a.ctx.deps.Sender, f.requestID
 		a.flash = "sending the edited request…"
 		return true, func() tea.Msg {
-			d, err := s.SendEdited(context.Background(), id, out)
+			d, err := s.SendEdited(a.ctx.run, id, out)
 			return sentMsg{requestID: id, d: d, err: err}
 		}
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -95,10 +94,10 @@ func (l *requestList) fetch(kind pageKind, p storage.Page) tea.Cmd {
 	p.Limit = pageSize
 	p.Query = l.query
 	return func() tea.Msg {
-		rows, err := db.ListRequests(context.Background(), p)
+		rows, err := db.ListRequests(l.ctx.run, p)
 		var outcomes map[int64]storage.Outcome
 		if err == nil {
-			outcomes, err = db.LatestOutcomes(context.Background(), summaryIDs(rows))
+			outcomes, err = db.LatestOutcomes(l.ctx.run, summaryIDs(rows))
 		}
 		return pageMsg{gen: gen, kind: kind, rows: rows, outcomes: outcomes, err: err}
 	}
@@ -138,7 +137,7 @@ func (l *requestList) refreshOutcomes() tea.Cmd {
 	}
 	ids, db := summaryIDs(l.rows[l.top:end]), l.ctx.db
 	return func() tea.Msg {
-		o, _ := db.LatestOutcomes(context.Background(), ids)
+		o, _ := db.LatestOutcomes(l.ctx.run, ids)
 		return outcomesMsg{o}
 	}
 }

@@ -32,7 +32,7 @@ func (a *App) loadTarget() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		t, _ := s.Target(context.Background())
+		t, _ := s.Target(a.ctx.run)
 		return targetMsg{t}
 	}
 }
@@ -55,7 +55,7 @@ func (a *App) replay(resign bool) tea.Cmd {
 	}
 	a.flash = fmt.Sprintf("%s #%d to %s…", verb, id, send.RedactURL(target))
 	return func() tea.Msg {
-		d, err := s.Replay(context.Background(), id, target, resign)
+		d, err := s.Replay(a.ctx.run, id, target, resign)
 		return sentMsg{requestID: id, d: d, err: err}
 	}
 }
@@ -97,7 +97,7 @@ func (a *App) sent(m sentMsg) tea.Cmd {
 		a.flash = send.Line(m.d)
 	}
 	if m.requestID != 0 && m.requestID == a.detail.id() {
-		return loadDeliveries(a.ctx.db, m.requestID)
+		return loadDeliveries(a.ctx, m.requestID)
 	}
 	return nil
 }
@@ -111,7 +111,7 @@ func (a *App) copyCurl() tea.Cmd {
 	}
 	db, id, base := a.ctx.db, sel.ID, a.target
 	return func() tea.Msg {
-		r, err := db.GetRequest(context.Background(), id)
+		r, err := db.GetRequest(a.ctx.run, id)
 		if err != nil {
 			return clipboardMsg{err: err}
 		}

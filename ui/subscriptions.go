@@ -83,7 +83,7 @@ func (s *subsScreen) selectedEvent() *storage.Event {
 func (s *subsScreen) reload() tea.Cmd {
 	db := s.ctx.db
 	return func() tea.Msg {
-		list, err := db.ListSubscriptions(context.Background())
+		list, err := db.ListSubscriptions(s.ctx.run)
 		return subsLoadedMsg{list, err}
 	}
 }
@@ -95,7 +95,7 @@ func (s *subsScreen) loadEvents() tea.Cmd {
 	}
 	db, id := s.ctx.db, sub.ID
 	return func() tea.Msg {
-		list, _ := db.ListEvents(context.Background(), storage.EventFilter{SubscriptionID: id, Limit: 100})
+		list, _ := db.ListEvents(s.ctx.run, storage.EventFilter{SubscriptionID: id, Limit: 100})
 		return eventsLoadedMsg{id, list}
 	}
 }
@@ -103,7 +103,7 @@ func (s *subsScreen) loadEvents() tea.Cmd {
 func (s *subsScreen) loadAttempts(eventID int64) tea.Cmd {
 	db := s.ctx.db
 	return func() tea.Msg {
-		list, _ := db.ListDeliveries(context.Background(), storage.DeliveryFilter{EventID: eventID, Limit: 50})
+		list, _ := db.ListDeliveries(s.ctx.run, storage.DeliveryFilter{EventID: eventID, Limit: 50})
 		return attemptsLoadedMsg{eventID, list}
 	}
 }
@@ -259,7 +259,7 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 		if ev := s.selectedEvent(); ev != nil {
 			id := ev.ID
 			return func() tea.Msg {
-				_, x, err := d.RetryNow(context.Background(), id)
+				_, x, err := d.RetryNow(s.ctx.run, id)
 				if err != nil {
 					return subsDoneMsg{err: err}
 				}
@@ -399,7 +399,7 @@ func (s *subsScreen) openPicker(m templatesMsg) {
 	s.pick = newPicker(s.ctx, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
 		return func() tea.Msg {
 			if it.key == "capture" {
-				r, err := db.GetRequest(context.Background(), it.id)
+				r, err := db.GetRequest(s.ctx.run, it.id)
 				if err != nil {
 					return payloadMsg{err: err}
 				}
