@@ -106,6 +106,10 @@ func (p *Policy) Decide(r *storage.Request) *Answer {
 	if r.Provider != "" {
 		v := provider.Verify(r.Provider, p.Secrets[r.Provider], pr, r.Time)
 		r.Signature, r.SigReason = v.Result, v.Reason
+	} else {
+		// No provider's signature header either (providerBySignature
+		// looked): every capture gets one of the four verdicts.
+		r.Signature = provider.Unsigned
 	}
 	if a, ok := provider.Handshake(pr, p.handshakeConfig()); a != nil {
 		if !ok {

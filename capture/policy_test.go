@@ -177,9 +177,10 @@ func TestSignatureVerdictsAreStored(t *testing.T) {
 	if s := rg.last(t); s.Signature != "no-secret" {
 		t.Fatalf("no-secret: %+v", s.Summary)
 	}
-	// A plain request names no provider and gets no verdict.
+	// A plain request names no provider and carries no signature: unsigned,
+	// one of the four verdicts like every other capture.
 	do(t, "POST", rg.url+"/plain", nil, "x")
-	if s := rg.last(t); s.Provider != "" || s.Signature != "" {
+	if s := rg.last(t); s.Provider != "" || s.Signature != provider.Unsigned {
 		t.Fatalf("plain: %+v", s.Summary)
 	}
 }

@@ -38,7 +38,13 @@ func (r *Request) MarshalJSON() ([]byte, error) {
 	b.WriteString(`,"status":`)
 	b.WriteString(itoa(int64(r.Status)))
 	field(&b, "provider", r.Provider)
-	field(&b, "signature", r.Signature)
+	sig := r.Signature
+	if sig == "" {
+		// Rows stored before every capture got a verdict: they came from
+		// no known provider, so they carried no signature gaff knows.
+		sig = "unsigned"
+	}
+	field(&b, "signature", sig)
 	if r.SigReason != "" {
 		field(&b, "signature_reason", r.SigReason)
 	}

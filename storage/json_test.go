@@ -60,3 +60,16 @@ func TestRequestJSONShape(t *testing.T) {
 		t.Errorf("binary body: %s", out)
 	}
 }
+
+// Rows stored before every capture got a verdict have an empty one; JSON
+// still says one of the four values.
+func TestOldRowsWithoutVerdictPrintUnsigned(t *testing.T) {
+	r := &Request{Summary: Summary{ID: 1, Method: "POST", Target: "/"}}
+	out, _ := r.MarshalJSON()
+	var got struct {
+		Sig *string `json:"signature"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || got.Sig == nil || *got.Sig != "unsigned" {
+		t.Fatalf("signature of a row without a verdict: %s", out)
+	}
+}
