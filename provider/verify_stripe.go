@@ -17,25 +17,25 @@ type stripeSignature struct {
 // maxStripeElements bounds the work a hostile header can cause.
 const maxStripeElements = 64
 
-// parseStripeSignature reads "t=<unix>,v1=<hex>[,v1=…][,v0=…]". Unknown
-// elements (v0 test signatures, future schemes) are skipped as Stripe's own
-// libraries do; the first t wins.
+// parseStripeSignature reads "t=<unix>,v1=<hex>[,v1=…][,v0=…]" as
+// Stripe's own libraries do: elements are split on "," alone, so after
+// ", " an element starts with a space and is not t or v1; unknown elements
+// (v0 test signatures, future schemes) are skipped; a later t replaces an
+// earlier one.
 func parseStripeSignature(value string) (stripeSignature, error) {
 	var s stripeSignature
 	haveT := false
-	for i, item := range strings.Split(value, ",") {
+	spaced := "" // t or v1 behind a space, which the libraries ignore
+	for i, item := range strings.Split(strings.TrimSpace(value), ",") {
 		if i >= maxStripeElements {
 			return s, errors.New("Stripe-Signature has too many elements")
 		}
-		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
+		k, v, ok := strings.Cut(item, "=")
 		if !ok {
 			continue
 		}
 		switch k {
 		case "t":
-			if haveT {
-				continue
-			}
 			ts, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || ts < 0 || ts >= maxUnix {
 				return s, errors.New("Stripe-Signature t=" + strconv.Quote(clip(v)) + " is not a Unix time in seconds")
@@ -43,22 +43,29 @@ func parseStripeSignature(value string) (stripeSignature, error) {
 			s.t, haveT = ts, true
 		case "v1":
 			s.v1 = append(s.v1, v)
+		default:
+			if bare := strings.TrimLeft(k, " \t"); bare != k && (bare == "t" || bare == "v1") && spaced == "" {
+				spaced = bare
+			}
 		}
 	}
+	hint := ""
+	if spaced != "" {
+		hint = " (\" " + spaced + "=…\" starts with a space: Stripe's libraries split on \",\" alone and ignore it; Stripe never sends spaces)"
+	}
 	if !haveT {
-		return s, errors.New("Stripe-Signature has no t= timestamp")
+		return s, errors.New("Stripe-Signature has no t= timestamp" + hint)
 	}
 	if len(s.v1) == 0 {
-		return s, errors.New("Stripe-Signature has no v1= signature")
+		return s, errors.New("Stripe-Signature has no v1= signature" + hint)
 	}
 	return s, nil
 }
 
 // verifyStripe checks any v1 against HMAC-SHA256(whole whsec_ secret,
-// "<t>.<body>"), then the timestamp. stripe-node rejects only timestamps
-// older than its 300 s tolerance; gaff also flags ones more than 300 s in
-// the future, because Stripe never sends those: they mean a skewed clock
-// or a forged, pre-computed signature, and the user should see that.
+// "<t>.<body>"), then the timestamp's age. Like stripe-node and stripe-go
+// it accepts a timestamp from the future: a sender's clock ahead of this
+// one is no reason to call Stripe's own signature invalid.
 func verifyStripe(secret string, r *Request, now time.Time) Verdict {
 	if !r.has("Stripe-Signature") {
 		return unsigned()
@@ -83,5 +90,5 @@ func verifyStripe(secret string, r *Request, now time.Time) Verdict {
 	if !matched {
 		return mismatch()
 	}
-	return checkAge(time.Unix(sig.t, 0), now, Tolerance, true)
+	return checkAge(time.Unix(sig.t, 0), now, Tolerance, false)
 }

@@ -59,7 +59,7 @@ func TestVerifyVectors(t *testing.T) {
 		{"stripe", Stripe, "whsec_test_secret",
 			req("POST", "/", `{"id":"evt_1"}`, "Stripe-Signature", "t=1700000000,v1=248a374f50f943a28b0f6ab50faf9a7e7e29b710fa26df9fb1618b9bf8ea9c9a"), unix(1700000000)},
 		{"stripe one of several v1 and a v0", Stripe, "whsec_test_secret",
-			req("POST", "/", `{"id":"evt_1"}`, "Stripe-Signature", "t=1700000000, v1=00ff, v1=248a374f50f943a28b0f6ab50faf9a7e7e29b710fa26df9fb1618b9bf8ea9c9a, v0=abcd"), unix(1700000000)},
+			req("POST", "/", `{"id":"evt_1"}`, "Stripe-Signature", "t=1700000000,v1=00ff,v1=248a374f50f943a28b0f6ab50faf9a7e7e29b710fa26df9fb1618b9bf8ea9c9a,v0=abcd"), unix(1700000000)},
 		{"shopify", Shopify, "hush",
 			req("POST", "/", `{"id":1}`, "X-Shopify-Hmac-Sha256", "VnKUjZsLuN5iZWjn5EntcBVCF9kMN43LglzCE1/GSeY="), time.Now()},
 		{"zoom", Zoom, "zoomsecret",
@@ -141,22 +141,28 @@ func TestVerifyTimestampTolerance(t *testing.T) {
 		return withHeaders(req("POST", "/", string(body)), hs), secret
 	}
 	tests := []struct {
-		name  string
-		delta int64 // receipt time minus signed time, seconds
-		want  string
-		in    string // substring of Reason
+		name   string
+		delta  int64 // receipt time minus signed time, seconds
+		want   string
+		in     string // substring of Reason
+		stripe string // when Stripe's libraries decide otherwise
 	}{
-		{"just now", 0, Valid, ""},
-		{"at the tolerance", 300, Valid, ""},
-		{"at the tolerance, clock ahead", -300, Valid, ""},
-		{"expired", 612, Invalid, "timestamp 612 s old, outside 300 s tolerance"},
-		{"from the future", -612, Invalid, "timestamp 612 s in the future, outside 300 s tolerance"},
+		{"just now", 0, Valid, "", ""},
+		{"at the tolerance", 300, Valid, "", ""},
+		{"at the tolerance, clock ahead", -300, Valid, "", ""},
+		{"expired", 612, Invalid, "timestamp 612 s old, outside 300 s tolerance", ""},
+		// stripe-node and stripe-go check only the age; Slack's Python SDK
+		// and slack-go, and the Standard Webhooks libraries, both ways.
+		{"from the future", -612, Invalid, "timestamp 612 s in the future, outside 300 s tolerance", Valid},
 	}
 	for _, scheme := range []string{SchemeStripe, SchemeSlack, SchemeStandardWebhooks} {
 		r, secret := signed(scheme)
 		for _, tt := range tests {
 			t.Run(scheme+"/"+tt.name, func(t *testing.T) {
 				v := Verify(scheme, secret, r, unix(ts+tt.delta))
+				if scheme == SchemeStripe && tt.stripe != "" {
+					tt.want, tt.in = tt.stripe, ""
+				}
 				if v.Result != tt.want || !strings.Contains(v.Reason, tt.in) {
 					t.Fatalf("%+v, want %s with reason containing %q", v, tt.want, tt.in)
 				}

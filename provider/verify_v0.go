@@ -42,8 +42,10 @@ func verifyV0(secret string, r *Request, sigHeader, tsHeader string, checkTS fun
 	return Verdict{}, ts, false
 }
 
-// verifySlack holds X-Slack-Request-Timestamp to 300 s both ways, as
-// Slack's Python SDK does (Bolt for JS checks only age).
+// verifySlack holds X-Slack-Request-Timestamp to 300 s both ways. Slack's
+// libraries disagree here: Bolt for JavaScript checks only the age, the
+// Python SDK and slack-go both ways. gaff takes the stricter rule, so
+// what it calls valid every one of them accepts.
 func verifySlack(secret string, r *Request, now time.Time) Verdict {
 	const tsHeader = "X-Slack-Request-Timestamp"
 	var ts int64
