@@ -28,3 +28,5 @@ func withHeaders(r *Request, pairs []HeaderPair) *Request {
 }
 
 func unix(s int64) time.Time { return time.Unix(s, 0) }
+
+func unixMilli(ms int64) time.Time { return time.UnixMilli(ms) }

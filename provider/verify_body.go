@@ -4,14 +4,15 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/json"
 	"hash"
 	"strings"
 	"time"
 )
 
 // This file holds the schemes that sign the raw body alone, with no
-// timestamp: GitHub, Meta and Jira (WebSub style), Shopify, Linear,
-// Dropbox and X.
+// timestamp header: GitHub, Meta and Jira (WebSub style), Shopify,
+// Linear (whose timestamp is in the body), Dropbox and X.
 
 // hubAlgorithms are the WebSub "method=signature" methods gaff checks.
 var hubAlgorithms = map[string]func() hash.Hash{
@@ -61,12 +62,31 @@ func verifyShopify(secret string, r *Request, _ time.Time) Verdict {
 	return verifyBodyMAC(secret, r, "X-Shopify-Hmac-Sha256", "", matchBase64)
 }
 
-// verifyLinear: Linear-Signature = hex(HMAC-SHA256(secret, body)). Linear
-// also puts webhookTimestamp in the body and asks receivers to reject
-// deliveries older than a minute; gaff leaves that to the receiver because
-// checking it would mean parsing every body.
-func verifyLinear(secret string, r *Request, _ time.Time) Verdict {
-	return verifyBodyMAC(secret, r, "Linear-Signature", "", matchHex)
+// linearTolerance is how far @linear/sdk lets webhookTimestamp be from
+// the time of receipt, either way.
+const linearTolerance = time.Minute
+
+// verifyLinear: Linear-Signature = hex(HMAC-SHA256(secret, body)), then,
+// as @linear/sdk does, the body's webhookTimestamp (Unix milliseconds)
+// within a minute of receipt. Only a body whose signature matched is
+// parsed, and one without the field is judged by its signature alone, as
+// the SDK judges it.
+func verifyLinear(secret string, r *Request, now time.Time) Verdict {
+	v := verifyBodyMAC(secret, r, "Linear-Signature", "", matchHex)
+	if v.Result != Valid {
+		return v
+	}
+	var body struct {
+		WebhookTimestamp json.Number `json:"webhookTimestamp"`
+	}
+	if json.Unmarshal(r.Body, &body) != nil {
+		return v
+	}
+	ms, err := body.WebhookTimestamp.Int64()
+	if err != nil || ms == 0 {
+		return v
+	}
+	return checkAge(time.UnixMilli(ms), now, linearTolerance, true)
 }
 
 // verifyDropbox: X-Dropbox-Signature = hex(HMAC-SHA256(app secret, body)).
