@@ -147,7 +147,8 @@ func providerRequest(r *storage.Request) *provider.Request {
 var bySignature = []struct{ header, provider string }{
 	{"X-Hub-Signature-256", provider.GitHub}, {"X-Hub-Signature", provider.GitHub},
 	{"Stripe-Signature", provider.Stripe}, {"X-Slack-Signature", provider.Slack},
-	{"X-Shopify-Hmac-Sha256", provider.Shopify}, {"Webhook-Signature", provider.StandardWebhooks},
+	{"X-Shopify-Hmac-Sha256", provider.Shopify}, {provider.ShopifyEventsHmac, provider.Shopify},
+	{"Webhook-Signature", provider.StandardWebhooks},
 	{"Svix-Signature", provider.StandardWebhooks}, {"X-Twilio-Signature", provider.Twilio},
 }
 

@@ -20,7 +20,8 @@ var headerMarks = []struct {
 	{GitHub, []string{"X-GitHub-Event"}},
 	{Stripe, []string{"Stripe-Signature"}},
 	{Slack, []string{"X-Slack-Signature", "X-Slack-Request-Timestamp"}},
-	{Shopify, []string{"X-Shopify-Hmac-Sha256", "X-Shopify-Topic"}},
+	// Shopify Events deliveries spell theirs without the X-.
+	{Shopify, []string{"X-Shopify-Hmac-Sha256", "X-Shopify-Topic", "Shopify-Hmac-Sha256", "Shopify-Topic"}},
 	{Twilio, []string{"X-Twilio-Signature"}},
 	{Zoom, []string{"X-Zm-Signature", "X-Zm-Request-Timestamp"}},
 	{Twitch, []string{"Twitch-Eventsub-Message-Type", "Twitch-Eventsub-Message-Signature"}},

@@ -37,6 +37,10 @@ type SignInput struct {
 	ID     string    // message id (Standard Webhooks); a fresh msg_… id when empty
 }
 
+// ShopifyEventsHmac is the signature header of Shopify Events deliveries,
+// whose headers drop the X- of Shopify's webhook headers.
+const ShopifyEventsHmac = "Shopify-Hmac-Sha256"
+
 // SignatureHeaders names the headers a scheme sets, plus aliases of them
 // (Svix's svix-* family) that a re-signer must drop so no stale signature
 // rides along with the fresh one.
@@ -51,7 +55,7 @@ func SignatureHeaders(scheme string) []string {
 	case SchemeStandardWebhooks:
 		return []string{"webhook-id", "webhook-timestamp", "webhook-signature", "svix-id", "svix-timestamp", "svix-signature"}
 	case SchemeShopify:
-		return []string{"X-Shopify-Hmac-Sha256"}
+		return []string{"X-Shopify-Hmac-Sha256", ShopifyEventsHmac}
 	}
 	return nil
 }

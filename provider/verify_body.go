@@ -57,9 +57,15 @@ func verifyHubSignature(secret string, r *Request, _ time.Time) Verdict {
 	return valid()
 }
 
-// verifyShopify: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(client secret, body)).
+// verifyShopify: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(client secret,
+// body)). Shopify Events deliveries carry it as Shopify-Hmac-Sha256, and
+// when both are present that one decides, as in @shopify/shopify-api.
 func verifyShopify(secret string, r *Request, _ time.Time) Verdict {
-	return verifyBodyMAC(secret, r, "X-Shopify-Hmac-Sha256", "", matchBase64)
+	name := ShopifyEventsHmac
+	if !r.has(name) {
+		name = "X-Shopify-Hmac-Sha256"
+	}
+	return verifyBodyMAC(secret, r, name, "", matchBase64)
 }
 
 // linearTolerance is how far @linear/sdk lets webhookTimestamp be from

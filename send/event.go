@@ -77,6 +77,9 @@ func captureType(r *storage.Request) string {
 		kind = r.Headers.Get("X-Shopify-Topic")
 	}
 	if kind == "" {
+		kind = r.Headers.Get("Shopify-Topic") // Shopify Events
+	}
+	if kind == "" {
 		kind = jsonString(r.Body, "type")
 	}
 	if kind == "" || r.Provider == "" {

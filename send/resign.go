@@ -48,6 +48,11 @@ func Resign(out *Outbound, providerID, secret string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("cannot re-sign as %s: %w", provider.Name(providerID), err)
 	}
+	if scheme == provider.SchemeShopify && out.Headers.Get(provider.ShopifyEventsHmac) != "" {
+		// A Shopify Events delivery keeps its own spelling: its receiver
+		// reads the shopify-* family, and the X- header would go unread.
+		fresh[0].Name = provider.ShopifyEventsHmac
+	}
 	if svix {
 		hasWebhook := out.Headers.Get("webhook-signature") != ""
 		var both []provider.HeaderPair

@@ -123,3 +123,22 @@ func TestResignRefusalsAreClear(t *testing.T) {
 		t.Fatalf("a refused re-sign stored %d attempts", len(rows))
 	}
 }
+
+// A Shopify Events delivery (shopify-* headers, no X-) is re-signed in
+// its own spelling, the one its receiver reads.
+func TestResignKeepsShopifyEventsHeader(t *testing.T) {
+	out := send.Outbound{Method: "POST", Body: []byte(`{"id":1}`), Headers: storage.Headers{
+		{Name: "shopify-topic", Value: "orders/create"}, {Name: "shopify-hmac-sha256", Value: "c3RhbGU="},
+	}}
+	now := time.Now()
+	if err := send.Resign(&out, provider.Shopify, "shpss_events", now); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Headers) != 2 || out.Headers[1].Name != "shopify-hmac-sha256" || out.Headers.Get("X-Shopify-Hmac-Sha256") != "" {
+		t.Fatalf("headers %v", out.Headers)
+	}
+	r := &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Headers: out.Headers, Body: out.Body}
+	if v := verdict(r, provider.Shopify, "shpss_events", now); v.Result != provider.Valid {
+		t.Fatalf("%s %s", v.Result, v.Reason)
+	}
+}
