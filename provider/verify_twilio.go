@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"net/url"
 	"slices"
 	"strings"
@@ -20,10 +21,16 @@ import (
 // Twilio signs the URL it was configured with, which a receiver behind a
 // tunnel or proxy can only reconstruct, and Twilio's own back ends are not
 // consistent about default ports; so, like Twilio's SDKs, gaff tries the
-// URL with and without the port, and with both https and http.
+// URL with and without the port, and with both https and http, and the
+// URL forms twilio-node tries (twilioNodeForms).
 //
 // For JSON bodies Twilio puts bodySHA256=<hex sha256(body)> in the URL and
 // signs the URL alone; the body then has to match that hash.
+//
+// A Webhooks rule can make Twilio sign with a shared key instead of the
+// auth token, and with HMAC-SHA256; X-Twilio-Webhooks-Signature-Settings
+// then names the key and the algorithm, and the secret to give is that
+// key's.
 func verifyTwilio(secret string, r *Request, _ time.Time) Verdict {
 	if !r.has("X-Twilio-Signature") {
 		return unsigned()
@@ -31,10 +38,14 @@ func verifyTwilio(secret string, r *Request, _ time.Time) Verdict {
 	if secret == "" {
 		return noSecret("X-Twilio-Signature")
 	}
+	alg, keyID, bad := twilioAlgorithm(r)
+	if bad != nil {
+		return *bad
+	}
 	value := strings.TrimSpace(r.header("X-Twilio-Signature"))
 	sig, err := base64.StdEncoding.DecodeString(value)
-	if err != nil || len(sig) != sha1.Size {
-		return malformed("X-Twilio-Signature %q is not a base64 HMAC-SHA1", clip(value))
+	if err != nil || len(sig) != alg.hash().Size() {
+		return malformed("X-Twilio-Signature %q is not a base64 %s", clip(value), alg.name)
 	}
 	urls, err := twilioURLs(r)
 	if err != nil {
@@ -47,12 +58,17 @@ func verifyTwilio(secret string, r *Request, _ time.Time) Verdict {
 	}
 	matched := false
 	for _, u := range urls {
-		if hmac.Equal(sig, mac(sha1.New, []byte(secret), []byte(u), suffix)) {
+		if hmac.Equal(sig, mac(alg.hash, []byte(secret), []byte(u), suffix)) {
 			matched = true
 		}
 	}
 	if !matched {
-		return mismatch()
+		v := mismatch()
+		if keyID != "" {
+			v.Reason += " (X-Twilio-Webhooks-Signature-Settings says a Webhooks rule signed it with shared key " + clip(keyID) +
+				": give that key's secret as the twilio secret, not the auth token)"
+		}
+		return v
 	}
 	if jsonBody {
 		sum := sha256.Sum256(r.Body)
@@ -62,6 +78,41 @@ func verifyTwilio(secret string, r *Request, _ time.Time) Verdict {
 		}
 	}
 	return valid()
+}
+
+type twilioHMAC struct {
+	name string // as the reason says it
+	hash func() hash.Hash
+}
+
+// twilioAlgorithms are the algorithms X-Twilio-Webhooks-Signature-Settings
+// may name.
+var twilioAlgorithms = map[string]twilioHMAC{
+	"HMAC_SHA1":   {"HMAC-SHA1", sha1.New},
+	"HMAC_SHA256": {"HMAC-SHA256", sha256.New},
+}
+
+// twilioAlgorithm reads "key=KS…,algorithm=HMAC_SHA256" from
+// X-Twilio-Webhooks-Signature-Settings; without the header Twilio signs
+// with the auth token and HMAC-SHA1.
+func twilioAlgorithm(r *Request) (alg twilioHMAC, keyID string, bad *Verdict) {
+	const name = "X-Twilio-Webhooks-Signature-Settings"
+	algorithm := "HMAC_SHA1"
+	for item := range strings.SplitSeq(r.header(name), ",") {
+		k, v, _ := strings.Cut(item, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "key":
+			keyID = strings.TrimSpace(v)
+		case "algorithm":
+			algorithm = strings.ToUpper(strings.TrimSpace(v))
+		}
+	}
+	alg, ok := twilioAlgorithms[algorithm]
+	if !ok {
+		v := malformed("%s names algorithm %q; Twilio signs with HMAC_SHA1 or HMAC_SHA256", name, clip(algorithm))
+		return alg, keyID, &v
+	}
+	return alg, keyID, nil
 }
 
 // twilioParams concatenates form parameters sorted by name, each name
@@ -122,6 +173,11 @@ func twilioURLs(r *Request) ([]string, error) {
 	}
 	host, _ := splitHostPort(hostport)
 	var out []string
+	add := func(u string) {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
 	for _, s := range schemes {
 		def := ":443"
 		if s == "http" {
@@ -129,11 +185,13 @@ func twilioURLs(r *Request) ([]string, error) {
 		}
 		for _, hp := range []string{hostport, host, host + def} {
 			for _, rs := range rests {
-				u := s + "://" + userinfo + hp + rs
-				if !slices.Contains(out, u) {
-					out = append(out, u)
-				}
+				add(s + "://" + userinfo + hp + rs)
 			}
+		}
+	}
+	for _, u := range slices.Clone(out) {
+		for _, f := range twilioNodeForms(u) {
+			add(f)
 		}
 	}
 	return out, nil
