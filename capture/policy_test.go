@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -292,5 +293,25 @@ func TestMaskNeverShowsTheSecret(t *testing.T) {
 	}
 	if Mask("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") != "whsec_••••••LaSw" {
 		t.Error(Mask("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+	}
+}
+
+// Discord checks a Webhook Events URL with a signed PING of type 0 and
+// wants 204 and nothing else: no body, and no Content-Length, which a 204
+// must not carry (RFC 9110 §8.6).
+func TestDiscordWebhookEventsPingGets204(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.Discord: hex.EncodeToString(pub)}})
+	body := `{"version":1,"application_id":"1234560123453231555","type":0}`
+	ts := "1700000000"
+	sig := hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body)))
+	wire := "POST /discord/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Signature-Ed25519: " + sig +
+		"\r\nX-Signature-Timestamp: " + ts + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	resp := rawExchange(t, rg.url, wire, 1)[0]
+	if resp.StatusCode != 204 || resp.ContentLength > 0 || len(resp.Header.Values("Content-Length")) != 0 || resp.Header.Get("Content-Type") != "" {
+		t.Fatalf("answer %d, headers %v; want a bare 204", resp.StatusCode, resp.Header)
+	}
+	if s := rg.last(t); s.Provider != provider.Discord || !strings.Contains(s.Handshake, "Webhook Events PING") {
+		t.Fatalf("stored %+v", s.Summary)
 	}
 }

@@ -254,22 +254,45 @@ func twitchVerification(r *Request, _ HandshakeConfig) *Answer {
 	return textAnswer("answered Twitch challenge", 200, m.Challenge)
 }
 
-// discordPing answers Discord's interactions endpoint check. With a public
-// key configured, any request carrying X-Signature-Ed25519 that fails the
-// Ed25519 check gets 401 — Discord sends badly signed requests on purpose
-// and rejects endpoints that accept them — and a well-signed PING
-// ({"type":1}) gets {"type":1}. Other well-signed interactions are not
-// handshakes.
+// discordBody is what discordPing reads of an interaction or a Webhook
+// Events payload.
+type discordBody struct {
+	Type          *int            `json:"type"`
+	ApplicationID string          `json:"application_id"`
+	Version       *int            `json:"version"`
+	Event         json.RawMessage `json:"event"`
+}
+
+// discordPing answers the checks Discord makes of an interactions endpoint
+// and of a Webhook Events URL.
+//
+// Discord sends badly signed and unsigned requests on purpose and rejects
+// an endpoint that accepts them. So a request shaped like Discord's
+// (application_id, type and version) without X-Signature-Ed25519 is
+// refused 401, as discord-interactions' middleware refuses it, key or no
+// key; and with the public key configured, any request carrying
+// X-Signature-Ed25519 that fails the Ed25519 check is refused 401.
+//
+// A well-signed interactions PING ({"type":1}) gets {"type":1}; a
+// well-signed Webhook Events PING ({"type":0}) gets 204 with no body, as
+// Discord requires. Other well-signed requests (interactions, and Webhook
+// Events of type 1, which carry an "event") are not handshakes.
 func discordPing(r *Request, cfg HandshakeConfig) *Answer {
-	if r.method() != "POST" || !r.has("X-Signature-Ed25519") {
+	if r.method() != "POST" {
 		return nil
 	}
-	var m struct {
-		Type *int `json:"type"`
+	var m discordBody
+	parsed := smallJSON(r, `"type"`, &m) && m.Type != nil
+	if !r.has("X-Signature-Ed25519") {
+		if parsed && m.ApplicationID != "" && m.Version != nil {
+			return textAnswer("refused Discord request: no X-Signature-Ed25519 and X-Signature-Timestamp (401)", 401, "invalid request signature\n")
+		}
+		return nil
 	}
-	isPing := smallJSON(r, `"type"`, &m) && m.Type != nil && *m.Type == 1
+	eventsPing := parsed && *m.Type == 0
+	interactionsPing := parsed && *m.Type == 1 && len(m.Event) == 0
 	if strings.TrimSpace(cfg.DiscordPublicKey) == "" {
-		if isPing {
+		if eventsPing || interactionsPing {
 			return unanswered("Discord PING not answered: no application public key configured (--secret discord=HEXKEY)")
 		}
 		return nil
@@ -279,11 +302,13 @@ func discordPing(r *Request, cfg HandshakeConfig) *Answer {
 		return unanswered("Discord request not answered: " + err.Error())
 	}
 	if v := discordCheck(key, r); v != nil {
-		a := textAnswer("refused Discord request: "+v.Reason+" (401)", 401, "invalid request signature\n")
-		return a
+		return textAnswer("refused Discord request: "+v.Reason+" (401)", 401, "invalid request signature\n")
 	}
-	if !isPing {
-		return nil
+	switch {
+	case eventsPing:
+		return &Answer{Label: "answered Discord Webhook Events PING (204)", Status: 204}
+	case interactionsPing:
+		return jsonAnswer("answered Discord PING", map[string]int{"type": 1})
 	}
-	return jsonAnswer("answered Discord PING", map[string]int{"type": 1})
+	return nil
 }

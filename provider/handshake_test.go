@@ -3,6 +3,7 @@ package provider
 import (
 	"crypto/ed25519"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -211,4 +212,53 @@ func TestHandshakeDisabled(t *testing.T) {
 	if len(kinds) != len(handshakes) {
 		t.Errorf("HandshakeKinds lists %d kinds, Handshake tries %d", len(kinds), len(handshakes))
 	}
+}
+
+// Discord's Webhook Events check their URL with a signed PING of type 0
+// and require 204 with no body; an interaction or event with no signature
+// headers is refused 401, as discord-interactions' middleware refuses it,
+// key or no key.
+func TestHandshakeDiscordWebhookEventsAndUnsigned(t *testing.T) {
+	ping := `{"version":1,"application_id":"1234560123453231555","type":0}`
+	pub, priv, signed := discordSigned(t, ping)
+	bad := withHeaders(signed, []HeaderPair{{"X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte("1700000001"+ping)))}})
+	interactionPing := `{"application_id":"1210987654321098765","id":"1210987654321098766","token":"aW50","type":1,"version":1}`
+	unsigned := req("POST", "/interactions", interactionPing, "Content-Type", "application/json", "User-Agent", "Discord-Interactions/1.0 (+https://discord.com)")
+
+	t.Run("webhook events PING", func(t *testing.T) {
+		a, ok := Handshake(signed, HandshakeConfig{DiscordPublicKey: pub})
+		if !ok || a.Kind != KindDiscordPing || a.Status != 204 || len(a.Body) != 0 || len(a.Header) != 0 {
+			t.Fatalf("%+v, %v; want 204 with no body", a, ok)
+		}
+	})
+	t.Run("webhook events PING, bad signature", func(t *testing.T) {
+		if a, ok := Handshake(bad, HandshakeConfig{DiscordPublicKey: pub}); !ok || a.Status != 401 {
+			t.Fatalf("%+v, %v; want 401", a, ok)
+		}
+	})
+	t.Run("webhook events PING, no key", func(t *testing.T) {
+		a, ok := Handshake(signed, HandshakeConfig{})
+		if ok || a == nil || !strings.Contains(a.Label, "--secret discord=") {
+			t.Fatalf("%+v, %v; want unanswered with a label naming the flag", a, ok)
+		}
+	})
+	for _, cfg := range []HandshakeConfig{{DiscordPublicKey: pub}, {}} {
+		t.Run("interactions PING without signature headers, key "+fmt.Sprint(cfg.DiscordPublicKey != ""), func(t *testing.T) {
+			a, ok := Handshake(unsigned, cfg)
+			if !ok || a.Kind != KindDiscordPing || a.Status != 401 || !strings.Contains(a.Label, "X-Signature-Ed25519") {
+				t.Fatalf("%+v, %v; want 401 naming the missing header", a, ok)
+			}
+		})
+	}
+	t.Run("timestamp without signature", func(t *testing.T) {
+		r := withHeaders(unsigned, []HeaderPair{{"X-Signature-Timestamp", "1700000000"}})
+		if a, ok := Handshake(r, HandshakeConfig{DiscordPublicKey: pub}); !ok || a.Status != 401 {
+			t.Fatalf("%+v, %v; want 401", a, ok)
+		}
+	})
+	t.Run("type alone is not Discord", func(t *testing.T) {
+		if a, ok := Handshake(req("POST", "/hook", `{"type":1}`), HandshakeConfig{DiscordPublicKey: pub}); ok || a != nil {
+			t.Fatalf("%+v, %v; want nothing", a, ok)
+		}
+	})
 }
