@@ -77,13 +77,16 @@ func (p *Policy) Match(path string) *ResponseRule {
 	return best
 }
 
-func (p *Policy) handshakeConfig() provider.HandshakeConfig {
+func (p *Policy) handshakeConfig(now time.Time) provider.HandshakeConfig {
 	cfg := provider.HandshakeConfig{
-		Disabled:         map[string]bool{},
-		MetaVerifyToken:  p.Secrets[MetaVerifyTokenKey],
-		ZoomSecretToken:  p.Secrets[provider.Zoom],
-		XConsumerSecret:  p.Secrets[provider.X],
-		DiscordPublicKey: p.Secrets[provider.Discord],
+		Disabled:           map[string]bool{},
+		MetaVerifyToken:    p.Secrets[MetaVerifyTokenKey],
+		ZoomSecretToken:    p.Secrets[provider.Zoom],
+		XConsumerSecret:    p.Secrets[provider.X],
+		DiscordPublicKey:   p.Secrets[provider.Discord],
+		SlackSigningSecret: p.Secrets[provider.Slack],
+		TwitchSecret:       p.Secrets[provider.Twitch],
+		Now:                now,
 	}
 	for _, k := range provider.HandshakeKinds() {
 		if p.NoHandshakes["all"] || p.NoHandshakes[k] {
@@ -111,7 +114,7 @@ func (p *Policy) Decide(r *storage.Request) *Answer {
 		// looked): every capture gets one of the four verdicts.
 		r.Signature = provider.Unsigned
 	}
-	if a, ok := provider.Handshake(pr, p.handshakeConfig()); a != nil {
+	if a, ok := provider.Handshake(pr, p.handshakeConfig(r.Time)); a != nil {
 		if !ok {
 			r.Note = joinNote(r.Note, a.Label)
 		} else {

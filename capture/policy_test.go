@@ -315,3 +315,23 @@ func TestDiscordWebhookEventsPingGets204(t *testing.T) {
 		t.Fatalf("stored %+v", s.Summary)
 	}
 }
+
+// With the Slack signing secret set, a forged url_verification is refused
+// 401 and its challenge not echoed; a genuine one is answered.
+func TestForgedSlackChallengeIsRefused(t *testing.T) {
+	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.Slack: "slack-secret"}})
+	body := `{"token":"t","challenge":"c-3eZbrw1aBm2rZgRNFdxV","type":"url_verification"}`
+	signed := func(secret string) map[string]string {
+		hs, _ := provider.Sign(provider.SchemeSlack, provider.SignInput{Body: []byte(body), Secret: secret, Now: time.Now()})
+		return map[string]string{"Content-Type": "application/json", hs[0].Name: hs[0].Value, hs[1].Name: hs[1].Value}
+	}
+	if got := do(t, "POST", rg.url+"/slack", signed("guess"), body); got.status != 401 || strings.Contains(got.body, "c-3eZbrw1aBm2rZgRNFdxV") {
+		t.Fatalf("forged: %d %q, want 401 without the challenge", got.status, got.body)
+	}
+	if s := rg.last(t); s.Status != 401 || !strings.Contains(s.Handshake, "refused") || s.Signature != provider.Invalid {
+		t.Fatalf("stored %+v", s.Summary)
+	}
+	if got := do(t, "POST", rg.url+"/slack", signed("slack-secret"), body); got.status != 200 || got.body != "c-3eZbrw1aBm2rZgRNFdxV" {
+		t.Fatalf("genuine: %d %q", got.status, got.body)
+	}
+}

@@ -6,8 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Handshake kinds: ids a user can disable (HandshakeConfig.Disabled) and
@@ -40,6 +43,11 @@ type HandshakeConfig struct {
 	ZoomSecretToken  string          // needed to answer Zoom's endpoint.url_validation
 	XConsumerSecret  string          // needed to answer X's CRC
 	DiscordPublicKey string          // hex; needed to answer Discord's PING
+	// With these set, a Slack or Twitch verification request whose
+	// signature is not valid is refused instead of answered.
+	SlackSigningSecret string
+	TwitchSecret       string
+	Now                time.Time // when the request arrived, for signed timestamps; the wall clock when zero
 }
 
 // Answer is the response to a handshake. The caller writes Header, sets
@@ -134,7 +142,7 @@ func smallJSON(r *Request, marker string, v any) bool {
 
 // slackURLVerification: POST {"type":"url_verification","challenge":c} →
 // 200 text/plain c (Slack accepts plain text or {"challenge":c}).
-func slackURLVerification(r *Request, _ HandshakeConfig) *Answer {
+func slackURLVerification(r *Request, cfg HandshakeConfig) *Answer {
 	if r.method() != "POST" {
 		return nil
 	}
@@ -142,12 +150,13 @@ func slackURLVerification(r *Request, _ HandshakeConfig) *Answer {
 	if !smallJSON(r, "url_verification", &m) || m.Type != "url_verification" || m.Challenge == "" {
 		return nil
 	}
-	return textAnswer("answered Slack challenge", 200, m.Challenge)
+	a := textAnswer("answered Slack challenge", 200, m.Challenge)
+	return checkSigned(a, r, cfg, Slack, cfg.SlackSigningSecret, "X-Slack-Signature", http.StatusUnauthorized)
 }
 
 // slackSSLCheck: interactivity and slash-command URLs get a form POST with
 // ssl_check=1 now and then; any 200 will do.
-func slackSSLCheck(r *Request, _ HandshakeConfig) *Answer {
+func slackSSLCheck(r *Request, cfg HandshakeConfig) *Answer {
 	if r.method() != "POST" || len(r.Body) > handshakeBodyLimit || !bytes.Contains(r.Body, []byte("ssl_check=1")) {
 		return nil
 	}
@@ -155,7 +164,8 @@ func slackSSLCheck(r *Request, _ HandshakeConfig) *Answer {
 	if form.Get("ssl_check") != "1" {
 		return nil
 	}
-	return textAnswer("answered Slack SSL check", 200, "")
+	a := textAnswer("answered Slack SSL check", 200, "")
+	return checkSigned(a, r, cfg, Slack, cfg.SlackSigningSecret, "X-Slack-Signature", http.StatusUnauthorized)
 }
 
 // zoomURLValidation: POST {"event":"endpoint.url_validation","payload":
@@ -243,7 +253,7 @@ func dropboxChallenge(r *Request, _ HandshakeConfig) *Answer {
 
 // twitchVerification: Twitch-Eventsub-Message-Type: webhook_callback_verification
 // with {"challenge":c} → 200 text/plain c, nothing else.
-func twitchVerification(r *Request, _ HandshakeConfig) *Answer {
+func twitchVerification(r *Request, cfg HandshakeConfig) *Answer {
 	if !strings.EqualFold(strings.TrimSpace(r.header("Twitch-Eventsub-Message-Type")), "webhook_callback_verification") {
 		return nil
 	}
@@ -251,7 +261,35 @@ func twitchVerification(r *Request, _ HandshakeConfig) *Answer {
 	if !smallJSON(r, "challenge", &m) || m.Challenge == "" {
 		return nil
 	}
-	return textAnswer("answered Twitch challenge", 200, m.Challenge)
+	a := textAnswer("answered Twitch challenge", 200, m.Challenge)
+	return checkSigned(a, r, cfg, Twitch, cfg.TwitchSecret, "Twitch-Eventsub-Message-Signature", http.StatusForbidden)
+}
+
+// checkSigned lets a through as the provider's own receiver library
+// would. With the provider's secret configured, a request whose signature
+// is anything but valid (forged, missing, replayed) is refused with status
+// and its challenge is not echoed: anyone who knows the URL could have
+// sent it (Bolt answers 401; Twitch's docs 403). Without the secret, a is
+// answered, and its label says the signature went unchecked.
+func checkSigned(a *Answer, r *Request, cfg HandshakeConfig, providerID, secret, sigHeader string, status int) *Answer {
+	if secret == "" {
+		a.Label += " (signature not checked: no " + Name(providerID) + " secret, --secret " + providerID + "=…)"
+		return a
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	v := Verify(providerID, secret, r, now)
+	if v.Result == Valid {
+		return a
+	}
+	why := v.Reason
+	if v.Result == Unsigned {
+		why = "no " + sigHeader
+	}
+	what := strings.TrimPrefix(a.Label, "answered ")
+	return textAnswer(fmt.Sprintf("refused %s: %s (%d)", what, why, status), status, "invalid request signature\n")
 }
 
 // discordBody is what discordPing reads of an interaction or a Webhook

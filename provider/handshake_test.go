@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -261,4 +262,55 @@ func TestHandshakeDiscordWebhookEventsAndUnsigned(t *testing.T) {
 			t.Fatalf("%+v, %v; want nothing", a, ok)
 		}
 	})
+}
+
+// A URL-verification request is signed like any other of its provider's.
+// With the secret configured, one whose signature is not valid is refused
+// (Bolt answers 401, Twitch's docs 403) and its challenge never echoed;
+// without it, it is answered and the label says it went unchecked.
+func TestHandshakeForgedSignatureRefused(t *testing.T) {
+	now := unix(1700000000)
+	slackBody := `{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
+	slack := func(secret string, at int64, body string) *Request {
+		ts := strconv.FormatInt(at, 10)
+		return req("POST", "/slack/events", body, "Content-Type", "application/json",
+			"X-Slack-Request-Timestamp", ts, "X-Slack-Signature", "v0="+hmacHex(secret, "v0:"+ts+":"+body))
+	}
+	sslBody := "ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO"
+	twitchBody := `{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","type":"channel.follow"}}`
+	twitch := func(secret string) *Request {
+		id, ts := "e76c6bd4-55c9-4987-8304-da1588d8988b", "2023-11-14T22:13:20Z"
+		return req("POST", "/twitch", twitchBody, "Content-Type", "application/json",
+			"Twitch-Eventsub-Message-Type", "webhook_callback_verification", "Twitch-Eventsub-Message-Id", id,
+			"Twitch-Eventsub-Message-Timestamp", ts, "Twitch-Eventsub-Message-Signature", "sha256="+hmacHex(secret, id+ts+twitchBody))
+	}
+	withSecrets := HandshakeConfig{SlackSigningSecret: "slack-secret", TwitchSecret: "twitch-secret", Now: now}
+	noSecrets := HandshakeConfig{Now: now}
+	tests := []struct {
+		name     string
+		r        *Request
+		cfg      HandshakeConfig
+		status   int
+		body     string
+		labelHas string
+	}{
+		{"slack, good signature", slack("slack-secret", 1700000000, slackBody), withSecrets, 200, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "answered Slack challenge"},
+		{"slack, forged", slack("guess", 1700000000, slackBody), withSecrets, 401, "invalid request signature\n", "does not match"},
+		{"slack, unsigned", req("POST", "/slack/events", slackBody), withSecrets, 401, "invalid request signature\n", "no X-Slack-Signature"},
+		{"slack, replayed", slack("slack-secret", 1700000000-600, slackBody), withSecrets, 401, "invalid request signature\n", "600 s old"},
+		{"slack, no secret", slack("guess", 1700000000, slackBody), noSecrets, 200, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "not checked"},
+		{"slack ssl_check, forged", slack("guess", 1700000000, sslBody), withSecrets, 401, "invalid request signature\n", "refused"},
+		{"slack ssl_check, good", slack("slack-secret", 1700000000, sslBody), withSecrets, 200, "", "SSL check"},
+		{"twitch, good signature", twitch("twitch-secret"), withSecrets, 200, "pogchamp-kappa-360noscope-vohiyo", "answered Twitch challenge"},
+		{"twitch, forged", twitch("guess"), withSecrets, 403, "invalid request signature\n", "does not match"},
+		{"twitch, no secret", twitch("guess"), noSecrets, 200, "pogchamp-kappa-360noscope-vohiyo", "not checked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, ok := Handshake(tt.r, tt.cfg)
+			if !ok || a.Status != tt.status || string(a.Body) != tt.body || !strings.Contains(a.Label, tt.labelHas) {
+				t.Fatalf("%+v, %v; want %d %q with label containing %q", a, ok, tt.status, tt.body, tt.labelHas)
+			}
+		})
+	}
 }
