@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +28,9 @@ type harNameValue struct {
 type harPostData struct {
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text"`
+	// Params repeats a form body's fields, decoded, for importers that
+	// build the body from them; Text keeps the bytes, as browsers' HARs do.
+	Params []harNameValue `json:"params,omitempty"`
 	// Encoding "base64" marks a body that is not UTF-8 text; HAR 1.2 has
 	// the field on response content only, and importers that know it read
 	// it here too. Text alone could not carry the bytes.
@@ -139,13 +143,16 @@ func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
 	}
 	req := harRequest{
 		Method: r.Method, URL: out.URL, HTTPVersion: proto,
-		Cookies: harCookies(out.Headers), Headers: harHeaders(out.Headers), QueryString: harQuery(out.URL),
+		Cookies: harCookies(out.Headers), Headers: harHeaders(out.Headers, base != ""), QueryString: harQuery(out.URL),
 		HeadersSize: -1, BodySize: len(r.Body),
 	}
 	if len(r.Body) > 0 {
 		pd := &harPostData{MimeType: r.Headers.Get("Content-Type")}
 		if utf8.Valid(r.Body) {
 			pd.Text = string(r.Body)
+			if mt, _, _ := mime.ParseMediaType(pd.MimeType); mt == "application/x-www-form-urlencoded" {
+				pd.Params = harParams(pd.Text)
+			}
 		} else {
 			pd.Text, pd.Encoding = base64.StdEncoding.EncodeToString(r.Body), "base64"
 		}
@@ -167,9 +174,16 @@ func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
 	return e, nil
 }
 
-func harHeaders(h storage.Headers) []harNameValue {
+// harHeaders lists the headers an importer should send: not the ones it
+// makes anew for its own connection and body (Content-Length, Connection
+// and the other hop-by-hop headers), which it would otherwise send twice
+// or wrong; nor, when the entry goes to another target, the old Host.
+func harHeaders(h storage.Headers, newTarget bool) []harNameValue {
 	out := make([]harNameValue, 0, len(h))
 	for _, x := range h {
+		if k := strings.ToLower(x.Name); hopByHop[k] && (k != "host" || newTarget) {
+			continue
+		}
 		out = append(out, harNameValue{x.Name, x.Value})
 	}
 	return out
@@ -189,11 +203,17 @@ func harCookies(h storage.Headers) []harNameValue {
 	return out
 }
 
-// harQuery lists the query's parameters in order, repeats kept, decoded as
-// HAR wants; a part that does not decode is given as it was.
+// harQuery lists the query's parameters as harParams does.
 func harQuery(rawURL string) []harNameValue {
-	out := []harNameValue{}
 	_, q, _ := strings.Cut(rawURL, "?")
+	return harParams(q)
+}
+
+// harParams lists the fields of a query or form body in order, repeats
+// kept, decoded as HAR wants; a part that does not decode is given as it
+// was.
+func harParams(q string) []harNameValue {
+	out := []harNameValue{}
 	for part := range strings.SplitSeq(q, "&") {
 		if part == "" {
 			continue

@@ -283,3 +283,68 @@ func TestExportJSONLStreamsEveryCaptureInOrder(t *testing.T) {
 		t.Fatalf("missing id: %v", err)
 	}
 }
+
+// HAR consumers (httpsnippet, Postman, Insomnia) build the request anew
+// from an entry: a captured Content-Length or Connection would be sent
+// as is beside the one they compute (httpsnippet's curl then declares a
+// length it does not send, and hangs), and so would the old Host with
+// --to. A form body also comes as postData.params, which they read.
+func TestExportHARLeavesRebuiltHeadersOutAndListsFormParams(t *testing.T) {
+	db := replayDB(t)
+	form := storeCapture(t, db, &storage.Request{
+		Summary: storage.Summary{Method: "POST", Target: "/slack/commands"}, Host: "abc.ngrok.app", Proto: "HTTP/1.1",
+		Headers: storage.Headers{{Name: "Host", Value: "abc.ngrok.app"}, {Name: "User-Agent", Value: "Slackbot 1.0"},
+			{Name: "Content-Type", Value: "application/x-www-form-urlencoded; charset=utf-8"}, {Name: "Content-Length", Value: "31"},
+			{Name: "Connection", Value: "keep-alive"}, {Name: "X-Slack-Request-Timestamp", Value: "1531420618"}},
+		Body: []byte("command=%2Fwebhook&text=a+b&a=1&a=2"),
+	})
+	storeCapture(t, db, &storage.Request{
+		Summary: storage.Summary{Method: "POST", Target: "/json"}, Host: "abc.ngrok.app", Proto: "HTTP/1.1",
+		Headers: storage.Headers{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"a=1":"b"}`),
+	})
+	type entry struct {
+		Request struct {
+			Headers  []struct{ Name, Value string } `json:"headers"`
+			PostData struct {
+				Text   string                         `json:"text"`
+				Params []struct{ Name, Value string } `json:"params"`
+			} `json:"postData"`
+		} `json:"request"`
+	}
+	read := func(base string) []entry {
+		var doc struct {
+			Log struct{ Entries []entry } `json:"log"`
+		}
+		if err := json.Unmarshal(export(t, db, send.ExportOptions{Format: send.FormatHAR, Base: base}), &doc); err != nil || len(doc.Log.Entries) != 2 {
+			t.Fatalf("%v %+v", err, doc)
+		}
+		return doc.Log.Entries
+	}
+	names := func(e entry) []string {
+		var out []string
+		for _, h := range e.Request.Headers {
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	es := read("")
+	if got, want := names(es[0]), []string{"Host", "User-Agent", "Content-Type", "X-Slack-Request-Timestamp"}; !slices.Equal(got, want) {
+		t.Errorf("headers %q, want %q", got, want)
+	}
+	var params [][2]string
+	for _, p := range es[0].Request.PostData.Params {
+		params = append(params, [2]string{p.Name, p.Value})
+	}
+	if want := [][2]string{{"command", "/webhook"}, {"text", "a b"}, {"a", "1"}, {"a", "2"}}; !slices.Equal(params, want) {
+		t.Errorf("params %q, want %q", params, want)
+	}
+	if es[0].Request.PostData.Text != string(form.Body) {
+		t.Errorf("text %q: the body as it arrived must stay", es[0].Request.PostData.Text)
+	}
+	if len(es[1].Request.PostData.Params) != 0 {
+		t.Errorf("a JSON body got params %v", es[1].Request.PostData.Params)
+	}
+	if got, want := names(read("http://localhost:3000")[0]), []string{"User-Agent", "Content-Type", "X-Slack-Request-Timestamp"}; !slices.Equal(got, want) {
+		t.Errorf("with --to: headers %q, want %q", got, want)
+	}
+}
