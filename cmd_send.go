@@ -81,18 +81,20 @@ func (f *payloadFlags) payload(stdin io.Reader) (send.Payload, *provider.Templat
 
 func sendCmd(dbf *dbFlags) *cobra.Command {
 	var pf payloadFlags
-	var to, scheme string
+	var to, scheme, eventType string
 	var secret oneSecret
 	var generate, listEvents bool
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "send --to URL [--event NAME | --body FILE|-] [--scheme S --secret X|- | --secret-file F | --secret-env VAR] [--header 'K: V']...",
+		Use:   "send --to URL [--event NAME | --body FILE|-] [--scheme S --secret X|- | --secret-file F | --secret-env VAR] [--type NAME] [--header 'K: V']...",
 		Short: "Send one signed webhook and print the response",
 		Long: `Send one request to --to URL, as a webhook provider would: a sample event
 (--event, rendered with fresh ids and timestamps) or a body of your own
 (--body), signed with --scheme and --secret. An event is signed as its
-provider signs unless --scheme says otherwise. The attempt is stored with
-gaff's other deliveries. Exits non-zero unless the answer is 2xx.
+provider signs unless --scheme says otherwise. GitHub and Shopify
+receivers also need the event type in a header: --type names it. The
+attempt is stored with gaff's other deliveries. Exits non-zero unless the
+answer is 2xx.
 
 Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 		Args: cobra.NoArgs,
@@ -130,6 +132,9 @@ Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 			if err != nil {
 				return err
 			}
+			if p.Headers, err = send.WithEventHeaders(p.Headers, scheme, eventType); err != nil {
+				return fmt.Errorf("--scheme %s: %w", scheme, err)
+			}
 			d := send.SendOnce(cmd.Context(), send.NewClient(timeout), to, p.Method, p.Headers, p.Body, scheme, key)
 			storeSent(cmd.Context(), dbf, d, cmd.ErrOrStderr())
 			printDelivery(cmd.OutOrStdout(), d)
@@ -140,6 +145,7 @@ Schemes: ` + strings.Join(provider.Schemes(), ", ") + `.`,
 	f := cmd.Flags()
 	f.StringVar(&to, "to", "", "URL to send to")
 	f.StringVar(&scheme, "scheme", "", "sign as: "+strings.Join(provider.Schemes(), ", ")+" (default: the event's own, else none)")
+	f.StringVar(&eventType, "type", "", "event type, in the header github (X-GitHub-Event) and shopify (X-Shopify-Topic) receivers need")
 	secret.add(f)
 	f.BoolVar(&generate, "generate-secret", false, "make a secret in the scheme's format and print it on stderr")
 	f.DurationVar(&timeout, "timeout", storage.DefaultSubscriptionTimeout, "how long to wait for the answer")

@@ -3,6 +3,7 @@ package send
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -69,4 +70,28 @@ func SendOnce(ctx context.Context, client *Client, to, method string, headers st
 	}
 	d.Kind = storage.KindSend
 	return d
+}
+
+// WithEventHeaders completes h with what scheme's receiver library needs
+// besides the signature and the delivery id (which signing adds): the
+// event type in the scheme's type header, eventType replacing any the
+// payload has, and the headers provider.ReceiverHeaders names, where h
+// has none. An error says what is missing.
+func WithEventHeaders(h storage.Headers, scheme, eventType string) (storage.Headers, error) {
+	name, example := provider.EventTypeHeader(scheme)
+	switch {
+	case eventType != "" && name == "":
+		return h, fmt.Errorf("scheme %s carries the event type in the body, not in a header; leave --type out", scheme)
+	case eventType != "":
+		h = SetHeaders(h, storage.Headers{{Name: name, Value: eventType}})
+	case name != "" && h.Get(name) == "":
+		return h, fmt.Errorf("%s receivers refuse a delivery without %s: name the event with --type (e.g. --type %s) or --header '%s: %s'",
+			provider.Name(scheme), name, example, name, example)
+	}
+	for _, x := range provider.ReceiverHeaders(scheme) {
+		if h.Get(x.Name) == "" {
+			h = append(h, storage.Header{Name: x.Name, Value: x.Value})
+		}
+	}
+	return h, nil
 }
