@@ -3,7 +3,6 @@
 package send
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -33,32 +32,32 @@ type Outbound struct {
 	Body    []byte
 }
 
-// Client sends Outbounds. The zero value is not usable; use NewClient.
+// Client sends Outbounds. It writes each request head itself (wire.go):
+// net/http's client sorts header names, and a replay must go out with the
+// captured names in their order and case, repeats where they were. It
+// dials targets directly, never through a proxy from the environment, and
+// keeps idle connections for reuse. The zero value is not usable; use
+// NewClient.
 type Client struct {
-	http        *http.Client
 	Timeout     time.Duration
 	MaxResponse int64
+	dialer      net.Dialer
+	idle        *idlePool // shared by copies of the Client
 }
 
 // NewClient makes a client that never follows redirects (a webhook sender
-// does not: the 3xx is the answer to show) and keeps its own connection pool.
+// does not: the 3xx is the answer to show), never asks for compression
+// (the stored response must be the bytes the target sent) and keeps its
+// own connection pool.
 func NewClient(timeout time.Duration) *Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 16
-	// Go would add Accept-Encoding: gzip to a request that has none and
-	// decode the answer: the target must get the captured headers, no more,
-	// and the stored response must be the bytes it sent.
-	tr.DisableCompression = true
 	return &Client{
-		http: &http.Client{
-			Transport:     tr,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
 		Timeout:     timeout,
 		MaxResponse: DefaultMaxResponse,
+		dialer:      net.Dialer{KeepAlive: 30 * time.Second},
+		idle:        &idlePool{},
 	}
 }
 
@@ -74,72 +73,34 @@ var hopByHop = map[string]bool{
 // never returns an error: a failure is part of the record, in words.
 func (c *Client) Do(ctx context.Context, out Outbound) *storage.Delivery {
 	d := &storage.Delivery{Time: time.Now(), Method: out.Method, URL: out.URL, Headers: out.Headers, Body: out.Body}
-	req, err := c.build(ctx, out)
+	w, err := newWireRequest(out)
 	if err != nil {
 		d.Error = err.Error()
 		return d
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), c.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	start := time.Now()
-	resp, err := c.http.Do(req.WithContext(ctx))
+	ex, err := c.exchange(ctx, w)
 	if err != nil {
 		d.Duration = time.Since(start)
 		d.Error = Describe(err, c.Timeout)
 		return d
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.MaxResponse+1))
+	body, err := io.ReadAll(io.LimitReader(ex.resp.Body, c.MaxResponse+1))
 	d.Duration = time.Since(start)
-	d.Status = resp.StatusCode
-	d.RespHeaders = responseHeaders(resp)
+	d.Status = ex.resp.StatusCode
+	d.RespHeaders = responseHeaders(ex.resp)
 	if int64(len(body)) > c.MaxResponse {
 		body, d.RespTruncated = body[:c.MaxResponse], true
 	}
 	d.RespBody = body
 	if err != nil {
-		d.Error = "the response body was cut: " + Describe(err, c.Timeout)
+		d.Error = "the response body was cut: " + Describe(ctxErr(ctx, err), c.Timeout)
 		d.RespTruncated = true
 	}
+	c.done(ex, err == nil && !d.RespTruncated)
 	return d
-}
-
-func (c *Client) build(ctx context.Context, out Outbound) (*http.Request, error) {
-	u, err := ParseTarget(out.URL)
-	if err != nil {
-		return nil, err
-	}
-	method := out.Method
-	if method == "" {
-		method = http.MethodPost
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(out.Body))
-	if err != nil {
-		return nil, fmt.Errorf("cannot build the request: %v", err)
-	}
-	if p, ok := rawPath(out.URL, u); ok {
-		// Sent as written: Go would percent-encode bytes that are not
-		// UTF-8 or not ASCII, and a replay must carry the captured bytes.
-		req.URL.Opaque = p
-	}
-	req.ContentLength = int64(len(out.Body))
-	if len(out.Body) == 0 {
-		req.Body = http.NoBody
-	}
-	// Direct map writes keep the header names' case on the wire (HTTP/1.1).
-	for _, h := range out.Headers {
-		if hopByHop[strings.ToLower(h.Name)] {
-			continue
-		}
-		req.Header[h.Name] = append(req.Header[h.Name], h.Value)
-	}
-	if _, ok := req.Header["User-Agent"]; !ok {
-		// Go adds its own User-Agent unless this key is set. Set empty, it
-		// sends none: the capture had none, or had one spelled otherwise
-		// ("user-agent"), which goes out as it came.
-		req.Header["User-Agent"] = []string{""}
-	}
-	return req, nil
 }
 
 // rawPath is the path of raw exactly as written, when it can go on the
