@@ -288,8 +288,13 @@ func checkSigned(a *Answer, r *Request, cfg HandshakeConfig, providerID, secret,
 	if v.Result == Unsigned {
 		why = "no " + sigHeader
 	}
-	what := strings.TrimPrefix(a.Label, "answered ")
-	return textAnswer(fmt.Sprintf("refused %s: %s (%d)", what, why, status), status, "invalid request signature\n")
+	return refused(strings.TrimPrefix(a.Label, "answered ")+": "+why, status)
+}
+
+// refused is the answer to a request whose signature does not pass, the
+// label saying what and why.
+func refused(what string, status int) *Answer {
+	return textAnswer(fmt.Sprintf("refused %s (%d)", what, status), status, "invalid request signature\n")
 }
 
 // discordBody is what discordPing reads of an interaction or a Webhook
@@ -323,7 +328,7 @@ func discordPing(r *Request, cfg HandshakeConfig) *Answer {
 	parsed := smallJSON(r, `"type"`, &m) && m.Type != nil
 	if !r.has("X-Signature-Ed25519") {
 		if parsed && m.ApplicationID != "" && m.Version != nil {
-			return textAnswer("refused Discord request: no X-Signature-Ed25519 and X-Signature-Timestamp (401)", 401, "invalid request signature\n")
+			return refused("Discord request: no X-Signature-Ed25519 and X-Signature-Timestamp", http.StatusUnauthorized)
 		}
 		return nil
 	}
@@ -340,7 +345,7 @@ func discordPing(r *Request, cfg HandshakeConfig) *Answer {
 		return unanswered("Discord request not answered: " + err.Error())
 	}
 	if v := discordCheck(key, r); v != nil {
-		return textAnswer("refused Discord request: "+v.Reason+" (401)", 401, "invalid request signature\n")
+		return refused("Discord request: "+v.Reason, http.StatusUnauthorized)
 	}
 	switch {
 	case eventsPing:
