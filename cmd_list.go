@@ -59,6 +59,18 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 func list(ctx context.Context, db *storage.DB, q *storage.Query, asJSON bool, limit int) error {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
+	if asJSON {
+		for r, err := range db.Requests(ctx, storage.Walk{NewestFirst: true, Query: q, Limit: limit}) {
+			if err != nil {
+				return err
+			}
+			b, _ := r.MarshalJSON()
+			w.Write(b)
+			w.WriteByte('\n')
+		}
+		return nil
+	}
+	// The list shows summaries, a page at a time: no bodies are read.
 	var before int64
 	for limit > 0 {
 		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit, 500), Query: q})
@@ -69,16 +81,6 @@ func list(ctx context.Context, db *storage.DB, q *storage.Query, asJSON bool, li
 			break
 		}
 		for _, s := range rows {
-			if asJSON {
-				r, err := db.GetRequest(ctx, s.ID)
-				if err != nil {
-					return err
-				}
-				b, _ := r.MarshalJSON()
-				w.Write(b)
-				w.WriteByte('\n')
-				continue
-			}
 			fmt.Fprintf(w, "%6d  %s  %-7s %3d %8d  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
 				sanitize.Line(s.Method), s.Status, s.Size, sanitize.Line(s.Target))
 		}

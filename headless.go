@@ -31,12 +31,8 @@ type headless struct {
 	buf  []byte
 }
 
-// printBatch is how many captures one read brings; writeChunk how many
-// bytes of whole lines go to stdout in one write.
-const (
-	printBatch = 256
-	writeChunk = 64 << 10
-)
+// writeChunk is how many bytes of whole lines go to stdout in one write.
+const writeChunk = 64 << 10
 
 // newHeadless must be made before the listener serves and before retention
 // starts: a request committed in between would otherwise never be printed.
@@ -68,25 +64,34 @@ func (hl *headless) run(ctx context.Context, serveErr <-chan error) error {
 }
 
 // printNew prints every request committed since the last one printed. ctx
-// only stops it between batches; finish prints what is left.
+// only stops it between writes; finish prints what is left.
 func (hl *headless) printNew(ctx context.Context) error {
-	for ctx.Err() == nil {
-		rows, err := hl.db.RequestsAfter(context.Background(), hl.last, printBatch)
-		if len(rows) == 0 {
-			if err != nil {
-				return fmt.Errorf("cannot read new captures: %w", err)
+	hl.buf = hl.buf[:0]
+	upTo := hl.last
+	for r, err := range hl.db.Requests(context.Background(), storage.Walk{After: hl.last}) {
+		if r == nil {
+			if werr := hl.write(upTo); werr != nil {
+				return werr
 			}
-			return nil
+			return fmt.Errorf("cannot read new captures: %w", err)
 		}
 		if err != nil {
 			// A damaged row is printed with what could be read.
 			hl.log.Warn("a capture could not be read whole", "err", err)
 		}
-		if err := hl.print(rows); err != nil {
-			return err
+		b, _ := r.MarshalJSON()
+		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
+			if err := hl.write(upTo); err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
 		}
+		hl.buf = append(append(hl.buf, b...), '\n')
+		upTo = r.ID
 	}
-	return nil
+	return hl.write(upTo)
 }
 
 // finish prints what arrived up to the server's shutdown, then ends the
@@ -96,26 +101,13 @@ func (hl *headless) finish() error {
 	return hl.printNew(context.Background())
 }
 
-// print writes rows as JSON lines. Each write holds whole lines only, so a
-// crash never leaves half a line for the next run's output to be glued to;
-// the cursor moves past a row only once its line is written.
-func (hl *headless) print(rows []*storage.Request) error {
-	hl.buf = hl.buf[:0]
-	upTo := hl.last
-	for _, r := range rows {
-		b, _ := r.MarshalJSON()
-		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
-			if err := hl.write(upTo); err != nil {
-				return err
-			}
-		}
-		hl.buf = append(append(hl.buf, b...), '\n')
-		upTo = r.ID
-	}
-	return hl.write(upTo)
-}
-
+// write puts the lines gathered so far on stdout. Each write holds whole
+// lines only, so a crash never leaves half a line for the next run's output
+// to be glued to; the cursor moves past a row only once its line is written.
 func (hl *headless) write(upTo int64) error {
+	if len(hl.buf) == 0 {
+		return nil
+	}
 	if _, err := hl.out.Write(hl.buf); err != nil {
 		if errors.Is(err, syscall.EPIPE) {
 			return errStdoutClosed

@@ -70,8 +70,14 @@ func TestTunnelFailureDrainsCapturesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.RequestsAfter(context.Background(), 0, 10)
-	if err != nil || len(rows) != 1 || string(rows[0].Body) != body {
-		t.Fatalf("stored %v, %v", rows, err)
+	var rows []*storage.Request
+	for r, err := range db.Requests(context.Background(), storage.Walk{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) != 1 || string(rows[0].Body) != body {
+		t.Fatalf("stored %v", rows)
 	}
 }

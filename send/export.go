@@ -29,12 +29,8 @@ type ExportOptions struct {
 	Version string
 }
 
-// exportPage is how many captures are read at a time: exports stream, so a
-// million captures take no more memory than one page.
-const exportPage = 256
-
-// Export writes captures to w in opt.Format. It streams: rows are read a
-// page at a time by key, never all at once and never with OFFSET.
+// Export writes captures to w in opt.Format. It streams (storage's Walk):
+// any number of captures take the memory of one page.
 func Export(ctx context.Context, db *storage.DB, w io.Writer, opt ExportOptions) error {
 	if err := opt.Check(); err != nil {
 		return err
@@ -84,24 +80,13 @@ func eachRequest(ctx context.Context, db *storage.DB, ids []int64, fn func(*stor
 		}
 		return nil
 	}
-	var after int64
-	for {
-		rows, err := db.ListRequests(ctx, storage.Page{After: after, Oldest: after == 0, Limit: exportPage})
+	for r, err := range db.Requests(ctx, storage.Walk{}) {
 		if err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
-		}
-		for i := len(rows) - 1; i >= 0; i-- { // pages come newest first
-			r, err := db.GetRequest(ctx, rows[i].ID)
-			if err != nil {
-				return err
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-			after = rows[i].ID
+		if err := fn(r); err != nil {
+			return err
 		}
 	}
+	return nil
 }
