@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"gaff/send"
+	"gaff/export"
 )
 
 func exportCmd(dbf *dbFlags) *cobra.Command {
@@ -20,7 +20,7 @@ func exportCmd(dbf *dbFlags) *cobra.Command {
 With --to, har and curl send the requests to that base URL instead of the
 URL the sender used. Exports stream: any number of requests, little memory.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt := send.ExportOptions{Format: format, Base: to, Version: version}
+			opt := export.Options{Format: format, Base: to, Version: version}
 			if err := opt.Check(); err != nil {
 				return err
 			}
@@ -36,10 +36,10 @@ URL the sender used. Exports stream: any number of requests, little memory.`,
 				return err
 			}
 			defer db.Close()
-			return send.Export(cmd.Context(), db, os.Stdout, opt)
+			return export.Write(cmd.Context(), db, os.Stdout, opt)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", send.FormatJSONL, "jsonl, har or curl")
+	cmd.Flags().StringVar(&format, "format", export.FormatJSONL, "jsonl, har or curl")
 	cmd.Flags().StringVar(&to, "to", "", "har and curl: send to this base URL instead of the sender's")
 	return cmd
 }

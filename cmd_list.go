@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gaff/export"
 	"gaff/sanitize"
 	"gaff/storage"
 )
@@ -64,8 +65,7 @@ func list(ctx context.Context, db *storage.DB, q *storage.Query, asJSON bool, li
 			if err != nil {
 				return err
 			}
-			b, _ := r.MarshalJSON()
-			w.Write(b)
+			w.Write(export.JSON(r))
 			w.WriteByte('\n')
 		}
 		return nil
@@ -111,8 +111,7 @@ func showCmd(dbf *dbFlags) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				b, _ := r.MarshalJSON()
-				fmt.Printf("%s\n", b)
+				fmt.Printf("%s\n", export.JSON(r))
 				return nil
 			}
 			printRequest(r)

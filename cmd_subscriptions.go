@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gaff/export"
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/send"
@@ -415,11 +414,7 @@ func printRows[T any](out io.Writer, rows []T, asJSON bool, toJSON func(T) any, 
 			text(w, r)
 			continue
 		}
-		enc, _ := json.Marshal(toJSON(r)) // maps of plain values: cannot fail
-		var b bytes.Buffer
-		storage.WriteTerminalSafe(&b, enc)
-		b.WriteByte('\n')
-		w.Write(b.Bytes())
+		w.Write(export.Line(toJSON(r)))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"syscall"
 
+	"gaff/export"
 	"gaff/storage"
 )
 
@@ -79,7 +80,7 @@ func (hl *headless) printNew(ctx context.Context) error {
 			// A damaged row is printed with what could be read.
 			hl.log.Warn("a capture could not be read whole", "err", err)
 		}
-		b, _ := r.MarshalJSON()
+		b := export.JSON(r)
 		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
 			if err := hl.write(upTo); err != nil {
 				return err

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gaff/export"
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -35,11 +37,11 @@ func TestTargetCredentialsAreSent(t *testing.T) {
 			t.Errorf("%s arrived with user %q, password %q; want ann, s:cret", what, l.user, l.pass)
 		}
 	}
-	db := replayDB(t)
-	plain := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Body: []byte("{}")})
+	db := testkit.DB(t)
+	plain := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Body: []byte("{}")})
 	// The capture's own Authorization was meant for gaff's URL: the
 	// target's credentials, given by the user, replace it.
-	own := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"},
+	own := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"},
 		Headers: storage.Headers{{Name: "authorization", Value: "Bearer provider-token"}}})
 
 	var l lines
@@ -71,9 +73,9 @@ func TestTargetCredentialsAreSent(t *testing.T) {
 		}
 	}
 
-	needCurl(t)
+	testkit.RequireTool(t, "curl")
 	path := filepath.Join(t.TempDir(), "replay.sh")
-	os.WriteFile(path, export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: target}), 0o600)
+	os.WriteFile(path, testkit.Export(t, db, export.Options{Format: export.FormatCurl, Base: target}), 0o600)
 	if out, err := exec.Command("sh", path).CombinedOutput(); err != nil {
 		t.Fatalf("sh: %v\n%s", err, out)
 	}

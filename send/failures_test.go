@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
 	"gaff/storage"
 )
 
@@ -36,7 +37,7 @@ func TestReplayFailuresAreStoredInWords(t *testing.T) {
 		status       int
 		want         string
 	}{
-		{"target down", "http://" + closedPort(t), 0, "connection refused"},
+		{"target down", "http://" + testkit.UnusedAddr(t), 0, "connection refused"},
 		{"slow target", slow, 0, "timed out: no response within 200ms"},
 		{"500", failing, 500, ""},
 		{"self-signed TLS", tlsSrv.URL, 0, "TLS: the certificate was not accepted"},
@@ -46,8 +47,8 @@ func TestReplayFailuresAreStoredInWords(t *testing.T) {
 		{"no scheme", "localhost:3000", 0, "did you mean http://localhost:3000?"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			db := replayDB(t)
-			r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook"}, Body: []byte("x")})
+			db := testkit.DB(t)
+			r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook"}, Body: []byte("x")})
 			timeout := 200 * time.Millisecond
 			if strings.Contains(c.name, "TLS") {
 				timeout = 10 * time.Second // a TLS failure is immediate; a busy machine must not make it a timeout

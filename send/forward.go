@@ -161,7 +161,7 @@ func (f *Forwarder) skip(r *storage.Request, target, why string) {
 
 // notForwarded is the record of a capture that was not sent, and why.
 func notForwarded(r *storage.Request, target, why string) *storage.Delivery {
-	out, err := replayOf(r, target)
+	out, err := ReplayOf(r, target)
 	if err != nil {
 		out.URL = target
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -40,15 +41,15 @@ func forwards(t *testing.T, db *storage.DB) []*storage.Delivery {
 }
 
 func TestForwardSendsEveryCapture(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
 	var l lines
 	fw, err := send.NewForwarder(newSender(db, 0), base+"/hook", send.ForwardOptions{OnResult: l.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		fw.Enqueue(storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Body: []byte{byte(i)}}))
+		fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Body: []byte{byte(i)}}))
 	}
 	fw.Close()
 	rows := forwards(t, db)
@@ -78,14 +79,14 @@ func TestForwardNeverBlocksTheCapture(t *testing.T) {
 		io.ReadAll(r.Body)
 		<-release
 	})
-	db := replayDB(t)
+	db := testkit.DB(t)
 	var l lines
 	fw, err := send.NewForwarder(newSender(db, 0), url, send.ForwardOptions{Workers: 1, Queue: 2, OnResult: l.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 10 {
-		fw.Enqueue(storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/slow"}}))
+		fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/slow"}}))
 	}
 	close(release)
 	fw.Close()
@@ -112,16 +113,16 @@ func TestForwardNeverBlocksTheCapture(t *testing.T) {
 }
 
 func TestForwardFailuresAndCutBodies(t *testing.T) {
-	db := replayDB(t)
-	down := "http://" + closedPort(t)
+	db := testkit.DB(t)
+	down := "http://" + testkit.UnusedAddr(t)
 	fw, err := send.NewForwarder(newSender(db, 0), down, send.ForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw.Enqueue(storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}}))
-	fw.Enqueue(storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/cut", Truncated: true}, Body: []byte("par")}))
+	fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}}))
+	fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/cut", Truncated: true}, Body: []byte("par")}))
 	fw.Close()
-	fw.Enqueue(storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/after-close"}})) // must not panic
+	fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/after-close"}})) // must not panic
 	rows := forwards(t, db)
 	if len(rows) != 2 {
 		t.Fatalf("%d forwards", len(rows))
@@ -148,13 +149,13 @@ func TestProxyReturnsTheTargetsAnswer(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 		w.Write(append([]byte("handled "), body...))
 	})
-	db := replayDB(t)
+	db := testkit.DB(t)
 	fw, err := send.NewForwarder(newSender(db, 0), url, send.ForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fw.Close()
-	r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/p"}, Body: []byte("evt")})
+	r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/p"}, Body: []byte("evt")})
 	a, err := fw.Proxy(context.Background(), r)
 	if err != nil || a.Status != 202 || string(a.Body) != "handled evt" || a.Header.Get("X-From") != "handler" {
 		t.Fatalf("%v %+v", err, a)
@@ -170,12 +171,12 @@ func TestProxyReturnsTheTargetsAnswer(t *testing.T) {
 }
 
 func TestProxyFallsBackOnError(t *testing.T) {
-	db := replayDB(t)
-	fw, err := send.NewForwarder(newSender(db, 0), "http://"+closedPort(t), send.ForwardOptions{})
+	db := testkit.DB(t)
+	fw, err := send.NewForwarder(newSender(db, 0), "http://"+testkit.UnusedAddr(t), send.ForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/p"}})
+	r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/p"}})
 	if a, err := fw.Proxy(context.Background(), r); err == nil || a != nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("%v %+v", err, a)
 	}

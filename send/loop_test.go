@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -15,8 +16,8 @@ import (
 // it 508, while one that passed through other gaffs goes on with their ids
 // kept.
 func TestForwardMarksItsRequestsAndStopsTheirLoop(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
 	var l lines
 	fw, err := send.NewForwarder(newSender(db, 0), base, send.ForwardOptions{OnResult: l.add})
 	if err != nil {
@@ -28,27 +29,27 @@ func TestForwardMarksItsRequestsAndStopsTheirLoop(t *testing.T) {
 	}
 	me := send.InstanceID()
 
-	fw.Proxy(context.Background(), storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}}))
-	sent := newestCapture(t, target)
+	fw.Proxy(context.Background(), testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}}))
+	sent := testkit.Newest(t, target)
 	if !slices.Equal(ids(sent), []string{me}) {
 		t.Fatalf("a forward carries %s %q, want this gaff's id %q", send.LoopHeader, ids(sent), me)
 	}
 	// The same request, come back to this gaff.
-	back := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}, Headers: sent.Headers})
+	back := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/a"}, Headers: sent.Headers})
 	a, err := fw.Proxy(context.Background(), back)
 	if err != nil || a.Status != 508 || !strings.Contains(string(a.Body), "loop") {
 		t.Fatalf("proxy of a request that came back: %v %+v", err, a)
 	}
 	fw.Enqueue(back)
 	// Through other gaffs, listed one per line or comma-separated.
-	chain := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/b"},
+	chain := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/b"},
 		Headers: storage.Headers{{Name: "gaff-forwarded-by", Value: "aaaa, bbbb"}}})
 	fw.Enqueue(chain)
 	fw.Close()
 	if n, _ := target.CountRequests(context.Background()); n != 2 {
 		t.Fatalf("the target got %d requests, want 2: the first and the chain", n)
 	}
-	if got := ids(newestCapture(t, target)); !slices.Equal(got, slices.Sorted(slices.Values([]string{"aaaa, bbbb", me}))) {
+	if got := ids(testkit.Newest(t, target)); !slices.Equal(got, slices.Sorted(slices.Values([]string{"aaaa, bbbb", me}))) {
 		t.Errorf("a chained forward carries %q", got)
 	}
 	var loops int
@@ -69,13 +70,13 @@ func TestForwardMarksItsRequestsAndStopsTheirLoop(t *testing.T) {
 	if _, err := s.Replay(context.Background(), chain.ID, base, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(newestCapture(t, target)); !slices.Equal(got, slices.Sorted(slices.Values([]string{"aaaa, bbbb", me}))) {
+	if got := ids(testkit.Newest(t, target)); !slices.Equal(got, slices.Sorted(slices.Values([]string{"aaaa, bbbb", me}))) {
 		t.Errorf("a replay carries %q", got)
 	}
 	if _, err := s.SendEdited(context.Background(), chain.ID, send.Outbound{Method: "PUT", URL: base + "/edited"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(newestCapture(t, target)); !slices.Equal(got, []string{me}) {
+	if got := ids(testkit.Newest(t, target)); !slices.Equal(got, []string{me}) {
 		t.Errorf("an edited send carries %q", got)
 	}
 }

@@ -64,10 +64,10 @@ func joinQuery(a, b string) string {
 	return a + "&" + b
 }
 
-// replayOf is what BuildReplay would send r to base; with no base, r as
+// ReplayOf is what BuildReplay would send r to base; with no base, r as
 // the sender sent it. It is for showing and exporting: an unusable base is
 // an error the caller reports.
-func replayOf(r *storage.Request, base string) (Outbound, error) {
+func ReplayOf(r *storage.Request, base string) (Outbound, error) {
 	if base == "" {
 		return Outbound{Method: r.Method, URL: r.SenderURL(), Headers: r.Headers, Body: r.Body}, nil
 	}
@@ -77,3 +77,7 @@ func replayOf(r *storage.Request, base string) (Outbound, error) {
 	}
 	return out, nil
 }
+
+// HopByHop reports whether the Client leaves header name out on the wire:
+// it describes one connection, or is recomputed for the new target and body.
+func HopByHop(name string) bool { return hopByHop[strings.ToLower(name)] }

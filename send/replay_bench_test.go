@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -23,9 +24,9 @@ func BenchmarkReplayOverhead(b *testing.B) {
 		io.Copy(io.Discard, r.Body)
 		w.Write([]byte(`{"ok":true}`))
 	})
-	db := replayDB(b)
+	db := testkit.DB(b)
 	body := bytes.Repeat([]byte(`{"k":"v"}`), 110) // ~1 KB, a typical webhook
-	r := storeCapture(b, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook?x=1"},
+	r := testkit.Store(b, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook?x=1"},
 		Headers: storage.Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-GitHub-Event", Value: "push"}}, Body: body})
 	s := newSender(db, 0)
 	direct := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}

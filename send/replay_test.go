@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -50,10 +51,10 @@ func TestBuildReplayJoinsBaseAndTarget(t *testing.T) {
 // query, every header value in its case, repeats kept, and the body byte for
 // byte; only what describes the old connection is left out.
 func TestReplayIsByteForByte(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
 	body := []byte{0, 1, 2, 0xff, 0xfe, '\n', 0, 'x', 0x1b, 0x80}
-	orig := storeCapture(t, db, &storage.Request{
+	orig := testkit.Store(t, db, &storage.Request{
 		Summary: storage.Summary{Method: "PATCH", Target: "/hooks/a%2Fb?x=1+2&x=3&y=%2F&z&e=%E2%82%AC"},
 		Host:    "abc.ngrok.app", Proto: "HTTP/1.1",
 		Headers: storage.Headers{
@@ -76,14 +77,14 @@ func TestReplayIsByteForByte(t *testing.T) {
 	if err != nil || d.Status != 200 || d.Error != "" {
 		t.Fatalf("replay: %v, %+v", err, d)
 	}
-	got := newestCapture(t, target)
+	got := testkit.Newest(t, target)
 	if got.Method != "PATCH" || got.Target != "/base/hooks/a%2Fb?x=1+2&x=3&y=%2F&z&e=%E2%82%AC" || !bytes.Equal(got.Body, body) {
 		t.Fatalf("arrived %s %s body %q", got.Method, got.Target, got.Body)
 	}
 	// One header is gaff's own: its mark, which stops forward loops.
 	wantHeaders := []string{"Content-Type: application/octet-stream", send.LoopHeader + ": " + send.InstanceID(), "X-Dup: a", "X-Dup: c", "X-Empty: ",
 		"user-agent: GitHub-Hookshot/abc", "x-dup: b"}
-	if h := headerLines(got.Headers, "Host", "Content-Length"); !slices.Equal(h, wantHeaders) {
+	if h := testkit.HeaderLines(got.Headers, "Host", "Content-Length"); !slices.Equal(h, wantHeaders) {
 		t.Errorf("headers arrived:\n%q\nwant\n%q", h, wantHeaders)
 	}
 	if got.Headers.Get("Content-Length") != "10" || len(got.Headers.Values("Content-Length")) != 1 {
@@ -106,24 +107,24 @@ func TestReplayIsByteForByte(t *testing.T) {
 }
 
 func TestReplayKeepsMethods(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
 	s := newSender(db, 0)
 	for _, m := range []string{"DELETE", "PUT", "GET", "PURGE", "OPTIONS"} {
-		r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: m, Target: "/m"}, Body: []byte("b")})
+		r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: m, Target: "/m"}, Body: []byte("b")})
 		if d, err := s.Replay(context.Background(), r.ID, base, false); err != nil || d.Status != 200 {
 			t.Fatalf("%s: %v %+v", m, err, d)
 		}
-		if got := newestCapture(t, target); got.Method != m || string(got.Body) != "b" {
+		if got := testkit.Newest(t, target); got.Method != m || string(got.Body) != "b" {
 			t.Errorf("%s arrived as %s with %q", m, got.Method, got.Body)
 		}
 	}
 }
 
 func TestEditIsSentAndStoredApart(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
-	orig := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/e"}, Body: []byte(`{"a":1}`)})
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
+	orig := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/e"}, Body: []byte(`{"a":1}`)})
 	out, err := send.BuildReplay(orig, base)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func TestEditIsSentAndStoredApart(t *testing.T) {
 	if err != nil || d.Status != 200 || d.Kind != storage.KindEdit || d.RequestID != orig.ID {
 		t.Fatalf("edit: %v %+v", err, d)
 	}
-	if got := newestCapture(t, target); string(got.Body) != `{"a":2}` || got.Headers.Get("X-Edited") != "yes" {
+	if got := testkit.Newest(t, target); string(got.Body) != `{"a":2}` || got.Headers.Get("X-Edited") != "yes" {
 		t.Fatalf("edit arrived as %q %v", got.Body, got.Headers)
 	}
 	if again, _ := db.GetRequest(context.Background(), orig.ID); string(again.Body) != `{"a":1}` {
@@ -148,8 +149,8 @@ func TestReplayDoesNotFollowRedirects(t *testing.T) {
 		hits.Add(1)
 		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 	})
-	db := replayDB(t)
-	r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook"}})
+	db := testkit.DB(t)
+	r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/hook"}})
 	d, err := newSender(db, 0).Replay(context.Background(), r.ID, url, false)
 	if err != nil || d.Status != 302 || d.Error != "" || hits.Load() != 1 {
 		t.Fatalf("redirect: %v status %d error %q hits %d", err, d.Status, d.Error, hits.Load())
@@ -163,8 +164,8 @@ func TestReplayCapsTheResponseBody(t *testing.T) {
 	url := plainTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Write(bytes.Repeat([]byte("z"), 2<<20))
 	})
-	db := replayDB(t)
-	r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/big"}})
+	db := testkit.DB(t)
+	r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/big"}})
 	d, err := newSender(db, 0).Replay(context.Background(), r.ID, url, false)
 	if err != nil || d.Status != 200 {
 		t.Fatalf("%v %+v", err, d)
@@ -176,10 +177,10 @@ func TestReplayCapsTheResponseBody(t *testing.T) {
 }
 
 func TestRememberedTarget(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
 	s := newSender(db, 0)
-	r := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/remembered"}})
+	r := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/remembered"}})
 	if _, err := s.Replay(context.Background(), r.ID, "", false); err != send.ErrNoTarget {
 		t.Fatalf("no target: %v", err)
 	}
@@ -195,7 +196,7 @@ func TestRememberedTarget(t *testing.T) {
 	if d, err := s.Replay(context.Background(), r.ID, "", false); err != nil || d.Status != 200 {
 		t.Fatalf("replay to remembered target: %v %+v", err, d)
 	}
-	if got := newestCapture(t, target); got.Target != "/remembered" {
+	if got := testkit.Newest(t, target); got.Target != "/remembered" {
 		t.Fatalf("arrived %q", got.Target)
 	}
 	if _, err := s.Replay(context.Background(), 999, base, false); err == nil || !strings.Contains(err.Error(), "no such request") {

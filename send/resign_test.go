@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
 	"gaff/provider"
 	"gaff/send"
 	"gaff/storage"
@@ -30,7 +31,7 @@ func signedCapture(t *testing.T, db *storage.DB, providerID, secret string, extr
 		h = append(h, storage.Header{Name: p.Name, Value: p.Value})
 	}
 	h = append(h, extra...)
-	return storeCapture(t, db, &storage.Request{
+	return testkit.Store(t, db, &storage.Request{
 		Summary: storage.Summary{Time: signedAt, Method: "POST", Target: "/hooks/" + providerID, Provider: providerID},
 		Headers: h, Body: body,
 	})
@@ -48,8 +49,8 @@ func TestResignedReplayVerifies(t *testing.T) {
 	}
 	for id, secret := range secrets {
 		t.Run(id, func(t *testing.T) {
-			db := replayDB(t)
-			base, target := captureTarget(t)
+			db := testkit.DB(t)
+			base, target := testkit.CaptureServer(t)
 			r := signedCapture(t, db, id, secret, nil)
 			s := newSender(db, 0)
 			s.Secret = func(p string) (string, bool) { v, ok := secrets[p]; return v, ok }
@@ -57,7 +58,7 @@ func TestResignedReplayVerifies(t *testing.T) {
 			if err != nil || d.Status != 200 {
 				t.Fatalf("%v %+v", err, d)
 			}
-			got := newestCapture(t, target)
+			got := testkit.Newest(t, target)
 			later := time.Now().Add(time.Minute)
 			if v := verdict(got, id, secret, later); v.Result != provider.Valid {
 				t.Fatalf("re-signed replay: %s (%s)\n%v", v.Result, v.Reason, got.Headers)
@@ -73,7 +74,7 @@ func TestResignedReplayVerifies(t *testing.T) {
 			if id == provider.Stripe || id == provider.StandardWebhooks || id == provider.Slack {
 				// Without re-signing the same bytes are too old: the point of it.
 				d, _ := s.Replay(context.Background(), r.ID, base, false)
-				if v := verdict(newestCapture(t, target), id, secret, later); d.Status != 200 || v.Result != provider.Invalid {
+				if v := verdict(testkit.Newest(t, target), id, secret, later); d.Status != 200 || v.Result != provider.Invalid {
 					t.Errorf("plain replay of an old capture: %s", v.Result)
 				}
 			}
@@ -103,19 +104,19 @@ func TestResignKeepsSvixHeaders(t *testing.T) {
 }
 
 func TestResignRefusalsAreClear(t *testing.T) {
-	db := replayDB(t)
-	base, _ := captureTarget(t)
+	db := testkit.DB(t)
+	base, _ := testkit.CaptureServer(t)
 	s := newSender(db, 0)
 	gh := signedCapture(t, db, provider.GitHub, "x", nil)
 	if _, err := s.Replay(context.Background(), gh.ID, base, true); err == nil || !strings.Contains(err.Error(), "no GitHub secret") {
 		t.Fatalf("without a secret: %v", err)
 	}
-	twilio := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/t", Provider: provider.Twilio}})
+	twilio := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/t", Provider: provider.Twilio}})
 	s.Secret = func(string) (string, bool) { return "s", true }
 	if _, err := s.Replay(context.Background(), twilio.ID, base, true); err == nil || !strings.Contains(err.Error(), "cannot sign like Twilio") {
 		t.Fatalf("unsignable provider: %v", err)
 	}
-	unknown := storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/u"}})
+	unknown := testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/u"}})
 	if _, err := s.Replay(context.Background(), unknown.ID, base, true); err == nil || !strings.Contains(err.Error(), "does not know which provider") {
 		t.Fatalf("unknown provider: %v", err)
 	}

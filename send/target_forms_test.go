@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"gaff/send"
+	"gaff/export"
+	"gaff/internal/testkit"
 	"gaff/storage"
 )
 
@@ -35,13 +36,13 @@ func rawRequest(t *testing.T, base, wire string) {
 // CONNECT's authority-form and the asterisk — are captured by a real
 // handler, then exported and replayed: each gives one right URL.
 func TestExportAndReplayOfEveryRequestTargetForm(t *testing.T) {
-	base, db := captureTarget(t)
+	base, db := testkit.CaptureServer(t)
 	rawRequest(t, base, "POST http://evil.example/abs?q=1 HTTP/1.1\r\nHost: gaff.local\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
 	rawRequest(t, base, "CONNECT host.example:443 HTTP/1.1\r\nHost: host.example:443\r\nConnection: close\r\n\r\n")
 	rawRequest(t, base, "POST * HTTP/1.1\r\nHost: gaff.local\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	// net/http answers OPTIONS * itself, so this one is stored as the
 	// handler would store it.
-	storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "OPTIONS", Target: "*"}, Host: "gaff.local", Proto: "HTTP/1.1",
+	testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "OPTIONS", Target: "*"}, Host: "gaff.local", Proto: "HTTP/1.1",
 		Headers: storage.Headers{{Name: "Host", Value: "gaff.local"}}})
 
 	type want struct{ method, target, senderURL, replayPath string }
@@ -67,7 +68,7 @@ func TestExportAndReplayOfEveryRequestTargetForm(t *testing.T) {
 	}
 	to := "http://localhost:3000/api"
 	for _, b := range []string{"", to} {
-		out := export(t, db, send.ExportOptions{Format: send.FormatHAR, Base: b})
+		out := testkit.Export(t, db, export.Options{Format: export.FormatHAR, Base: b})
 		if err := json.Unmarshal(out, &har); err != nil || len(har.Log.Entries) != len(wants) {
 			t.Fatalf("har: %v\n%s", err, out)
 		}
@@ -80,7 +81,7 @@ func TestExportAndReplayOfEveryRequestTargetForm(t *testing.T) {
 				t.Errorf("har to %q: entry %d url %q, want %q", b, i+1, got, u)
 			}
 		}
-		script := string(export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: b}))
+		script := string(testkit.Export(t, db, export.Options{Format: export.FormatCurl, Base: b}))
 		for i, w := range wants {
 			u := w.senderURL
 			if b != "" {
@@ -94,23 +95,23 @@ func TestExportAndReplayOfEveryRequestTargetForm(t *testing.T) {
 
 	// Replayed to a handler, each arrives with the path it asked for; an
 	// authority or asterisk has none, so it goes to the base as given.
-	rbase, rdb := captureTarget(t)
+	rbase, rdb := testkit.CaptureServer(t)
 	s := newSender(db, 0)
 	for i, w := range wants[:3] {
 		d, err := s.Replay(context.Background(), int64(i+1), rbase+"/api", false)
 		if err != nil || d.URL != rbase+"/api"+w.replayPath {
 			t.Fatalf("replay %d: %v, sent to %q, want %q", i+1, err, d.URL, rbase+"/api"+w.replayPath)
 		}
-		if got := newestCapture(t, rdb); got.Method != w.method {
+		if got := testkit.Newest(t, rdb); got.Method != w.method {
 			t.Errorf("replay %d arrived as %s %s", i+1, got.Method, got.Target)
 		}
 	}
 
 	// The curl script repeats the request-target that a URL cannot carry.
-	needCurl(t)
-	cbase, cdb := captureTarget(t)
+	testkit.RequireTool(t, "curl")
+	cbase, cdb := testkit.CaptureServer(t)
 	path := filepath.Join(t.TempDir(), "replay.sh")
-	os.WriteFile(path, export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: cbase, IDs: []int64{1, 2, 3}}), 0o600)
+	os.WriteFile(path, testkit.Export(t, db, export.Options{Format: export.FormatCurl, Base: cbase, IDs: []int64{1, 2, 3}}), 0o600)
 	if out, err := exec.Command("sh", path).CombinedOutput(); err != nil {
 		t.Fatalf("sh: %v\n%s", err, out)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -107,9 +108,9 @@ func TestClientWritesTheHeadInCapturedOrder(t *testing.T) {
 
 // A replay arrives at another gaff with the headers in the captured order.
 func TestReplayKeepsHeaderOrder(t *testing.T) {
-	db := replayDB(t)
-	base, target := captureTarget(t)
-	orig := storeCapture(t, db, &storage.Request{
+	db := testkit.DB(t)
+	base, target := testkit.CaptureServer(t)
+	orig := testkit.Store(t, db, &storage.Request{
 		Summary: storage.Summary{Method: "POST", Target: "/o"}, Proto: "HTTP/1.1",
 		Headers: storage.Headers{{Name: "X-Zeta", Value: "1"}, {Name: "Content-Type", Value: "text/plain"},
 			{Name: "x-alpha", Value: "2"}, {Name: "X-Zeta", Value: "3"}, {Name: "Accept", Value: "*/*"}},
@@ -119,7 +120,7 @@ func TestReplayKeepsHeaderOrder(t *testing.T) {
 		t.Fatalf("%v %+v", err, d)
 	}
 	var got []string
-	for _, h := range newestCapture(t, target).Headers {
+	for _, h := range testkit.Newest(t, target).Headers {
 		if !strings.EqualFold(h.Name, "Host") && !strings.EqualFold(h.Name, "Content-Length") {
 			got = append(got, h.Name+": "+h.Value)
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 )
 
 // These tests point the real SDK at places that are not ngrok. There is no
@@ -17,18 +19,6 @@ import (
 // user with no network. ConnectTimeout is short so the tests end quickly;
 // they assert the state reached, never how long it took.
 const shortTimeout = 300 * time.Millisecond
-
-// closedPort is an address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
 
 // tcpServer accepts connections and hands each to serve.
 func tcpServer(t *testing.T, serve func(net.Conn)) string {
@@ -93,7 +83,7 @@ func TestNgrokFailsWithoutNgrok(t *testing.T) {
 		kinds   []Kind
 		errText string
 	}{
-		{"closed port", closedPort(t), []Kind{KindNetwork}, "refused"},
+		{"closed port", testkit.UnusedAddr(t), []Kind{KindNetwork}, "refused"},
 		{"not TLS", garbage, []Kind{KindTLS, KindNetwork}, ""},
 		{"silent", silent, []Kind{KindTimeout}, "no answer from ngrok"},
 		// TEST-NET-1, routed nowhere: unreachable at once or never answering.
@@ -217,7 +207,7 @@ func TestEndpointURL(t *testing.T) {
 }
 
 func TestReportPrintsEachChange(t *testing.T) {
-	tun, err := Ngrok(t.Context(), NgrokOptions{AuthToken: fakeToken, ConnectURL: closedPort(t), ConnectTimeout: shortTimeout})
+	tun, err := Ngrok(t.Context(), NgrokOptions{AuthToken: fakeToken, ConnectURL: testkit.UnusedAddr(t), ConnectTimeout: shortTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gaff/export"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -115,7 +116,7 @@ func (a *App) copyCurl() tea.Cmd {
 		if err != nil {
 			return clipboardMsg{err: err}
 		}
-		cmd, err := send.CurlCommand(r, base)
+		cmd, err := export.CurlCommand(r, base)
 		return clipboardMsg{text: cmd, what: fmt.Sprintf("request #%d as curl", id), err: err}
 	}
 }

@@ -1,4 +1,4 @@
-package send_test
+package export_test
 
 import (
 	"bytes"
@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"gaff/send"
+	"gaff/export"
+	"gaff/internal/testkit"
 	"gaff/storage"
 )
 
@@ -24,47 +25,26 @@ var binaryBody = []byte{0, 1, 2, 0xff, 0xfe, 0x1b, '[', '2', 'J', 0, '\n', 0x80}
 // repeated and empty headers, and a header a terminal would act on.
 func exportSamples(t *testing.T, db *storage.DB) []*storage.Request {
 	return []*storage.Request{
-		storeCapture(t, db, &storage.Request{
+		testkit.Store(t, db, &storage.Request{
 			Summary: storage.Summary{Method: "POST", Target: "/hooks/github?x=1&x=2&y=%2F&z=a+b", Provider: "github", Signature: "valid", Via: "ngrok"},
 			Host:    "lucky-otter.ngrok.app", Proto: "HTTP/1.1",
 			Headers: storage.Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Dup", Value: "a"}, {Name: "x-dup", Value: "b"},
 				{Name: "Cookie", Value: "a=1; b=2"}, {Name: "X-Empty", Value: ""}, {Name: "User-Agent", Value: "GitHub-Hookshot/1"}},
 			Body: []byte(`{"ref":"refs/heads/main","msg":"it's \"quoted\"","u":"é"}`),
 		}),
-		storeCapture(t, db, &storage.Request{
+		testkit.Store(t, db, &storage.Request{
 			Summary: storage.Summary{Method: "PUT", Target: "/upload"}, Host: "127.0.0.1:4747", Proto: "HTTP/1.1",
 			Headers: storage.Headers{{Name: "Content-Type", Value: "application/octet-stream"}, {Name: "X-Evil", Value: "\x1b]0;pwned\x07"}},
 			Body:    binaryBody,
 		}),
-		storeCapture(t, db, &storage.Request{
+		testkit.Store(t, db, &storage.Request{
 			Summary: storage.Summary{Method: "PATCH", Target: "/quotes"}, Host: "127.0.0.1:4747", Proto: "HTTP/1.1",
 			Body: []byte("@not-a-file 'single' quotes\nand a second line\t$(echo no) `echo no`\n"),
 		}),
-		storeCapture(t, db, &storage.Request{
+		testkit.Store(t, db, &storage.Request{
 			Summary: storage.Summary{Method: "GET", Target: "/ping?hub.challenge=abc"}, Host: "127.0.0.1:4747", Proto: "HTTP/1.1",
 		}),
 	}
-}
-
-// needCurl skips a test that runs curl where it is missing, but fails in CI:
-// a skipped test must not pass CI silently.
-func needCurl(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("curl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("curl is not installed")
-		}
-		t.Skip("curl not installed")
-	}
-}
-
-func export(t *testing.T, db *storage.DB, opt send.ExportOptions) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := send.Export(context.Background(), db, &b, opt); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // harType names a JSON value's type as HAR 1.2 describes fields.
@@ -118,9 +98,9 @@ func harPairs(t *testing.T, where string, v any) [][2]string {
 // The HAR is checked against the 1.2 structure field by field: the keys it
 // requires and their types, nothing taken on trust from our own structs.
 func TestExportHARIsHAR12(t *testing.T) {
-	db := replayDB(t)
+	db := testkit.DB(t)
 	reqs := exportSamples(t, db)
-	out := export(t, db, send.ExportOptions{Format: send.FormatHAR, Version: "1.2.3"})
+	out := testkit.Export(t, db, export.Options{Format: export.FormatHAR, Version: "1.2.3"})
 	if bytes.IndexByte(out, 0x1b) >= 0 {
 		t.Fatal("raw ESC in the HAR: it would act on a terminal")
 	}
@@ -200,7 +180,7 @@ func TestExportHARIsHAR12(t *testing.T) {
 	}
 
 	// Chosen ids, in the order given, sent to another base.
-	out = export(t, db, send.ExportOptions{Format: send.FormatHAR, IDs: []int64{reqs[3].ID, reqs[0].ID}, Base: "http://localhost:3000/api"})
+	out = testkit.Export(t, db, export.Options{Format: export.FormatHAR, IDs: []int64{reqs[3].ID, reqs[0].ID}, Base: "http://localhost:3000/api"})
 	var two struct {
 		Log struct {
 			Entries []struct {
@@ -213,18 +193,18 @@ func TestExportHARIsHAR12(t *testing.T) {
 		t.Fatalf("ids export: %v %+v", err, two)
 	}
 	// An empty database is an empty, valid log.
-	if err := json.Unmarshal(export(t, replayDB(t), send.ExportOptions{Format: send.FormatHAR}), &doc); err != nil {
+	if err := json.Unmarshal(testkit.Export(t, testkit.DB(t), export.Options{Format: export.FormatHAR}), &doc); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // The curl script is run for real: what arrives is what was captured.
 func TestExportCurlRunsAndDeliversTheSameBytes(t *testing.T) {
-	needCurl(t)
-	db := replayDB(t)
+	testkit.RequireTool(t, "curl")
+	db := testkit.DB(t)
 	reqs := exportSamples(t, db)
-	base, target := captureTarget(t)
-	script := export(t, db, send.ExportOptions{Format: send.FormatCurl, Base: base})
+	base, target := testkit.CaptureServer(t)
+	script := testkit.Export(t, db, export.Options{Format: export.FormatCurl, Base: base})
 	if bytes.IndexByte(script, 0x1b) >= 0 || bytes.IndexByte(script, 0) >= 0 || !strings.HasPrefix(string(script), "#!/bin/sh\n") {
 		t.Fatalf("script carries raw control bytes or no shebang:\n%s", script)
 	}
@@ -241,24 +221,24 @@ func TestExportCurlRunsAndDeliversTheSameBytes(t *testing.T) {
 		if got.Method != want.Method || got.Target != want.Target || !bytes.Equal(got.Body, want.Body) {
 			t.Errorf("request %d arrived as %s %s %q, want %s %s %q", i, got.Method, got.Target, got.Body, want.Method, want.Target, want.Body)
 		}
-		if g, w := headerLines(got.Headers, "Host", "Content-Length"), headerLines(want.Headers); !slices.Equal(g, w) {
+		if g, w := testkit.HeaderLines(got.Headers, "Host", "Content-Length"), testkit.HeaderLines(want.Headers); !slices.Equal(g, w) {
 			t.Errorf("request %d headers\n%q\nwant\n%q\n%s", i, g, w, script)
 		}
 	}
-	cmd, err := send.CurlCommand(reqs[0], "")
+	cmd, err := export.CurlCommand(reqs[0], "")
 	if err != nil || !strings.Contains(cmd, "'https://lucky-otter.ngrok.app/hooks/github?x=1&x=2&y=%2F&z=a+b'") {
 		t.Fatalf("CurlCommand to the sender's URL: %v\n%s", err, cmd)
 	}
 }
 
 func TestExportJSONLStreamsEveryCaptureInOrder(t *testing.T) {
-	db := replayDB(t)
+	db := testkit.DB(t)
 	exportSamples(t, db)
 	// More than two pages, so paging is exercised.
 	for i := range 600 {
-		storeCapture(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/n"}, Body: []byte{byte(i)}})
+		testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/n"}, Body: []byte{byte(i)}})
 	}
-	out := export(t, db, send.ExportOptions{Format: send.FormatJSONL})
+	out := testkit.Export(t, db, export.Options{Format: export.FormatJSONL})
 	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 	if len(lines) != 604 {
 		t.Fatalf("%d lines", len(lines))
@@ -276,10 +256,10 @@ func TestExportJSONLStreamsEveryCaptureInOrder(t *testing.T) {
 			t.Fatalf("binary body %q", o.BodyBase64)
 		}
 	}
-	if err := send.Export(context.Background(), db, &bytes.Buffer{}, send.ExportOptions{Format: "xml"}); err == nil || !strings.Contains(err.Error(), "use har, curl or jsonl") {
+	if err := export.Write(context.Background(), db, &bytes.Buffer{}, export.Options{Format: "xml"}); err == nil || !strings.Contains(err.Error(), "use har, curl or jsonl") {
 		t.Fatalf("unknown format: %v", err)
 	}
-	if err := send.Export(context.Background(), db, &bytes.Buffer{}, send.ExportOptions{Format: "jsonl", IDs: []int64{9999}}); err == nil || !strings.Contains(err.Error(), "no such request") {
+	if err := export.Write(context.Background(), db, &bytes.Buffer{}, export.Options{Format: "jsonl", IDs: []int64{9999}}); err == nil || !strings.Contains(err.Error(), "no such request") {
 		t.Fatalf("missing id: %v", err)
 	}
 }
@@ -290,15 +270,15 @@ func TestExportJSONLStreamsEveryCaptureInOrder(t *testing.T) {
 // length it does not send, and hangs), and so would the old Host with
 // --to. A form body also comes as postData.params, which they read.
 func TestExportHARLeavesRebuiltHeadersOutAndListsFormParams(t *testing.T) {
-	db := replayDB(t)
-	form := storeCapture(t, db, &storage.Request{
+	db := testkit.DB(t)
+	form := testkit.Store(t, db, &storage.Request{
 		Summary: storage.Summary{Method: "POST", Target: "/slack/commands"}, Host: "abc.ngrok.app", Proto: "HTTP/1.1",
 		Headers: storage.Headers{{Name: "Host", Value: "abc.ngrok.app"}, {Name: "User-Agent", Value: "Slackbot 1.0"},
 			{Name: "Content-Type", Value: "application/x-www-form-urlencoded; charset=utf-8"}, {Name: "Content-Length", Value: "31"},
 			{Name: "Connection", Value: "keep-alive"}, {Name: "X-Slack-Request-Timestamp", Value: "1531420618"}},
 		Body: []byte("command=%2Fwebhook&text=a+b&a=1&a=2"),
 	})
-	storeCapture(t, db, &storage.Request{
+	testkit.Store(t, db, &storage.Request{
 		Summary: storage.Summary{Method: "POST", Target: "/json"}, Host: "abc.ngrok.app", Proto: "HTTP/1.1",
 		Headers: storage.Headers{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"a=1":"b"}`),
 	})
@@ -315,7 +295,7 @@ func TestExportHARLeavesRebuiltHeadersOutAndListsFormParams(t *testing.T) {
 		var doc struct {
 			Log struct{ Entries []entry } `json:"log"`
 		}
-		if err := json.Unmarshal(export(t, db, send.ExportOptions{Format: send.FormatHAR, Base: base}), &doc); err != nil || len(doc.Log.Entries) != 2 {
+		if err := json.Unmarshal(testkit.Export(t, db, export.Options{Format: export.FormatHAR, Base: base}), &doc); err != nil || len(doc.Log.Entries) != 2 {
 			t.Fatalf("%v %+v", err, doc)
 		}
 		return doc.Log.Entries

@@ -1,4 +1,6 @@
-package send
+// Package export writes captures for other tools: JSON lines, HAR and curl
+// scripts. Every format is safe to print on a terminal.
+package export
 
 import (
 	"bufio"
@@ -6,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"gaff/send"
 	"gaff/storage"
 )
 
@@ -16,8 +19,8 @@ const (
 	FormatJSONL = "jsonl"
 )
 
-// ExportOptions say what to export and how.
-type ExportOptions struct {
+// Options say what to export and how.
+type Options struct {
 	Format string
 	// IDs are the captures to export, in this order; none means every
 	// capture, oldest first.
@@ -29,9 +32,9 @@ type ExportOptions struct {
 	Version string
 }
 
-// Export writes captures to w in opt.Format. It streams (storage's Walk):
+// Write writes captures to w in opt.Format. It streams (storage's Walk):
 // any number of captures take the memory of one page.
-func Export(ctx context.Context, db *storage.DB, w io.Writer, opt ExportOptions) error {
+func Write(ctx context.Context, db *storage.DB, w io.Writer, opt Options) error {
 	if err := opt.Check(); err != nil {
 		return err
 	}
@@ -39,11 +42,11 @@ func Export(ctx context.Context, db *storage.DB, w io.Writer, opt ExportOptions)
 	var err error
 	switch opt.Format {
 	case FormatHAR:
-		err = exportHAR(ctx, db, bw, opt)
+		err = writeHAR(ctx, db, bw, opt)
 	case FormatCurl:
-		err = exportCurl(ctx, db, bw, opt)
+		err = writeCurl(ctx, db, bw, opt)
 	default:
-		err = exportJSONL(ctx, db, bw, opt)
+		err = writeJSONL(ctx, db, bw, opt)
 	}
 	if err != nil {
 		return err
@@ -52,14 +55,14 @@ func Export(ctx context.Context, db *storage.DB, w io.Writer, opt ExportOptions)
 }
 
 // Check says what is wrong with opt before anything is opened or written.
-func (opt ExportOptions) Check() error {
+func (opt Options) Check() error {
 	switch opt.Format {
 	case FormatHAR, FormatCurl, FormatJSONL:
 	default:
 		return fmt.Errorf("unknown export format %q; use har, curl or jsonl", opt.Format)
 	}
 	if opt.Base != "" {
-		if _, err := ParseTarget(opt.Base); err != nil {
+		if _, err := send.ParseTarget(opt.Base); err != nil {
 			return fmt.Errorf("--to: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package send
+package export
 
 import (
 	"bufio"
@@ -8,7 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaff/provider"
 	"gaff/sanitize"
+	"gaff/send"
 	"gaff/storage"
 )
 
@@ -23,7 +25,7 @@ const inlineBodyMax = 64 << 10
 // could act on never appear raw in it (they travel as base64 and are
 // decoded by base64(1) when the command runs).
 func CurlCommand(r *storage.Request, base string) (string, error) {
-	out, err := replayOf(r, base)
+	out, err := send.ReplayOf(r, base)
 	if err != nil {
 		return "", err
 	}
@@ -52,7 +54,7 @@ func CurlCommand(r *storage.Request, base string) (string, error) {
 	has := map[string]bool{}
 	for _, h := range out.Headers {
 		k := strings.ToLower(h.Name)
-		if hopByHop[k] || !isToken(h.Name) {
+		if send.HopByHop(h.Name) || !provider.IsToken(h.Name) {
 			continue
 		}
 		has[k] = true
@@ -87,8 +89,8 @@ func CurlCommand(r *storage.Request, base string) (string, error) {
 	return b.String(), nil
 }
 
-// exportCurl writes a shell script with one curl command per capture.
-func exportCurl(ctx context.Context, db *storage.DB, w *bufio.Writer, opt ExportOptions) error {
+// writeCurl writes a shell script with one curl command per capture.
+func writeCurl(ctx context.Context, db *storage.DB, w *bufio.Writer, opt Options) error {
 	w.WriteString("#!/bin/sh\n# Requests captured by gaff, sent again byte for byte: run with sh.\n# Binary bodies travel as base64 and need base64(1).\n")
 	return eachRequest(ctx, db, opt.IDs, func(r *storage.Request) error {
 		cmd, err := CurlCommand(r, opt.Base)
@@ -97,7 +99,7 @@ func exportCurl(ctx context.Context, db *storage.DB, w *bufio.Writer, opt Export
 		}
 		fmt.Fprintf(w, "\n# request %d, %s: %s %s\n", r.ID, r.Time.Format("2006-01-02 15:04:05"), sanitize.Line(r.Method), sanitize.Line(r.Target))
 		for _, h := range r.Headers {
-			if !isToken(h.Name) {
+			if !provider.IsToken(h.Name) {
 				fmt.Fprintf(w, "# header %q left out: curl cannot send that name\n", sanitize.Line(h.Name))
 			}
 		}

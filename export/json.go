@@ -1,23 +1,24 @@
-package storage
+package export
 
 import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"gaff/sanitize"
+	"gaff/storage"
 )
 
-// MarshalJSON writes the request in the shape DESIGN.md § Interfaces fixes
-// for --headless, list --json, show --json and export jsonl.
-func (r *Request) MarshalJSON() ([]byte, error) {
+// JSON is a request in the one JSON shape gaff prints: --headless, list
+// --json, show --json and export jsonl. Every string is terminal-safe.
+func JSON(r *storage.Request) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"id":`)
-	b.WriteString(itoa(r.ID))
+	b.WriteString(strconv.FormatInt(r.ID, 10))
 	field(&b, "time", r.Time.UTC().Format(time.RFC3339Nano))
 	field(&b, "method", r.Method)
 	field(&b, "path", r.Path())
@@ -32,11 +33,11 @@ func (r *Request) MarshalJSON() ([]byte, error) {
 		field(&b, "body_base64", base64.StdEncoding.EncodeToString(r.Body))
 	}
 	b.WriteString(`,"size":`)
-	b.WriteString(itoa(r.Size))
+	b.WriteString(strconv.FormatInt(r.Size, 10))
 	b.WriteString(`,"truncated":`)
-	b.WriteString(boolStr(r.Truncated))
+	b.WriteString(strconv.FormatBool(r.Truncated))
 	b.WriteString(`,"status":`)
-	b.WriteString(itoa(int64(r.Status)))
+	b.WriteString(strconv.Itoa(r.Status))
 	field(&b, "provider", r.Provider)
 	sig := r.Signature
 	if sig == "" {
@@ -53,14 +54,14 @@ func (r *Request) MarshalJSON() ([]byte, error) {
 		field(&b, "note", r.Note)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // writeHeaderObject groups repeats under the first spelling seen and keeps
 // arrival order, which a Go map would lose. Header bytes that are not UTF-8
 // cannot travel in JSON strings; they are written with U+FFFD, and the
 // exact bytes stay in the database (show the request for them).
-func writeHeaderObject(b *bytes.Buffer, h Headers) {
+func writeHeaderObject(b *bytes.Buffer, h storage.Headers) {
 	type group struct {
 		name   string
 		values []string
@@ -105,45 +106,15 @@ func field(b *bytes.Buffer, name, value string) {
 func writeString(b *bytes.Buffer, s string) {
 	// json.Marshal of a string cannot fail.
 	enc, _ := json.Marshal(s)
-	WriteTerminalSafe(b, enc)
+	sanitize.WriteJSON(b, enc)
 }
 
-// WriteTerminalSafe copies JSON text to b, escaping what encoding/json lets
-// through raw: it escapes C0 controls but not DEL, C1 controls and
-// bidi/zero-width characters. Escaped, JSON output (--headless, exports)
-// is safe on a terminal and still the same JSON value. Such runes can only
-// occur inside strings in valid JSON, so enc may be a whole document.
-func WriteTerminalSafe(b *bytes.Buffer, enc []byte) {
-	for i := 0; i < len(enc); {
-		c := enc[i]
-		if c < utf8.RuneSelf && c != 0x7f {
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(enc[i:])
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) {
-			if r > 0xffff {
-				hi, lo := utf16.EncodeRune(r)
-				fmt.Fprintf(b, `\u%04x\u%04x`, hi, lo)
-			} else {
-				fmt.Fprintf(b, `\u%04x`, r)
-			}
-		} else {
-			b.Write(enc[i : i+size])
-		}
-		i += size
-	}
-}
-
-func itoa(n int64) string {
-	enc, _ := json.Marshal(n)
-	return string(enc)
-}
-
-func boolStr(v bool) string {
-	if v {
-		return "true"
-	}
-	return "false"
+// Line is v (plain values: maps, strings, numbers) as one line of
+// terminal-safe JSON, newline included.
+func Line(v any) []byte {
+	enc, _ := json.Marshal(v) // plain values cannot fail
+	var b bytes.Buffer
+	sanitize.WriteJSON(&b, enc)
+	b.WriteByte('\n')
+	return b.Bytes()
 }

@@ -1,4 +1,4 @@
-package storage
+package export
 
 import (
 	"encoding/base64"
@@ -7,16 +7,18 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"gaff/storage"
 )
 
 func TestRequestJSONShape(t *testing.T) {
-	r := &Request{
-		Summary: Summary{ID: 7, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Method: "POST",
+	r := &storage.Request{
+		Summary: storage.Summary{ID: 7, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Method: "POST",
 			Target: "/hooks/x?a=1&b=\u202e", Size: 3, Provider: "github", Signature: "valid"},
-		Headers: Headers{{"X-Dup", "1"}, {"Content-Type", "text/plain"}, {"x-dup", "2\x9b\u0085"}},
+		Headers: storage.Headers{{Name: "X-Dup", Value: "1"}, {Name: "Content-Type", Value: "text/plain"}, {Name: "x-dup", Value: "2\x9b\u0085"}},
 		Body:    []byte("hi\u202e\U000E0041"),
 	}
-	out, _ := r.MarshalJSON()
+	out := JSON(r)
 	for _, c := range string(out) {
 		if c == 0x7f || (c >= 0x80 && c <= 0x9f) || unicode.Is(unicode.Cf, c) || c < 0x20 {
 			t.Fatalf("raw %U in JSON output %s", c, out)
@@ -50,7 +52,7 @@ func TestRequestJSONShape(t *testing.T) {
 	}
 
 	r.Body = []byte{0xff, 0x00, 0x01}
-	out, _ = r.MarshalJSON()
+	out = JSON(r)
 	var bin struct {
 		Body *string `json:"body"`
 		B64  string  `json:"body_base64"`
@@ -64,8 +66,8 @@ func TestRequestJSONShape(t *testing.T) {
 // Rows stored before every capture got a verdict have an empty one; JSON
 // still says one of the four values.
 func TestOldRowsWithoutVerdictPrintUnsigned(t *testing.T) {
-	r := &Request{Summary: Summary{ID: 1, Method: "POST", Target: "/"}}
-	out, _ := r.MarshalJSON()
+	r := &storage.Request{Summary: storage.Summary{ID: 1, Method: "POST", Target: "/"}}
+	out := JSON(r)
 	var got struct {
 		Sig *string `json:"signature"`
 	}

@@ -1,4 +1,4 @@
-package send
+package export
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gaff/sanitize"
+	"gaff/send"
 	"gaff/storage"
 )
 
@@ -88,12 +90,12 @@ type harEntry struct {
 	Truncated bool   `json:"_truncated,omitempty"`
 }
 
-// exportHAR writes a HAR 1.2 log, one entry per capture: the request as it
+// writeHAR writes a HAR 1.2 log, one entry per capture: the request as it
 // arrived, and as the response what gaff answered. Only the status of that
 // answer is stored, so its headers and body are empty; the responses of
 // replays and forwards are other exchanges, with other URLs, and are not
 // mixed in.
-func exportHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt ExportOptions) error {
+func writeHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt Options) error {
 	version := opt.Version
 	if version == "" {
 		version = "dev"
@@ -116,7 +118,7 @@ func exportHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt ExportO
 		if err := enc.Encode(e); err != nil {
 			return err
 		}
-		storage.WriteTerminalSafe(&safe, bytes.TrimRight(buf.Bytes(), "\n"))
+		sanitize.WriteJSON(&safe, bytes.TrimRight(buf.Bytes(), "\n"))
 		if !first {
 			w.WriteByte(',')
 		}
@@ -133,7 +135,7 @@ func exportHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt ExportO
 }
 
 func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
-	out, err := replayOf(r, base)
+	out, err := send.ReplayOf(r, base)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +183,7 @@ func harEntryOf(r *storage.Request, base string) (*harEntry, error) {
 func harHeaders(h storage.Headers, newTarget bool) []harNameValue {
 	out := make([]harNameValue, 0, len(h))
 	for _, x := range h {
-		if k := strings.ToLower(x.Name); hopByHop[k] && (k != "host" || newTarget) {
+		if k := strings.ToLower(x.Name); send.HopByHop(k) && (k != "host" || newTarget) {
 			continue
 		}
 		out = append(out, harNameValue{x.Name, x.Value})
