@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"gaff/capture"
+	"gaff/policy"
 	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
@@ -47,10 +47,10 @@ status is 0 only for a 2xx answer.`,
 					return fmt.Errorf("--to: %w", err)
 				}
 			}
-			var flags *flagPolicy
+			var overrides *policy.Overrides
 			if resign {
 				// Secrets from --secret, --secret-file and GAFF_SECRET_*, as gaff's own.
-				if flags, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
+				if overrides, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
 					return err
 				}
 			}
@@ -63,11 +63,11 @@ status is 0 only for a 2xx answer.`,
 			var secret func(string) (string, bool)
 			if resign {
 				// The saved secrets with those above over them.
-				h := capture.New(capture.Config{DB: db})
-				if _, err := flags.layer(ctx, db, h); err != nil {
+				l, err := policy.Layer(ctx, db, overrides, nil)
+				if err != nil {
 					return err
 				}
-				secret = func(p string) (string, bool) { v, ok := h.Policy().Secrets[p]; return v, ok }
+				secret = l.Secret
 			}
 			d, err := newSender(db, timeout, secret).Replay(ctx, id, to, resign)
 			if d != nil {

@@ -27,7 +27,7 @@ func (o *runOptions) check() error {
 		return errors.New("--after applies to --headless: add --headless, or drop --after")
 	}
 	var err error
-	if o.flagPolicy, err = o.policy.parse(); err != nil {
+	if o.overrides, err = o.policy.parse(); err != nil {
 		return err
 	}
 	if err := o.forward.check(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gaff/capture"
+	"gaff/policy"
 	"gaff/storage"
 )
 
@@ -21,8 +22,8 @@ func TestFlagsApplyOverTheSavedPolicyAndAreNeverSaved(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	saved := &capture.Policy{Secrets: map[string]string{"stripe": "whsec_saved"}, NoHandshakes: map[string]bool{}}
-	if err := capture.SavePolicy(ctx, db, saved); err != nil {
+	saved := &policy.Policy{Secrets: map[string]string{"stripe": "whsec_saved"}, NoHandshakes: map[string]bool{}}
+	if err := policy.Save(ctx, db, saved); err != nil {
 		t.Fatal(err)
 	}
 	h := capture.New(capture.Config{DB: db})
@@ -31,7 +32,7 @@ func TestFlagsApplyOverTheSavedPolicyAndAreNeverSaved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := p.layer(ctx, db, h)
+	l, err := policy.Layer(ctx, db, p, h.SetPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +47,10 @@ func TestFlagsApplyOverTheSavedPolicyAndAreNeverSaved(t *testing.T) {
 	edited := l.Policy().Clone()
 	edited.Secrets["slack"] = "slack-secret"
 	l.SetPolicy(edited)
-	if err := capture.SavePolicy(ctx, db, l.Policy()); err != nil {
+	if err := policy.Save(ctx, db, l.Policy()); err != nil {
 		t.Fatal(err)
 	}
-	back, _ := capture.LoadPolicy(ctx, db)
+	back, _ := policy.Load(ctx, db)
 	if back.Secrets["github"] != "" || back.RejectInvalid || len(back.Responses) != 0 || back.Secrets["stripe"] != "whsec_saved" || back.Secrets["slack"] != "slack-secret" {
 		t.Fatalf("saved %+v", back)
 	}
@@ -79,10 +80,10 @@ func TestSecretSourcesInOrder(t *testing.T) {
 	}
 	want := map[string]string{"github": "gh-flag", "stripe": "whsec_file", "slack": "slack-env", "meta-verify-token": "meta-env",
 		"standard-webhooks": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
-	if !maps.Equal(p.secrets, want) {
-		t.Errorf("secrets %v, want %v", p.secrets, want)
+	if !maps.Equal(p.Secrets, want) {
+		t.Errorf("secrets %v, want %v", p.Secrets, want)
 	}
-	if n := p.notes; n["secret.github"] != "--secret github" || n["secret.stripe"] != "--secret-file" || n["secret.slack"] != "GAFF_SECRET_SLACK" {
+	if n := p.Notes; n["secret.github"] != "--secret github" || n["secret.stripe"] != "--secret-file" || n["secret.slack"] != "GAFF_SECRET_SLACK" {
 		t.Errorf("notes %v", n)
 	}
 	// A line that is not PROVIDER=SECRET is named, its secret masked.

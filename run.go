@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/policy"
 	"gaff/sanitize"
 	"gaff/storage"
 	"gaff/tunnel"
@@ -50,7 +51,7 @@ type runOptions struct {
 	forward                                              forwardFlags
 
 	// Set by check.
-	flagPolicy *flagPolicy
+	overrides  *policy.Overrides
 	useNgrok   bool
 	ngrokToken string
 }
@@ -117,7 +118,7 @@ func run(ctx context.Context, o runOptions) error {
 		return err
 	}
 	defer stopBackground() // before db.Close (deferred earlier, so run later)
-	pol, err := o.flagPolicy.layer(ctx, db, h)
+	pol, err := policy.Layer(ctx, db, o.overrides, h.SetPolicy)
 	if err != nil {
 		return err
 	}
@@ -152,9 +153,8 @@ func run(ctx context.Context, o runOptions) error {
 		}
 		err = printer.run(ctx, serveErr)
 	} else {
-		secret := func(p string) (string, bool) { s := h.Policy().Secrets[p]; return s, s != "" }
 		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
-			Sender: newSender(db, o.forward.timeout, secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
+			Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
 		p := tea.NewProgram(app, tea.WithContext(ctx))
 		_, err = p.Run()
 		app.Close() // a signal ends the program without the quit key

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gaff/capture"
+	"gaff/policy"
 	"gaff/provider"
 )
 
@@ -102,7 +102,7 @@ var secretAliases = map[string]string{"svix": provider.StandardWebhooks, "standa
 func parseSecretSpec(s string) (id, secret string, err error) {
 	id, secret, ok := strings.Cut(s, "=")
 	if !ok || secret == "" {
-		return "", "", fmt.Errorf("%q is not PROVIDER=SECRET; write e.g. github=mysecret", capture.Mask(s))
+		return "", "", fmt.Errorf("%q is not PROVIDER=SECRET; write e.g. github=mysecret", policy.Mask(s))
 	}
 	id, err = providerSecret(strings.TrimSpace(id), secret)
 	return id, secret, err
@@ -115,8 +115,8 @@ func providerSecret(name, secret string) (string, error) {
 	if alias, ok := secretAliases[id]; ok {
 		id = alias
 	}
-	if !slices.Contains(provider.IDs(), id) && id != capture.MetaVerifyTokenKey {
-		return "", fmt.Errorf("%q is not a provider gaff knows (%s, %s)", id, strings.Join(provider.IDs(), ", "), capture.MetaVerifyTokenKey)
+	if !slices.Contains(provider.IDs(), id) && id != policy.MetaVerifyTokenKey {
+		return "", fmt.Errorf("%q is not a provider gaff knows (%s, %s)", id, strings.Join(provider.IDs(), ", "), policy.MetaVerifyTokenKey)
 	}
 	if err := provider.CheckSecret(id, secret); err != nil {
 		return "", err

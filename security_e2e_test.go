@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"gaff/capture"
+	"gaff/policy"
 	"gaff/provider"
 )
 
@@ -98,7 +98,7 @@ func TestSecretsAreNeverShownWhole(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	screens = append(screens, s.screen())
 	s.keys("Enter")
-	screens = append(screens, s.waitFor("GitHub secret", capture.Mask(saved)))
+	screens = append(screens, s.waitFor("GitHub secret", policy.Mask(saved)))
 	s.keys("Escape", "q")
 	deadline := time.Now().Add(10 * time.Second)
 	for exec.Command("tmux", "-L", s.socket, "has-session").Run() == nil {

@@ -15,21 +15,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gaff/policy"
 	"gaff/storage"
 )
 
 // DefaultMaxBody is GitHub's maximum payload size.
 const DefaultMaxBody = 25 << 20
 
-// Answer is what gaff replies to a capture.
-type Answer struct {
-	Status int
-	Header storage.Headers
-	Body   []byte
-	Delay  time.Duration // wait before answering, to test a provider's timeout
-	// Label says why this answer, for the UI ("answered Slack challenge").
-	Label string
-}
+// Answer is what gaff replies to a capture: what the policy decides, or a
+// refusal of capture's own.
+type Answer = policy.Answer
 
 // Config wires the handler. Only DB is required.
 type Config struct {
@@ -69,7 +64,7 @@ type Handler struct {
 	cfg Config
 
 	lastFail atomic.Pointer[Failure]
-	policy   atomic.Pointer[Policy]
+	policy   atomic.Pointer[policy.Policy]
 
 	mem      *budget
 	shed     atomic.Int64 // 503s for want of memory
@@ -78,15 +73,15 @@ type Handler struct {
 
 // SetPolicy replaces how gaff answers; captures already running finish with
 // the policy they started with.
-func (h *Handler) SetPolicy(p *Policy) {
+func (h *Handler) SetPolicy(p *policy.Policy) {
 	if p == nil {
-		p = &Policy{}
+		p = &policy.Policy{}
 	}
 	h.policy.Store(p)
 }
 
 // Policy is the policy in force.
-func (h *Handler) Policy() *Policy { return h.policy.Load() }
+func (h *Handler) Policy() *policy.Policy { return h.policy.Load() }
 
 // Failure is a storage error that made gaff refuse captures.
 type Failure struct {

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"gaff/policy"
 	"gaff/provider"
 	"gaff/storage"
 )
@@ -42,7 +42,7 @@ func do(t *testing.T, method, url string, h map[string]string, body string) exch
 	return exchange{resp.StatusCode, resp.Header.Get("Content-Type"), string(b), len(resp.TransferEncoding) > 0, resp.Header}
 }
 
-func policyRig(t *testing.T, p *Policy) *rig {
+func policyRig(t *testing.T, p *policy.Policy) *rig {
 	rg := newRig(t, Config{}, storage.Options{})
 	rg.h.SetPolicy(p)
 	return rg
@@ -50,9 +50,9 @@ func policyRig(t *testing.T, p *Policy) *rig {
 
 func TestHandshakesAnsweredOverHTTP(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	p := &Policy{Secrets: map[string]string{
+	p := &policy.Policy{Secrets: map[string]string{
 		provider.Zoom: "zoomsecret", provider.X: "xsecret", provider.Discord: hex.EncodeToString(pub),
-		MetaVerifyTokenKey: "meta-token",
+		policy.MetaVerifyTokenKey: "meta-token",
 	}}
 	rg := policyRig(t, p)
 	hmacHex := func(key, msg string) string {
@@ -122,12 +122,12 @@ func TestHandshakesAnsweredOverHTTP(t *testing.T) {
 }
 
 func TestHandshakesCanBeSwitchedOff(t *testing.T) {
-	rg := policyRig(t, &Policy{NoHandshakes: map[string]bool{provider.KindSlackURLVerification: true}})
+	rg := policyRig(t, &policy.Policy{NoHandshakes: map[string]bool{provider.KindSlackURLVerification: true}})
 	got := do(t, "POST", rg.url+"/slack", map[string]string{"Content-Type": "application/json"}, `{"type":"url_verification","challenge":"c"}`)
 	if got.body == "c" || rg.last(t).Handshake != "" {
 		t.Fatalf("switched-off handshake answered: %q", got.body)
 	}
-	rg.h.SetPolicy(&Policy{NoHandshakes: map[string]bool{"all": true}})
+	rg.h.SetPolicy(&policy.Policy{NoHandshakes: map[string]bool{"all": true}})
 	got = do(t, "GET", rg.url+"/dropbox?challenge=abc", nil, "")
 	if got.body == "abc" {
 		t.Fatal("all handshakes off, yet Dropbox was answered")
@@ -135,7 +135,7 @@ func TestHandshakesCanBeSwitchedOff(t *testing.T) {
 }
 
 func TestZoomWithoutSecretIsNotedNotAnswered(t *testing.T) {
-	rg := policyRig(t, &Policy{})
+	rg := policyRig(t, &policy.Policy{})
 	got := do(t, "POST", rg.url+"/zoom", map[string]string{"Content-Type": "application/json"},
 		`{"payload":{"plainToken":"abc"},"event_ts":1,"event":"endpoint.url_validation"}`)
 	if got.status != 200 || strings.Contains(got.body, "encryptedToken") {
@@ -159,7 +159,7 @@ func signedGitHub(t *testing.T, secret, body string) map[string]string {
 }
 
 func TestSignatureVerdictsAreStored(t *testing.T) {
-	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.GitHub: "It's a Secret to Everybody"}})
+	rg := policyRig(t, &policy.Policy{Secrets: map[string]string{provider.GitHub: "It's a Secret to Everybody"}})
 	body := `{"zen":"Design for failure."}`
 	do(t, "POST", rg.url+"/gh", signedGitHub(t, "It's a Secret to Everybody", body), body)
 	if s := rg.last(t); s.Provider != "github" || s.Signature != "valid" {
@@ -173,7 +173,7 @@ func TestSignatureVerdictsAreStored(t *testing.T) {
 	if s := rg.last(t); s.Signature != "unsigned" {
 		t.Fatalf("unsigned: %+v", s.Summary)
 	}
-	rg.h.SetPolicy(&Policy{})
+	rg.h.SetPolicy(&policy.Policy{})
 	do(t, "POST", rg.url+"/gh", signedGitHub(t, "x", body), body)
 	if s := rg.last(t); s.Signature != "no-secret" {
 		t.Fatalf("no-secret: %+v", s.Summary)
@@ -188,7 +188,7 @@ func TestSignatureVerdictsAreStored(t *testing.T) {
 
 func TestStripeTimestampOutsideTolerance(t *testing.T) {
 	secret := "whsec_test_secret"
-	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.Stripe: secret}})
+	rg := policyRig(t, &policy.Policy{Secrets: map[string]string{provider.Stripe: secret}})
 	body := `{"id":"evt_1","object":"event","type":"customer.created"}`
 	hs, _ := provider.Sign(provider.SchemeStripe, provider.SignInput{Body: []byte(body), Secret: secret, Now: time.Now().Add(-10 * time.Minute)})
 	do(t, "POST", rg.url+"/stripe", map[string]string{"Stripe-Signature": hs[0].Value, "Content-Type": "application/json"}, body)
@@ -199,7 +199,7 @@ func TestStripeTimestampOutsideTolerance(t *testing.T) {
 }
 
 func TestRejectInvalid(t *testing.T) {
-	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.GitHub: "s"}, RejectInvalid: true})
+	rg := policyRig(t, &policy.Policy{Secrets: map[string]string{provider.GitHub: "s"}, RejectInvalid: true})
 	body := `{}`
 	got := do(t, "POST", rg.url+"/gh", signedGitHub(t, "other", body), body)
 	if got.status != 401 || !strings.Contains(got.body, "does not match") {
@@ -215,11 +215,11 @@ func TestRejectInvalid(t *testing.T) {
 }
 
 func TestCustomResponsesByPrefix(t *testing.T) {
-	global, _ := ParseResponseRule(`202 body=accepted`)
-	stripe, _ := ParseResponseRule(`/stripe 500 header='Retry-After: 30' body='{"error":"down"}'`)
-	deeper, _ := ParseResponseRule(`/stripe/ok 204`)
-	slow, _ := ParseResponseRule(`/slow 200 delay=150ms`)
-	rg := policyRig(t, &Policy{Responses: []ResponseRule{global, stripe, deeper, slow}})
+	global, _ := policy.ParseResponseRule(`202 body=accepted`)
+	stripe, _ := policy.ParseResponseRule(`/stripe 500 header='Retry-After: 30' body='{"error":"down"}'`)
+	deeper, _ := policy.ParseResponseRule(`/stripe/ok 204`)
+	slow, _ := policy.ParseResponseRule(`/slow 200 delay=150ms`)
+	rg := policyRig(t, &policy.Policy{Responses: []policy.ResponseRule{global, stripe, deeper, slow}})
 	got := do(t, "POST", rg.url+"/stripe/events", nil, "x")
 	if got.status != 500 || got.body != `{"error":"down"}` || got.header.Get("Retry-After") != "30" {
 		t.Fatalf("stripe rule: %+v", got)
@@ -244,64 +244,12 @@ func TestCustomResponsesByPrefix(t *testing.T) {
 	}
 }
 
-func TestParseResponseRuleErrors(t *testing.T) {
-	for _, bad := range []string{"", "abc", "/x", "/x 99", "/x 200 delay=forever", "/x 200 body=@/no/such/file",
-		"/x 200 header=nocolon", "/x 200 color=red", "x 200", "/x 200 delay=10m", "/x 200 'unclosed"} {
-		if _, err := ParseResponseRule(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	r, err := ParseResponseRule(`/a 418 delay=1s header="X-A: 1" header='X-B: two words' body="hi there"`)
-	if err != nil || r.Prefix != "/a" || r.Status != 418 || r.Delay != time.Second || len(r.Header) != 2 || r.Header[1].Value != "two words" || r.Body != "hi there" {
-		t.Fatalf("%+v %v", r, err)
-	}
-}
-
-func TestPolicySurvivesRestart(t *testing.T) {
-	rg := newRig(t, Config{}, storage.Options{})
-	ctx := context.Background()
-	rule, _ := ParseResponseRule("/x 503")
-	p := &Policy{Secrets: map[string]string{"github": "s1", "stripe": "whsec_abc"}, NoHandshakes: map[string]bool{"dropbox-challenge": true},
-		RejectInvalid: true, Responses: []ResponseRule{rule}}
-	if err := SavePolicy(ctx, rg.db, p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := LoadPolicy(ctx, rg.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Secrets["stripe"] != "whsec_abc" || !got.NoHandshakes["dropbox-challenge"] || !got.RejectInvalid || len(got.Responses) != 1 || got.Responses[0].Status != 503 {
-		t.Fatalf("loaded %+v", got)
-	}
-	q := got.Clone()
-	delete(q.Secrets, "github")
-	q.Responses = nil
-	q.RejectInvalid = false
-	SavePolicy(ctx, rg.db, q)
-	got, _ = LoadPolicy(ctx, rg.db)
-	if _, ok := got.Secrets["github"]; ok || len(got.Responses) != 0 || got.RejectInvalid {
-		t.Fatalf("removals not saved: %+v", got)
-	}
-}
-
-func TestMaskNeverShowsTheSecret(t *testing.T) {
-	for _, s := range []string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "It's a Secret to Everybody", "short"} {
-		m := Mask(s)
-		if strings.Contains(m, s[:len(s)-4]) && len(s) > 8 || m == s {
-			t.Errorf("Mask(%q) = %q shows too much", s, m)
-		}
-	}
-	if Mask("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") != "whsec_••••••LaSw" {
-		t.Error(Mask("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-	}
-}
-
 // Discord checks a Webhook Events URL with a signed PING of type 0 and
 // wants 204 and nothing else: no body, and no Content-Length, which a 204
 // must not carry (RFC 9110 §8.6).
 func TestDiscordWebhookEventsPingGets204(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.Discord: hex.EncodeToString(pub)}})
+	rg := policyRig(t, &policy.Policy{Secrets: map[string]string{provider.Discord: hex.EncodeToString(pub)}})
 	body := `{"version":1,"application_id":"1234560123453231555","type":0}`
 	ts := "1700000000"
 	sig := hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body)))
@@ -319,7 +267,7 @@ func TestDiscordWebhookEventsPingGets204(t *testing.T) {
 // With the Slack signing secret set, a forged url_verification is refused
 // 401 and its challenge not echoed; a genuine one is answered.
 func TestForgedSlackChallengeIsRefused(t *testing.T) {
-	rg := policyRig(t, &Policy{Secrets: map[string]string{provider.Slack: "slack-secret"}})
+	rg := policyRig(t, &policy.Policy{Secrets: map[string]string{provider.Slack: "slack-secret"}})
 	body := `{"token":"t","challenge":"c-3eZbrw1aBm2rZgRNFdxV","type":"url_verification"}`
 	signed := func(secret string) map[string]string {
 		hs, _ := provider.Sign(provider.SchemeSlack, provider.SignInput{Body: []byte(body), Secret: secret, Now: time.Now()})

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/policy"
 	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
@@ -31,7 +32,7 @@ type Deps struct {
 	// Health reports a storage failure that is refusing captures.
 	Health func() *capture.Failure
 	// Policy is how captures are answered; the settings screen edits it.
-	Policy PolicyHolder
+	Policy *policy.Layered
 	// Sender replays and sends edited requests; nil hides those keys.
 	Sender *send.Sender
 	// Dispatcher delivers subscription events; the subscriptions screen

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/policy"
 	"gaff/provider"
 	"gaff/send"
 	"gaff/storage"
@@ -69,8 +70,7 @@ func (tg *target) wait(t *testing.T) {
 }
 
 func withSender(h *harness) *capture.Handler {
-	handler := capture.New(capture.Config{DB: h.db})
-	h.app.ctx.deps.Policy = handler
+	handler := withPolicy(h)
 	h.app.ctx.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(5 * time.Second), Secret: func(p string) (string, bool) {
 		s := handler.Policy().Secrets[p]
 		return s, s != ""
@@ -128,7 +128,7 @@ func TestReplayResignedVerifies(t *testing.T) {
 	h := newHarness(t, 80, 24)
 	handler := withSender(h)
 	secret := "It's a Secret to Everybody"
-	handler.SetPolicy(&capture.Policy{Secrets: map[string]string{"github": secret}})
+	handler.SetPolicy(&policy.Policy{Secrets: map[string]string{"github": secret}})
 	tg := newTarget(t, 200)
 	body := []byte(`{"zen":"Keep it logically awesome."}`)
 	sig, _ := provider.Sign(provider.SchemeGitHub, provider.SignInput{Body: body, Secret: "old secret", Now: time.Now()})

@@ -8,17 +8,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"gaff/capture"
+	"gaff/policy"
 	"gaff/provider"
 	"gaff/sanitize"
 )
-
-// PolicyHolder is the capture handler's policy, which the settings screen
-// reads and replaces.
-type PolicyHolder interface {
-	Policy() *capture.Policy
-	SetPolicy(*capture.Policy)
-}
 
 type settingKind int
 
@@ -58,16 +51,16 @@ func newSettingsScreen(ctx *shared) *settingsScreen {
 	return s
 }
 
-func (s *settingsScreen) policy() *capture.Policy {
+func (s *settingsScreen) policy() *policy.Policy {
 	if s.ctx.deps.Policy == nil {
-		return &capture.Policy{}
+		return &policy.Policy{}
 	}
 	return s.ctx.deps.Policy.Policy()
 }
 
 // secretKeys are the providers a secret can be given for, in the order shown.
 func secretKeys() []string {
-	return append(provider.VerifiedProviders(), capture.MetaVerifyTokenKey)
+	return append(provider.VerifiedProviders(), policy.MetaVerifyTokenKey)
 }
 
 func (s *settingsScreen) rebuild() {
@@ -103,7 +96,7 @@ func (s *settingsScreen) move(delta int) {
 }
 
 // apply swaps in a changed policy and saves it in the background.
-func (s *settingsScreen) apply(change func(p *capture.Policy)) tea.Cmd {
+func (s *settingsScreen) apply(change func(p *policy.Policy)) tea.Cmd {
 	if s.ctx.deps.Policy == nil {
 		return nil
 	}
@@ -122,7 +115,7 @@ func (s *settingsScreen) save() tea.Cmd {
 		return nil
 	}
 	db, p := s.ctx.db, s.policy()
-	return func() tea.Msg { return policySavedMsg{capture.SavePolicy(context.Background(), db, p)} }
+	return func() tea.Msg { return policySavedMsg{policy.Save(context.Background(), db, p)} }
 }
 
 func (s *settingsScreen) saved(m policySavedMsg) tea.Cmd {
@@ -141,10 +134,10 @@ func (s *settingsScreen) saved(m policySavedMsg) tea.Cmd {
 
 // override says what a flag of this run sets over a saved setting, or "".
 func (s *settingsScreen) override(key string) string {
-	if o, ok := s.ctx.deps.Policy.(interface{ Overrides() map[string]string }); ok {
-		return o.Overrides()[key]
+	if s.ctx.deps.Policy == nil {
+		return ""
 	}
-	return ""
+	return s.ctx.deps.Policy.Overrides()[key]
 }
 
 func (s *settingsScreen) flagNote(key string) string {
@@ -166,9 +159,9 @@ func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 	case key.Matches(msg, k.Delete):
 		switch it.kind {
 		case settingSecret:
-			return s.apply(func(p *capture.Policy) { delete(p.Secrets, it.key) }), nil
+			return s.apply(func(p *policy.Policy) { delete(p.Secrets, it.key) }), nil
 		case settingResponse:
-			return s.apply(func(p *capture.Policy) {
+			return s.apply(func(p *policy.Policy) {
 				p.Responses = append(p.Responses[:it.index:it.index], p.Responses[it.index+1:]...)
 			}), nil
 		}
@@ -182,23 +175,23 @@ func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 				if v == "" {
 					return nil, fmt.Errorf("empty: press esc to keep the current one, or d on the list to remove it")
 				}
-				return s.apply(func(p *capture.Policy) { p.Secrets[it.key] = v }), nil
+				return s.apply(func(p *policy.Policy) { p.Secrets[it.key] = v }), nil
 			})
 		case settingResponse:
 			return nil, s.responsePrompt(it.index)
 		case settingAddResponse:
 			return nil, s.responsePrompt(-1)
 		case settingHandshake:
-			return s.apply(func(p *capture.Policy) { p.NoHandshakes[it.key] = !p.NoHandshakes[it.key] }), nil
+			return s.apply(func(p *policy.Policy) { p.NoHandshakes[it.key] = !p.NoHandshakes[it.key] }), nil
 		case settingReject:
-			return s.apply(func(p *capture.Policy) { p.RejectInvalid = !p.RejectInvalid }), nil
+			return s.apply(func(p *policy.Policy) { p.RejectInvalid = !p.RejectInvalid }), nil
 		}
 	}
 	return nil, nil
 }
 
 func secretLabel(id string) string {
-	if id == capture.MetaVerifyTokenKey {
+	if id == policy.MetaVerifyTokenKey {
 		return "Meta verify token"
 	}
 	return provider.Name(id) + " secret"
@@ -211,7 +204,7 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 		value = s.policy().Responses[i].String()
 	}
 	return newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
-		r, file, err := capture.ParseResponseSpec(v)
+		r, file, err := policy.ParseResponseSpec(v)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +213,7 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 		}
 		// body=@FILE: read in a command, never in Update.
 		return func() tea.Msg {
-			err := capture.ReadResponseBody(v, file, &r)
+			err := policy.ReadResponseBody(v, file, &r)
 			return responseReadMsg{index: i, rule: r, err: err}
 		}, nil
 	})
@@ -229,7 +222,7 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 // responseReadMsg carries a rule whose body=@FILE was read.
 type responseReadMsg struct {
 	index int
-	rule  capture.ResponseRule
+	rule  policy.ResponseRule
 	err   error
 }
 
@@ -242,8 +235,8 @@ func (s *settingsScreen) responseRead(m responseReadMsg) tea.Cmd {
 }
 
 // setResponse replaces rule i, or adds r when i < 0.
-func (s *settingsScreen) setResponse(i int, r capture.ResponseRule) tea.Cmd {
-	return s.apply(func(p *capture.Policy) {
+func (s *settingsScreen) setResponse(i int, r policy.ResponseRule) tea.Cmd {
+	return s.apply(func(p *policy.Policy) {
 		if i >= 0 && i < len(p.Responses) {
 			p.Responses[i] = r
 			return
@@ -264,7 +257,7 @@ func (s *settingsScreen) render(w, h int) string {
 		case settingSecret:
 			v := st.Muted.Render("not set")
 			if sec := p.Secrets[it.key]; sec != "" {
-				v = st.OK.Render(capture.Mask(sec))
+				v = st.OK.Render(policy.Mask(sec))
 			}
 			line = "  " + padTo(secretLabel(it.key), 26) + v + s.flagNote("secret."+it.key)
 		case settingResponse:

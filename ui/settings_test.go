@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"gaff/capture"
+	"gaff/policy"
 )
 
 // The settings screen edits the real capture handler's policy and saves it
 // to the real database.
 func TestSettingsEditSecretsResponsesAndHandshakes(t *testing.T) {
 	h := newHarness(t, 100, 40)
-	handler := capture.New(capture.Config{DB: h.db})
-	h.app.ctx.deps.Policy = handler
+	handler := withPolicy(h)
 	h.keys("S")
 	h.contains("settings", "GitHub secret", "not set", "+ add a response", "[x] slack-url-verification")
 	h.checkSize()
@@ -59,7 +59,7 @@ func TestSettingsEditSecretsResponsesAndHandshakes(t *testing.T) {
 	h.contains("[x] refuse invalid", "[ ] slack-url-verification")
 
 	// All of it was saved: a fresh load sees it.
-	saved, err := capture.LoadPolicy(context.Background(), h.db)
+	saved, err := policy.Load(context.Background(), h.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,18 @@ func TestSettingsEditSecretsResponsesAndHandshakes(t *testing.T) {
 	h.contains("Waiting for the first webhook")
 }
 
+// withPolicy gives the UI the policy layers gaff runs with, in force on a
+// real capture handler, which it returns.
+func withPolicy(h *harness) *capture.Handler {
+	handler := capture.New(capture.Config{DB: h.db})
+	l, err := policy.Layer(context.Background(), h.db, nil, handler.SetPolicy)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.app.ctx.deps.Policy = l
+	return handler
+}
+
 // typeText types runes; \b is backspace.
 func typeText(h *harness, s string) {
 	for _, r := range s {
@@ -92,7 +104,7 @@ func typeText(h *harness, s string) {
 
 func TestSettingsAtSmallSizes(t *testing.T) {
 	h := newHarness(t, 80, 24)
-	h.app.ctx.deps.Policy = capture.New(capture.Config{DB: h.db})
+	withPolicy(h)
 	h.keys("S")
 	h.checkSize()
 	for i := 0; i < 40; i++ {
@@ -107,8 +119,7 @@ func TestSettingsAtSmallSizes(t *testing.T) {
 // body=@FILE in the settings prompt is read in a command, not in Update.
 func TestSettingsResponseBodyFromFile(t *testing.T) {
 	h := newHarness(t, 100, 40)
-	handler := capture.New(capture.Config{DB: h.db})
-	h.app.ctx.deps.Policy = handler
+	handler := withPolicy(h)
 	file := filepath.Join(t.TempDir(), "err.json")
 	os.WriteFile(file, []byte(`{"error":"down"}`), 0o600)
 	h.keys("S", "a")

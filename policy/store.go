@@ -1,10 +1,9 @@
-package capture
+package policy
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"strings"
 
 	"gaff/storage"
@@ -18,8 +17,8 @@ const (
 	rejectInvalidKey = "reject_invalid"
 )
 
-// LoadPolicy reads the policy saved from the TUI in earlier runs.
-func LoadPolicy(ctx context.Context, db *storage.DB) (*Policy, error) {
+// Load reads the policy saved from the TUI in earlier runs.
+func Load(ctx context.Context, db *storage.DB) (*Policy, error) {
 	p := &Policy{Secrets: map[string]string{}, NoHandshakes: map[string]bool{}}
 	secrets, err := db.SettingsWithPrefix(ctx, secretPrefix)
 	if err != nil {
@@ -51,25 +50,10 @@ func LoadPolicy(ctx context.Context, db *storage.DB) (*Policy, error) {
 	return p, err
 }
 
-// Clone copies p so a copy can be changed and swapped in.
-func (p *Policy) Clone() *Policy {
-	c := *p
-	c.Secrets = maps.Clone(p.Secrets)
-	c.NoHandshakes = maps.Clone(p.NoHandshakes)
-	c.Responses = append([]ResponseRule(nil), p.Responses...)
-	if c.Secrets == nil {
-		c.Secrets = map[string]string{}
-	}
-	if c.NoHandshakes == nil {
-		c.NoHandshakes = map[string]bool{}
-	}
-	return &c
-}
-
-// SavePolicy stores every part of p the TUI edits, in one transaction.
-// The caller passes the saved layer only: flags given for one run are
-// applied over it (see the main package) and never saved.
-func SavePolicy(ctx context.Context, db *storage.DB, p *Policy) error {
+// Save stores every part of p the TUI edits, in one transaction. The
+// caller passes the saved layer only: flags given for one run are applied
+// over it (see Layered) and never saved.
+func Save(ctx context.Context, db *storage.DB, p *Policy) error {
 	old, err := db.SettingsWithPrefix(ctx, secretPrefix)
 	if err != nil {
 		return err
@@ -102,20 +86,4 @@ func SavePolicy(ctx context.Context, db *storage.DB, p *Policy) error {
 		kv[rejectInvalidKey] = "1"
 	}
 	return db.SetSettings(ctx, kv)
-}
-
-// Mask shows enough of a secret to tell two apart and no more: secrets are
-// never shown whole on screen or in logs.
-func Mask(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	if len(secret) <= 8 {
-		return strings.Repeat("•", 6)
-	}
-	head := ""
-	if i := strings.Index(secret, "_"); i > 0 && i <= 6 {
-		head = secret[:i+1] // whsec_, sk_: the format is not secret
-	}
-	return head + "••••••" + secret[len(secret)-4:]
 }

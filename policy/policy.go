@@ -1,7 +1,14 @@
-package capture
+// Package policy is how gaff answers a capture: the provider secrets that
+// give signature verdicts and answer handshakes, the handshakes switched
+// off, the refusal of invalid signatures and the user's own responses; its
+// saved form, the --respond syntax, this run's flags layered over what was
+// saved, and the masking of secrets on screen. The capture handler, the UI
+// and the command line all use it.
+package policy
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +16,16 @@ import (
 	"gaff/provider"
 	"gaff/storage"
 )
+
+// Answer is what gaff replies to a capture.
+type Answer struct {
+	Status int
+	Header storage.Headers
+	Body   []byte
+	Delay  time.Duration // wait before answering, to test a provider's timeout
+	// Label says why this answer, for the UI ("answered Slack challenge").
+	Label string
+}
 
 // Policy is how gaff answers: provider secrets (for signature verdicts and
 // handshakes that need one), which handshakes are off, whether invalid
@@ -41,6 +58,21 @@ type ResponseRule struct {
 // provider's timeout (the longest is 30 s), short enough not to pile up
 // connections.
 const MaxDelay = 2 * time.Minute
+
+// Clone copies p so a copy can be changed and swapped in.
+func (p *Policy) Clone() *Policy {
+	c := *p
+	c.Secrets = maps.Clone(p.Secrets)
+	c.NoHandshakes = maps.Clone(p.NoHandshakes)
+	c.Responses = append([]ResponseRule(nil), p.Responses...)
+	if c.Secrets == nil {
+		c.Secrets = map[string]string{}
+	}
+	if c.NoHandshakes == nil {
+		c.NoHandshakes = map[string]bool{}
+	}
+	return &c
+}
 
 // Validate reports a rule that cannot be served.
 func (r ResponseRule) Validate() error {
@@ -96,7 +128,7 @@ func (p *Policy) handshakeConfig(now time.Time) provider.HandshakeConfig {
 	return cfg
 }
 
-// Decide is the Config.Decide gaff runs with: it names the provider, checks
+// Decide is the capture handler's decision gaff runs with: it names the provider, checks
 // the signature, answers a handshake if this is one, and otherwise applies
 // --reject-invalid and the user's responses. Pure computation, no I/O:
 // every handshake must be answered within the provider's few seconds.
