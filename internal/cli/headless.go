@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"syscall"
+
+	"gaff/export"
+	"gaff/storage"
+)
+
+// errStdoutClosed says the reader of --headless's output went away.
+var errStdoutClosed = errors.New("stdout was closed by its reader (a pipe into head?): gaff stopped capturing; every request it answered 2xx is stored, and `gaff list` shows them")
+
+// headless prints each request as one JSON line once it is committed. It
+// reads from the database rather than being called by the capture handler,
+// so a stdout pipe nobody drains slows this loop, never a capture.
+//
+// It never advances past a capture it did not print: reads do not use the
+// run's context (a stop between listing and reading once skipped rows),
+// the final pass runs after the server has drained, and its Hold keeps
+// retention from deleting what it has not printed yet.
+type headless struct {
+	db   *storage.DB
+	out  io.Writer
+	last int64 // the newest id printed (or there before we started)
+	hold *storage.Hold
+	log  *slog.Logger
+	buf  []byte
+}
+
+// writeChunk is how many bytes of whole lines go to stdout in one write.
+const writeChunk = 64 << 10
+
+// newHeadless must be made before the listener serves and before retention
+// starts: a request committed in between would otherwise never be printed.
+// after < 0 starts with the newest stored capture; otherwise the captures
+// after that id are printed first.
+func newHeadless(db *storage.DB, out io.Writer, after int64, log *slog.Logger) *headless {
+	if after < 0 {
+		after = db.LastRequestID()
+	}
+	return &headless{db: db, out: out, last: after, hold: db.Hold(after), log: log}
+}
+
+// run prints until ctx ends, the listener fails or stdout closes.
+func (hl *headless) run(ctx context.Context, serveErr <-chan error) error {
+	ch, stop := hl.db.Watch()
+	defer stop()
+	for {
+		if err := hl.printNew(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil // the final pass after shutdown prints the rest
+		case err := <-serveErr:
+			return fmt.Errorf("the listener stopped: %w", err)
+		case <-ch:
+		}
+	}
+}
+
+// printNew prints every request committed since the last one printed. ctx
+// only stops it between writes; finish prints what is left.
+func (hl *headless) printNew(ctx context.Context) error {
+	hl.buf = hl.buf[:0]
+	upTo := hl.last
+	for r, err := range hl.db.Requests(context.Background(), storage.Walk{After: hl.last}) {
+		if r == nil {
+			if werr := hl.write(upTo); werr != nil {
+				return werr
+			}
+			return fmt.Errorf("cannot read new captures: %w", err)
+		}
+		if err != nil {
+			// A damaged row is printed with what could be read.
+			hl.log.Warn("a capture could not be read whole", "err", err)
+		}
+		b := export.JSON(r)
+		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
+			if err := hl.write(upTo); err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
+		hl.buf = append(append(hl.buf, b...), '\n')
+		upTo = r.ID
+	}
+	return hl.write(upTo)
+}
+
+// finish prints what arrived up to the server's shutdown, then ends the
+// hold. Call it after the server has drained.
+func (hl *headless) finish() error {
+	defer hl.hold.Release()
+	return hl.printNew(context.Background())
+}
+
+// write puts the lines gathered so far on stdout. Each write holds whole
+// lines only, so a crash never leaves half a line for the next run's output
+// to be glued to; the cursor moves past a row only once its line is written.
+func (hl *headless) write(upTo int64) error {
+	if len(hl.buf) == 0 {
+		return nil
+	}
+	if _, err := hl.out.Write(hl.buf); err != nil {
+		if errors.Is(err, syscall.EPIPE) {
+			return errStdoutClosed
+		}
+		return fmt.Errorf("cannot write to stdout: %w", err)
+	}
+	hl.buf = hl.buf[:0]
+	hl.last = upTo
+	hl.hold.Consumed(upTo)
+	return nil
+}

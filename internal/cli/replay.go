@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gaff/policy"
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+func replayCmd(dbf *dbFlags) *cobra.Command {
+	var to string
+	var timeout time.Duration
+	var resign bool
+	var secrets secretFlags
+	cmd := &cobra.Command{
+		Use:   "replay ID",
+		Short: "Send a captured request again and print the response",
+		Long: `Send captured request ID again, byte for byte: the same method, path,
+query, headers and body, to --to URL (its path is kept as a prefix) or, without
+--to, to the remembered --forward-to target. The attempt is stored with the
+request (the TUI's deliveries tab shows it). --resign signs it afresh, with the
+provider's secret from --secret, --secret-file, GAFF_SECRET_<PROVIDER> or as
+saved in gaff, so the handler's signature and timestamp checks pass. The exit
+status is 0 only for a 2xx answer.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			if timeout <= 0 {
+				return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
+			}
+			// Checked before the database is opened: an attempt that could
+			// not be made is not recorded.
+			if to != "" {
+				if _, err := send.ParseTarget(to); err != nil {
+					return fmt.Errorf("--to: %w", err)
+				}
+			}
+			var overrides *policy.Overrides
+			if resign {
+				// Secrets from --secret, --secret-file and GAFF_SECRET_*, as gaff's own.
+				if overrides, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
+					return err
+				}
+			}
+			db, err := openWrite(dbf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ctx := cmd.Context()
+			var secret func(string) (string, bool)
+			if resign {
+				// The saved secrets with those above over them.
+				l, err := policy.Layer(ctx, db, overrides, nil)
+				if err != nil {
+					return err
+				}
+				secret = l.Secret
+			}
+			d, err := newSender(db, timeout, secret).Replay(ctx, id, to, resign)
+			if d != nil {
+				printDelivery(os.Stdout, d)
+			}
+			if err != nil {
+				return err
+			}
+			// As for gaff send and for the providers themselves, only a 2xx
+			// is a delivery; the exit status lets scripts tell.
+			switch {
+			case d.Status == 0:
+				return fmt.Errorf("no response; the attempt is stored as delivery %d", d.ID)
+			case d.Status < 200 || d.Status > 299:
+				return fmt.Errorf("the target answered %d; the attempt is stored as delivery %d", d.Status, d.ID)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&to, "to", "", "base URL to send to (default: the remembered --forward-to target)")
+	f.DurationVar(&timeout, "timeout", send.DefaultTimeout, "how long to wait for the answer")
+	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
+	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
+	return cmd
+}
+
+// printDelivery writes an attempt's outcome: the `<--` line, then the
+// response headers and body. They come from the network, so every byte
+// goes through the sanitiser.
+func printDelivery(out io.Writer, d *storage.Delivery) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	fmt.Fprintln(w, send.Line(d))
+	if d.Status == 0 {
+		return
+	}
+	writeHeadersAndBody(w, d.RespHeaders, d.RespBody)
+	if d.RespTruncated {
+		fmt.Fprintf(w, "[response cut: only the first %d bytes were kept]\n", len(d.RespBody))
+	}
+}
+
+// writeHeadersAndBody prints a message's headers, a blank line and its body
+// as HTTP text, sanitised: it came from the network.
+func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte) {
+	for _, x := range h {
+		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
+	}
+	fmt.Fprintln(w)
+	w.WriteString(sanitize.Bytes(body))
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		w.WriteByte('\n')
+	}
+}

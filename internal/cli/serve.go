@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/capture"
+	"gaff/policy"
+	"gaff/sanitize"
+	"gaff/storage"
+	"gaff/tunnel"
+	"gaff/ui"
+)
+
+const defaultListen = "127.0.0.1:4747"
+
+// startNgrok opens the public URL; a test replaces it to make it fail
+// while a capture is in flight.
+var startNgrok = tunnel.Ngrok
+
+type runOptions struct {
+	version   string // this build's, for the ngrok client
+	db        string
+	listen    string
+	listenSet bool
+	maxBody   int64
+	maxPages  int64 // hidden --max-db-pages: a small "disk" for tests
+	headless  bool
+	after     int64 // --after: the capture --headless prints after; -1: the newest
+	logPath   string
+
+	tunnel, url, basicAuth, basicAuthFile, trafficPolicy string
+	allowCIDR                                            []string
+	policy                                               policyFlags
+	retention                                            retentionFlags
+	forward                                              forwardFlags
+
+	// Set by check.
+	overrides  *policy.Overrides
+	useNgrok   bool
+	ngrokToken string
+}
+
+func run(ctx context.Context, o runOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	// Caught from the start, so a stop while gaff starts up is graceful
+	// too; it cancels only what runs once capture is up (below).
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.headless {
+		// A closed stdout must be an error to handle (say so, drain, stop),
+		// not a SIGPIPE that kills gaff with requests in flight.
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	}
+	log, closeLog, err := openLog(o.logPath, o.headless)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	// Libraries that log through slog's default (the ngrok SDK does) must
+	// not write over the TUI.
+	slog.SetDefault(log)
+
+	if o.db == "" {
+		if o.db, err = storage.DefaultPath(); err != nil {
+			return err
+		}
+	}
+	db, err := storage.Open(o.db, storage.Options{MaxPageCount: o.maxPages})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dispatcher, stopDispatcher := startDispatcher(ctx, db, log)
+	defer stopDispatcher() // runs before db.Close: attempts in flight end first
+
+	local, err := listenLocal(o.listen, o.listenSet)
+	if err != nil {
+		return err
+	}
+
+	stored, proxy, stopForwarding, err := setupForwarding(ctx, o, db, log, o.headless, local.URL())
+	if err != nil {
+		return err
+	}
+	defer stopForwarding() // after the server's shutdown, before db.Close
+	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log, Stored: stored, Proxy: proxy})
+	// The in-flight budget bounds what captures hold; a soft limit above it
+	// keeps the collector from letting the heap double past it in a flood
+	// (measured: RSS peak 1.1 GB without, 0.6 GB with). GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(capture.DefaultMaxInFlight + 256<<20)
+	}
+	var printer *headless
+	if o.headless {
+		// Before retention starts, so it never deletes what is unprinted.
+		printer = newHeadless(db, os.Stdout, o.after, log)
+	}
+	stopBackground, err := startBackground(ctx, db, o.retention, log)
+	if err != nil {
+		return err
+	}
+	defer stopBackground() // before db.Close (deferred earlier, so run later)
+	pol, err := policy.Layer(ctx, db, o.overrides, h.SetPolicy)
+	if err != nil {
+		return err
+	}
+	srv := capture.NewServer(h, log)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
+	// Whatever ends the run from here (a tunnel that fails to start
+	// included), in-flight captures finish before the database closes.
+	stopServer := sync.OnceFunc(func() { shutdown(srv, log) })
+	defer stopServer()
+	log.Info("listening", "url", local.URL(), "db", o.db)
+
+	ctx = sigCtx
+
+	var public tunnel.Tunnel
+	if o.useNgrok {
+		public, err = startNgrok(ctx, tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
+			AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: o.version})
+		if err != nil {
+			return err
+		}
+		defer public.Close()
+		// An error here means the tunnel closed or failed; its State says
+		// why and the local listener carries on.
+		go func() { _ = srv.Serve(h.Listener(public, "ngrok")) }()
+	}
+
+	if o.headless {
+		fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), o.db)
+		if public != nil {
+			go tunnel.Report(ctx, public, sanitizingWriter{os.Stderr})
+		}
+		err = printer.run(ctx, serveErr)
+	} else {
+		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
+			Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
+		p := tea.NewProgram(app, tea.WithContext(ctx))
+		_, err = p.Run()
+		app.Close() // a signal ends the program without the quit key
+		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
+			err = nil
+		}
+	}
+	stopServer()
+	if printer != nil {
+		// Requests answered during the shutdown are printed too.
+		if perr := printer.finish(); err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+// sanitizingWriter passes network text (ngrok's error messages) through the
+// sanitiser on its way to the terminal.
+type sanitizingWriter struct{ w io.Writer }
+
+func (s sanitizingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, sanitize.String(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// listenLocal binds the local listener. When the user did not choose an
+// address and the default port is taken (another gaff?), the next free port
+// is used so gaff always starts.
+func listenLocal(addr string, chosen bool) (tunnel.Tunnel, error) {
+	t, err := tunnel.Local(addr)
+	if err == nil || chosen {
+		return t, err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	for port := 4748; port < 4768; port++ {
+		if t, err2 := tunnel.Local(net.JoinHostPort(host, fmt.Sprint(port))); err2 == nil {
+			return t, nil
+		}
+	}
+	if t, err2 := tunnel.Local(net.JoinHostPort(host, "0")); err2 == nil {
+		return t, nil
+	}
+	return nil, err
+}
+
+// shutdown lets in-flight captures finish (their commits included) before
+// the database is closed by the caller.
+func shutdown(srv *http.Server, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		log.Warn("shutdown: requests still in flight were cut", "err", err)
+		srv.Close()
+	}
+}
