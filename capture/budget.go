@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gaff/internal/bytesize"
 )
 
 // Every body is held in memory from its first byte until its commit. A flood
@@ -161,13 +163,6 @@ func (b *budget) release(bb *bodyBuffer) {
 	bb.held = 0
 }
 
-// inUse is what bodies hold now.
-func (b *budget) inUse() int64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.used
-}
-
 // bodyBuffer collects one request body in a buffer that grows as bytes
 // arrive, holding budget for all of it.
 type bodyBuffer struct {
@@ -231,37 +226,21 @@ func (e *overBudget) explain(rate int64, grace time.Duration) (int, string) {
 	cutAfter := max(1, int(grace/time.Second))
 	switch e.cause {
 	case connFull:
-		return cutAfter, fmt.Sprintf("this request's body reached %s, the most one connection may hold while other bodies are in flight; a larger one gets in only when no other body is arriving or waiting to be stored", roughly(e.limit))
+		return cutAfter, fmt.Sprintf("this request's body reached %s, the most one connection may hold while other bodies are in flight; a larger one gets in only when no other body is arriving or waiting to be stored", bytesize.Format(e.limit))
 	case addrFull:
 		who := "your address " + e.addr.String()
 		if e.addr.Is6() {
 			who = "your network " + netip.PrefixFrom(e.addr, 64).String()
 		}
-		return cutAfter, fmt.Sprintf("%s already has %s of request bodies in flight at gaff (arriving or waiting to be stored), the most one address may hold; those must be answered first", who, roughly(e.held))
+		return cutAfter, fmt.Sprintf("%s already has %s of request bodies in flight at gaff (arriving or waiting to be stored), the most one address may hold; those must be answered first", who, bytesize.Format(e.held))
 	}
 	arriving := e.used - e.toStore
 	if e.toStore >= arriving {
-		return 1, fmt.Sprintf("gaff is receiving faster than it can store: it holds %s of request bodies (its limit is %s), %s of them waiting to be written to disk", roughly(e.used), roughly(e.limit), roughly(e.toStore))
+		return 1, fmt.Sprintf("gaff is receiving faster than it can store: it holds %s of request bodies (its limit is %s), %s of them waiting to be written to disk", bytesize.Format(e.used), bytesize.Format(e.limit), bytesize.Format(e.toStore))
 	}
-	why := fmt.Sprintf("gaff holds %s of request bodies (its limit is %s), %s of them still arriving from other senders and %s waiting to be written to disk", roughly(e.used), roughly(e.limit), roughly(arriving), roughly(e.toStore))
+	why := fmt.Sprintf("gaff holds %s of request bodies (its limit is %s), %s of them still arriving from other senders and %s waiting to be written to disk", bytesize.Format(e.used), bytesize.Format(e.limit), bytesize.Format(arriving), bytesize.Format(e.toStore))
 	if rate <= 0 {
 		return cutAfter, why
 	}
-	return cutAfter, why + fmt.Sprintf("; bodies slower than %s a second are cut once %s have passed", roughly(rate), grace)
-}
-
-// roughly formats a size for a person: 12 MiB, 10.5 MiB, 300 bytes.
-func roughly(n int64) string {
-	for _, u := range []struct {
-		size int64
-		name string
-	}{{1 << 20, "MiB"}, {1 << 10, "KiB"}} {
-		if n >= u.size {
-			if n%u.size == 0 {
-				return fmt.Sprintf("%d %s", n/u.size, u.name)
-			}
-			return fmt.Sprintf("%.1f %s", float64(n)/float64(u.size), u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return cutAfter, why + fmt.Sprintf("; bodies slower than %s a second are cut once %s have passed", bytesize.Format(rate), grace)
 }

@@ -330,3 +330,10 @@ func TestAddressShares(t *testing.T) {
 		t.Errorf("explained as %q", why)
 	}
 }
+
+// inUse is what bodies hold now.
+func (b *budget) inUse() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used
+}

@@ -370,7 +370,7 @@ func TestBrokenBodiesAreStoredAndRefused(t *testing.T) {
 	io.ReadAll(c)
 	c.Close()
 	got = rg.last(t)
-	if got.Target != "/short" || got.Status != 400 || string(got.Body) != "only this" || !strings.Contains(got.Note, "closed the connection after 9 bytes of a 100 bytes body") {
+	if got.Target != "/short" || got.Status != 400 || string(got.Body) != "only this" || !strings.Contains(got.Note, "closed the connection after 9 B of a 100 B body") {
 		t.Fatalf("stored %+v body %q", got.Summary, got.Body)
 	}
 }

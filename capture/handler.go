@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gaff/internal/bytesize"
 	"gaff/policy"
 	"gaff/storage"
 )
@@ -229,7 +230,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, body *bodyBuf
 		if r.ContentLength > n {
 			req.Size = r.ContentLength
 		}
-		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", human(limit), human(limit))
+		req.Note = fmt.Sprintf("body over the %s limit (--max-body): first %s stored", bytesize.Format(limit), bytesize.Format(limit))
 		return h.tooLarge(), nil
 	case err != nil:
 		req.Body = body.buf
@@ -253,13 +254,13 @@ func brokenBody(err error, got, declared int64) (int, string) {
 	var ne net.Error
 	switch {
 	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, os.ErrDeadlineExceeded):
-		return http.StatusRequestTimeout, fmt.Sprintf("the body did not arrive within the read timeout (%s of it came)", human(got))
+		return http.StatusRequestTimeout, fmt.Sprintf("the body did not arrive within the read timeout (%s of it came)", bytesize.Format(got))
 	case errors.Is(err, io.ErrUnexpectedEOF) && declared > 0:
-		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s of a %s body", human(got), human(declared))
+		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s of a %s body", bytesize.Format(got), bytesize.Format(declared))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s, before the last chunk", human(got))
+		return http.StatusBadRequest, fmt.Sprintf("the sender closed the connection after %s, before the last chunk", bytesize.Format(got))
 	}
-	return http.StatusBadRequest, fmt.Sprintf("the body is malformed after %s: %v", human(got), err)
+	return http.StatusBadRequest, fmt.Sprintf("the body is malformed after %s: %v", bytesize.Format(got), err)
 }
 
 func plainAnswer(status int, msg string) *Answer {
@@ -272,7 +273,7 @@ func plainAnswer(status int, msg string) *Answer {
 
 func (h *Handler) tooLarge() *Answer {
 	return plainAnswer(http.StatusRequestEntityTooLarge, fmt.Sprintf("gaff: request body is larger than the %s limit; the first %s were stored. Raise the limit with --max-body.\n",
-		human(h.cfg.MaxBody), human(h.cfg.MaxBody)))
+		bytesize.Format(h.cfg.MaxBody), bytesize.Format(h.cfg.MaxBody)))
 }
 
 // refuse answers 503 when the capture could not be stored: a sender that
@@ -351,14 +352,4 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Re
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(a.Status)
 	w.Write(body)
-}
-
-func human(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gaff/internal/bytesize"
 )
 
 // A body may start slowly (a large upload over a slow link does too), but
@@ -78,5 +80,5 @@ func (p *pace) stop() bool {
 // why explains a cut to the sender and in the stored request.
 func (p *pace) why(got int64) string {
 	took := time.Since(p.start).Round(time.Millisecond)
-	return fmt.Sprintf("the body arrived too slowly: %s in %s, under the %s a second gaff requires once %s have passed", human(got), took, human(p.rate), p.grace)
+	return fmt.Sprintf("the body arrived too slowly: %s in %s, under the %s a second gaff requires once %s have passed", bytesize.Format(got), took, bytesize.Format(p.rate), p.grace)
 }

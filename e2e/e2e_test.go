@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 )
 
 // The end-to-end tests run the real binary: in tmux for the TUI, as a
@@ -47,26 +50,30 @@ func gaffBinary(t *testing.T) string {
 	return binPath
 }
 
-func freePort(t *testing.T) string {
+// gaffCLI runs gaff with args as they are, in the test's environment.
+func gaffCLI(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	out, err := exec.Command(gaffBinary(t), args...).CombinedOutput()
+	return string(out), err
 }
 
-// requireTool skips locally when a tool is missing but fails in CI, where
-// .ci/run installs it: a skipped end-to-end test must not pass CI silently.
-func requireTool(t *testing.T, name string) {
+// gaffIn runs gaff with its files in dir: the database dir/g.db, the XDG
+// directories and the log below dir, no ngrok, stdin as its input. gaff
+// with flags alone runs --headless on a free port. The bound only stops a
+// gaff that runs on when it should have ended.
+func gaffIn(t *testing.T, dir, stdin string, args ...string) (string, error) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed; .ci/run should install it", name)
-		}
-		t.Skipf("%s not installed", name)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gaffBinary(t), append(args, "--db", filepath.Join(dir, "g.db"))...)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		cmd.Args = append(cmd.Args, "--headless", "--listen", "127.0.0.1:0", "--log", filepath.Join(dir, "g.log"))
 	}
+	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // tmuxSession runs gaff in its own tmux server so tests never touch the
@@ -86,10 +93,10 @@ func startTUI(t *testing.T, w, h int, args ...string) *tmuxSession {
 
 func startTUIEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSession {
 	t.Helper()
-	requireTool(t, "tmux")
+	testkit.RequireTool(t, "tmux")
 	bin := gaffBinary(t)
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("gaff-test-%d-%d", os.Getpid(), time.Now().UnixNano()), addr: freePort(t), dir: dir}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("gaff-test-%d-%d", os.Getpid(), time.Now().UnixNano()), addr: testkit.UnusedAddr(t), dir: dir}
 	s.env = append([]string{"XDG_DATA_HOME=" + filepath.Join(dir, "data"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}, env...)
 	cmdline := fmt.Sprintf("env %s TERM=xterm-256color %s --listen %s %s", strings.Join(s.env, " "), bin, s.addr, strings.Join(args, " "))
 	s.tmux("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
@@ -146,7 +153,7 @@ const pushBody = `{"ref":"refs/heads/main","repository":{"full_name":"octo/hello
 
 func curlPost(t *testing.T, url string, args ...string) string {
 	t.Helper()
-	requireTool(t, "curl")
+	testkit.RequireTool(t, "curl")
 	out, err := exec.Command("curl", append([]string{"-sS", "--max-time", "10", url}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("curl: %v\n%s", err, out)
@@ -248,9 +255,9 @@ func TestTUIWideLayout(t *testing.T) {
 }
 
 func TestHeadlessPrintsJSONLines(t *testing.T) {
-	requireTool(t, "curl")
+	testkit.RequireTool(t, "curl")
 	dir := t.TempDir()
-	addr := freePort(t)
+	addr := testkit.UnusedAddr(t)
 	cmd := exec.Command(gaffBinary(t), "--headless", "--listen", addr, "--db", filepath.Join(dir, "g.db"), "--log", filepath.Join(dir, "g.log"))
 	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")
 	stdout, _ := cmd.StdoutPipe()
@@ -345,9 +352,9 @@ func TestTUINgrokUnreachableKeepsCapturing(t *testing.T) {
 }
 
 func TestRetentionKeepsTheNewest(t *testing.T) {
-	requireTool(t, "curl")
+	testkit.RequireTool(t, "curl")
 	dir := t.TempDir()
-	addr := freePort(t)
+	addr := testkit.UnusedAddr(t)
 	db := filepath.Join(dir, "g.db")
 	cmd := exec.Command(gaffBinary(t), "--headless", "--listen", addr, "--db", db, "--log", filepath.Join(dir, "g.log"), "--keep", "3")
 	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=")

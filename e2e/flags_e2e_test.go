@@ -3,11 +3,8 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"gaff/storage"
 )
@@ -37,35 +34,20 @@ func TestBadFlagsAreRefusedBeforeAnythingIsStored(t *testing.T) {
 		{[]string{"subs", "add", "x", "--to", "http://127.0.0.1:1/", "--retry", "often"}, "", "use one of"},
 		{[]string{"send", "--to", "http://127.0.0.1:1/", "--header", "X: a\x7fb"}, "", `the value has a control character (\x7f)`},
 	} {
-		dir := t.TempDir()
-		out, err := runIn(t, dir, c.env, c.args...)
-		if err == nil || !strings.Contains(out, c.want) {
-			t.Errorf("gaff %q %s: err=%v, want an error saying %q; got:\n%s", c.args, c.env, err, c.want, out)
-		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("gaff %q %s refused, but left %s behind", c.args, c.env, left[0].Name())
-		}
+		t.Run(strings.Join(append(c.args, c.env), " "), func(t *testing.T) {
+			if name, value, ok := strings.Cut(c.env, "="); ok {
+				t.Setenv(name, value)
+			}
+			dir := t.TempDir()
+			out, err := gaffIn(t, dir, "", c.args...)
+			if err == nil || !strings.Contains(out, c.want) {
+				t.Errorf("gaff %q %s: err=%v, want an error saying %q; got:\n%s", c.args, c.env, err, c.want, out)
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("gaff %q %s refused, but left %s behind", c.args, c.env, left[0].Name())
+			}
+		})
 	}
-}
-
-// runIn runs gaff with its database, log and XDG directories in dir, and
-// env added to the environment; a bare gaff runs --headless. The bound only
-// stops a gaff that starts when it should have refused.
-func runIn(t *testing.T, dir, env string, args ...string) (string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, gaffBinary(t), append(args, "--db", filepath.Join(dir, "g.db"))...)
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		cmd.Args = append(cmd.Args, "--headless", "--listen", "127.0.0.1:0", "--log", filepath.Join(dir, "g.log"))
-	}
-	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
-		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
-	if env != "" {
-		cmd.Env = append(cmd.Env, env)
-	}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
 }
 
 // replay --to without a scheme is refused with the URL to write, and no

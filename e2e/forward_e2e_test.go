@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 
 	"gaff/provider"
 )
@@ -44,7 +45,7 @@ func startHeadless(t *testing.T, args ...string) *headlessGaff {
 // caller's choosing, so a test can start it again on the same file.
 func startHeadlessAt(t *testing.T, db, log string, args ...string) *headlessGaff {
 	t.Helper()
-	return startHeadlessOn(t, freePort(t), db, log, nil, args...)
+	return startHeadlessOn(t, testkit.UnusedAddr(t), db, log, nil, args...)
 }
 
 // startHeadlessOn runs gaff --headless listening on addr, for tests that
@@ -98,13 +99,6 @@ func (g *headlessGaff) waitLine(t *testing.T, want string) string {
 	}
 }
 
-// gaffCLI runs a gaff subcommand and returns its output and exit error.
-func gaffCLI(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	out, err := exec.Command(gaffBinary(t), args...).CombinedOutput()
-	return string(out), err
-}
-
 func post(t *testing.T, url, body string) (*http.Response, string) {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", strings.NewReader(body))
@@ -116,23 +110,11 @@ func post(t *testing.T, url, body string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-type arrival struct {
-	method, uri, body string
-	header            http.Header
-}
-
-// recordingTarget is the user's local server: it reports what arrives.
-func recordingTarget(t *testing.T, status int, answer string) (string, chan arrival) {
-	got := make(chan arrival, 10)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		got <- arrival{r.Method, r.RequestURI, string(b), r.Header}
-		w.Header().Set("X-From", "handler")
-		w.WriteHeader(status)
-		io.WriteString(w, answer)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL, got
+// recordingTarget is the user's local server, answering status and text.
+func recordingTarget(t *testing.T, status int, answer string) (string, *testkit.Recorder) {
+	rec := testkit.NewRecorder(t, answer, "X-From", "handler")
+	rec.Status(status)
+	return rec.URL, rec
 }
 
 func TestForwardReplayExportEndToEnd(t *testing.T) {
@@ -143,13 +125,8 @@ func TestForwardReplayExportEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(answer, `"gaff_id":1`) {
 		t.Fatalf("copy mode: the sender must get gaff's answer, got %d %q", resp.StatusCode, answer)
 	}
-	select {
-	case a := <-got:
-		if a.method != "POST" || a.uri != "/base/hook?x=1" || a.body != `{"n":1}` {
-			t.Fatalf("the target got %+v", a)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the capture was not forwarded")
+	if r, body := got.Next(t); r.Method != "POST" || r.RequestURI != "/base/hook?x=1" || string(body) != `{"n":1}` {
+		t.Fatalf("the target got %s %s %q", r.Method, r.RequestURI, body)
 	}
 	line := g.waitLine(t, "<-- [200] POST "+target+"/base/hook?x=1 (")
 	if !strings.HasSuffix(line, "ms)") {
@@ -163,13 +140,13 @@ func TestForwardReplayExportEndToEnd(t *testing.T) {
 		!strings.Contains(out, "hello from the handler") {
 		t.Fatalf("gaff replay: %v\n%s", err, out)
 	}
-	<-got
+	got.Next(t)
 	out, err = gaffCLI(t, "replay", "1", "--db", g.db, "--to", target+"/other")
 	if err != nil || !strings.Contains(out, "<-- [200] POST "+target+"/other/hook?x=1") {
 		t.Fatalf("gaff replay --to: %v\n%s", err, out)
 	}
-	<-got
-	dead := "http://" + freePort(t)
+	got.Next(t)
+	dead := "http://" + testkit.UnusedAddr(t)
 	out, err = gaffCLI(t, "replay", "1", "--db", g.db, "--to", dead, "--timeout", "5s")
 	if err == nil || !strings.Contains(out, "<-- [error] POST "+dead+"/hook?x=1: connection refused") || !strings.Contains(out, "stored as delivery") {
 		t.Fatalf("replay to a dead target must fail clearly: %v\n%s", err, out)
@@ -196,15 +173,15 @@ func TestForwardReplayExportEndToEnd(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	<-got // its forward
+	got.Next(t) // its forward
 	out, err = gaffCLI(t, "replay", "2", "--db", g.db, "--to", target, "--resign", "--secret", "stripe=whsec_e2e")
 	if err != nil {
 		t.Fatalf("replay --resign: %v\n%s", err, out)
 	}
-	a := <-got
-	pr := &provider.Request{Method: "POST", URL: target + a.uri, Header: a.header, Body: []byte(a.body)}
-	if v := provider.Verify(provider.Stripe, "whsec_e2e", pr, time.Now()); v.Result != provider.Valid || a.body != body {
-		t.Fatalf("re-signed replay arrived %s (%s): %v", v.Result, v.Reason, a.header)
+	r, b := got.Next(t)
+	pr := &provider.Request{Method: "POST", URL: target + r.RequestURI, Header: r.Header, Body: b}
+	if v := provider.Verify(provider.Stripe, "whsec_e2e", pr, time.Now()); v.Result != provider.Valid || string(b) != body {
+		t.Fatalf("re-signed replay arrived %s (%s): %v", v.Result, v.Reason, r.Header)
 	}
 
 	out, err = gaffCLI(t, "export", "--format", "har", "--db", g.db)
@@ -245,13 +222,13 @@ func TestForwardProxyModeEndToEnd(t *testing.T) {
 	if resp.StatusCode != 201 || answer != "created by the handler" || resp.Header.Get("X-From") != "handler" {
 		t.Fatalf("proxy mode answered %d %q %v", resp.StatusCode, answer, resp.Header)
 	}
-	<-got
+	got.Next(t)
 	g.waitLine(t, "<-- [201] POST "+target+"/hook (")
 	if out, _ := gaffCLI(t, "list", "--db", g.db); !strings.Contains(out, " 201 ") {
 		t.Fatalf("the capture should record the relayed status:\n%s", out)
 	}
 
-	dead := "http://" + freePort(t)
+	dead := "http://" + testkit.UnusedAddr(t)
 	g2 := startHeadless(t, "--forward-to", dead, "--forward-mode", "proxy")
 	resp, answer = post(t, "http://"+g2.addr+"/hook", `{}`)
 	if resp.StatusCode != 200 || !strings.Contains(answer, `"gaff_id":1`) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 )
 
 // loopBound is more captures than one posted request may ever make: the
@@ -143,14 +145,7 @@ func TestForwardToItselfNeverLoops(t *testing.T) {
 				if !strings.Contains(lines[0], "Gaff-Forwarded-By") {
 					t.Errorf("the refusal does not say how the loop was seen: %q", lines[0])
 				}
-				resp := <-answer
-				if resp == nil {
-					t.Fatal("the sender got no answer")
-				}
-				first := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]
-				if resp.StatusCode != first {
-					t.Errorf("the sender was answered %d, want %d", resp.StatusCode, first)
-				}
+				first := senderAnswered(t, answer, mode)
 				// The request and its copy that came back; nothing more comes.
 				if st := storedStatuses(t, g); !slices.Equal(st, []int{first, http.StatusLoopDetected}) {
 					t.Fatalf("captures answered %v, want [%d 508]", st, first)
@@ -160,13 +155,28 @@ func TestForwardToItselfNeverLoops(t *testing.T) {
 	}
 }
 
+// senderAnswered checks the answer the sender got, and returns it: gaff's
+// own 200 in copy mode, the refused loop's 508 in proxy mode.
+func senderAnswered(t *testing.T, answer <-chan *http.Response, mode string) int {
+	t.Helper()
+	resp := <-answer
+	if resp == nil {
+		t.Fatal("the sender got no answer")
+	}
+	want := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]
+	if resp.StatusCode != want {
+		t.Errorf("the sender was answered %d, want %d", resp.StatusCode, want)
+	}
+	return want
+}
+
 // Two gaffs that forward to each other (A → B → A) stop too: each forward
 // adds its gaff's id to those the request already carries, and A refuses
 // the copy that carries its own.
 func TestForwardCycleOfTwoGaffsStops(t *testing.T) {
 	for _, mode := range []string{"copy", "proxy"} {
 		t.Run(mode, func(t *testing.T) {
-			addrA, addrB := freePort(t), freePort(t)
+			addrA, addrB := testkit.UnusedAddr(t), testkit.UnusedAddr(t)
 			dir := t.TempDir()
 			a := startHeadlessOn(t, addrA, filepath.Join(dir, "a.db"), filepath.Join(dir, "a.log"), nil,
 				"--forward-to", "http://"+addrB, "--forward-mode", mode, "--timeout", "5s")
@@ -175,15 +185,8 @@ func TestForwardCycleOfTwoGaffsStops(t *testing.T) {
 			answer := postOnce(addrA)
 			waitLoopStopped(t, a, []string{"not forwarded: loop"}, a, b)
 			b.waitLine(t, "<-- [508] POST http://"+addrA+"/hook?n=1")
-			resp := <-answer
-			if resp == nil {
-				t.Fatal("the sender got no answer")
-			}
 			// In proxy mode A's 508 comes back through B to the sender.
-			first := map[string]int{"copy": 200, "proxy": http.StatusLoopDetected}[mode]
-			if resp.StatusCode != first {
-				t.Errorf("the sender was answered %d, want %d", resp.StatusCode, first)
-			}
+			first := senderAnswered(t, answer, mode)
 			if sa, sb := storedStatuses(t, a), storedStatuses(t, b); !slices.Equal(sa, []int{first, 508}) || !slices.Equal(sb, []int{first}) {
 				t.Fatalf("A answered %v, B answered %v; want [%d 508] and [%d]", sa, sb, first, first)
 			}

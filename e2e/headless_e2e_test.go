@@ -13,37 +13,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 )
 
 // The promise "nothing acked is lost" holds for --headless's stdout too:
 // every capture answered 2xx is printed, once, as one whole JSON line.
 
 // startPrinting runs gaff --headless with its stdout going to out.
-// lockedBuffer is an io.Writer safe to read while a process writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func startPrinting(t *testing.T, db string, out io.Writer, args ...string) *headlessGaff {
 	t.Helper()
-	return startHeadlessOn(t, freePort(t), db, db+".log", out, args...)
+	return startHeadlessOn(t, testkit.UnusedAddr(t), db, db+".log", out, args...)
 }
 
 // printedIDs parses --headless output: every line whole JSON, no id twice.
@@ -167,7 +151,7 @@ func TestHeadlessAfterCatchesUp(t *testing.T) {
 	g.cmd.Process.Signal(syscall.SIGKILL)
 	waitExit(t, g.cmd)
 
-	var out lockedBuffer
+	var out testkit.LockedBuffer
 	g2 := startPrinting(t, db, &out, "--after", "2")
 	post(t, "http://"+g2.addr+"/live", `{}`)
 	deadline := time.Now().Add(15 * time.Second)
@@ -183,7 +167,7 @@ func TestHeadlessAfterCatchesUp(t *testing.T) {
 
 	for _, bad := range [][]string{{"--after", "-7", "--headless"}, {"--after", "3"}} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		o, err := exec.CommandContext(ctx, gaffBinary(t), append(bad, "--db", filepath.Join(dir, "bad.db"), "--listen", freePort(t))...).CombinedOutput()
+		o, err := exec.CommandContext(ctx, gaffBinary(t), append(bad, "--db", filepath.Join(dir, "bad.db"), "--listen", testkit.UnusedAddr(t))...).CombinedOutput()
 		cancel()
 		if err == nil || !strings.Contains(string(o), "--after") {
 			t.Errorf("gaff %v: %v\n%s", bad, err, o)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gaff/internal/testkit"
 )
 
 // A subscription's URL may carry a password (http://user:pass@host). gaff
@@ -39,7 +41,7 @@ func TestSubscriptionPasswordsAreMasked(t *testing.T) {
 
 // A --forward-to gaff refuses is named without its password.
 func TestRefusedForwardToHidesItsPassword(t *testing.T) {
-	addr := freePort(t)
+	addr := testkit.UnusedAddr(t)
 	for _, to := range []string{"http://u:hunter2@[bad", "http://u:hunter2@" + addr + "/"} {
 		dir := t.TempDir()
 		out, err := gaffCLI(t, "--headless", "--listen", addr, "--db", filepath.Join(dir, "g.db"), "--log", filepath.Join(dir, "g.log"),

@@ -74,7 +74,7 @@ func TestProviderSecretsFromTheEnvironmentAndAFile(t *testing.T) {
 
 	// A file others can read is refused, with the fix.
 	os.Chmod(file, 0o644)
-	out, err := runIn(t, t.TempDir(), "", "--secret-file", file)
+	out, err := gaffIn(t, t.TempDir(), "", "--secret-file", file)
 	if err == nil || !strings.Contains(out, "chmod 600 "+file) || strings.Contains(out, fromFile) {
 		t.Errorf("--secret-file readable by others: %v\n%s", err, out)
 	}
@@ -120,7 +120,8 @@ func TestSubscriptionSecretFromFileEnvOrStdin(t *testing.T) {
 // GAFF_BASIC_AUTH stands for --basic-auth, and is held to the same rule:
 // it protects the ngrok URL, so without ngrok gaff says it does nothing.
 func TestBasicAuthFromTheEnvironment(t *testing.T) {
-	out, err := runIn(t, t.TempDir(), "GAFF_BASIC_AUTH=bob:password123", "--tunnel", "none")
+	t.Setenv("GAFF_BASIC_AUTH", "bob:password123")
+	out, err := gaffIn(t, t.TempDir(), "", "--tunnel", "none")
 	if err == nil || !strings.Contains(out, "GAFF_BASIC_AUTH") || strings.Contains(out, "password123") {
 		t.Errorf("GAFF_BASIC_AUTH without ngrok: %v\n%s", err, out)
 	}

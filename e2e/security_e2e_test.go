@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
+
 	"gaff/policy"
 	"gaff/provider"
 )
@@ -44,7 +46,7 @@ func TestFilesArePrivate(t *testing.T) {
 		}
 		os.Chmod(d, 0o755)
 	}
-	addr := freePort(t)
+	addr := testkit.UnusedAddr(t)
 	cmd := exec.Command("sh", "-c", `umask 000; exec "$0" --headless --listen "$1"`, gaffBinary(t), addr)
 	cmd.Env = append(os.Environ(), "NGROK_AUTHTOKEN=", "XDG_DATA_HOME="+data, "XDG_STATE_HOME="+state)
 	stderr, _ := cmd.StderrPipe()

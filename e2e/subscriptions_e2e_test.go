@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,53 +13,33 @@ import (
 	"testing"
 	"time"
 
+	"gaff/internal/testkit"
+
 	"gaff/provider"
 	"gaff/storage"
 )
 
 // verifyingTarget is a loopback receiver that checks each request's
-// signature as scheme's provider would, and answers with status().
+// signature as scheme's provider would. Its answer carries what a terminal
+// would act on, for the printing of it to defuse.
 type verifyingTarget struct {
-	*httptest.Server
-	verdicts chan provider.Verdict
-	secret   atomic.Value // string
-	status   atomic.Int64
+	*testkit.Recorder
+	scheme string
+	secret atomic.Value // string
 }
 
 func newVerifyingTarget(t *testing.T, scheme string) *verifyingTarget {
-	v := &verifyingTarget{verdicts: make(chan provider.Verdict, 10)}
+	// Go's client refuses raw controls in headers, not bidi.
+	v := &verifyingTarget{Recorder: testkit.NewRecorder(t, "thanks \x1b[2J", "X-Answer", "evil\u202etxt.exe"), scheme: scheme}
 	v.secret.Store("")
-	v.status.Store(200)
-	v.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		v.verdicts <- provider.Verify(scheme, v.secret.Load().(string), &provider.Request{Method: r.Method, URL: r.URL.String(), Header: r.Header, Body: body}, time.Now())
-		w.Header().Set("X-Answer", "evil\u202etxt.exe") // Go's client refuses raw controls in headers, not bidi
-		w.WriteHeader(int(v.status.Load()))
-		io.WriteString(w, "thanks \x1b[2J")
-	}))
-	t.Cleanup(v.Close)
 	return v
 }
 
+// verdict checks the next request that arrived with the secret set now.
 func (v *verifyingTarget) verdict(t *testing.T) provider.Verdict {
 	t.Helper()
-	select {
-	case got := <-v.verdicts:
-		return got
-	case <-time.After(15 * time.Second):
-		t.Fatal("the target received nothing")
-		return provider.Verdict{}
-	}
-}
-
-// gaffIn runs the built binary with a private database and config dir.
-func gaffIn(t *testing.T, dir, stdin string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command(gaffBinary(t), append(args, "--db", filepath.Join(dir, "g.db"))...)
-	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "NGROK_AUTHTOKEN=")
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	r, body := v.Next(t)
+	return provider.Verify(v.scheme, v.secret.Load().(string), &provider.Request{Method: r.Method, URL: r.URL.String(), Header: r.Header, Body: body}, time.Now())
 }
 
 func TestCLISend(t *testing.T) {
@@ -82,7 +59,7 @@ func TestCLISend(t *testing.T) {
 		t.Fatalf("response not shown safely:\n%q", out)
 	}
 
-	tg.status.Store(500)
+	tg.Status(500)
 	tg.secret.Store("s")
 	out, err = gaffIn(t, dir, `{"a":1}`, "send", "--to", tg.URL, "--body", "-", "--scheme", "stripe", "--secret", "s")
 	if err == nil || !strings.Contains(out, "<-- [500] POST") || !strings.Contains(out, "not delivered: the target answered 500") {
@@ -157,7 +134,7 @@ func TestCLISubscriptions(t *testing.T) {
 		t.Fatalf("an event the subscription does not take: %v\n%s", err, out)
 	}
 
-	tg.status.Store(503)
+	tg.Status(503)
 	out, err = gaffIn(t, dir, "plain text", "subs", "fire", "1", "--body", "-", "--header", "Content-Type: text/plain")
 	if err == nil || !strings.Contains(out, "<-- [503]") || !strings.Contains(out, "event 2: pending after 1 of 5 attempts; next at") {
 		t.Fatalf("failing fire: %v\n%s", err, out)
@@ -169,8 +146,8 @@ func TestCLISubscriptions(t *testing.T) {
 	}
 
 	// A running gaff resumes the pending retry and sends what is queued.
-	tg.status.Store(200)
-	addr := freePort(t)
+	tg.Status(200)
+	addr := testkit.UnusedAddr(t)
 	run := exec.Command(gaffBinary(t), "--headless", "--listen", addr, "--db", filepath.Join(dir, "g.db"), "--log", filepath.Join(dir, "g.log"))
 	run.Env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "NGROK_AUTHTOKEN=")
 	stderr, _ := run.StderrPipe()

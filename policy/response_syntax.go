@@ -66,11 +66,11 @@ func ParseResponseSpec(spec string) (r ResponseRule, file string, err error) {
 			}
 			r.Body = v
 		case k == "header":
-			name, value, ok := strings.Cut(v, ":")
+			h, ok := storage.CutHeader(v)
 			if !ok {
 				return r, "", fmt.Errorf("--respond %q: header %q is not 'Name: value'", spec, v)
 			}
-			r.Header = append(r.Header, storage.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+			r.Header = append(r.Header, h)
 		default:
 			return r, "", fmt.Errorf("--respond %q: unknown key %q (delay=, body=, header=)", spec, k)
 		}

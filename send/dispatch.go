@@ -112,14 +112,7 @@ func (d *Dispatcher) Start(ctx context.Context) {
 func (d *Dispatcher) Stop() {
 	d.stop()
 	d.wg.Wait() // the loop has ended: nothing new starts
-	done := make(chan struct{})
-	go func() { d.attemptsDone.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(stopGrace):
-		d.cutAttempts()
-		<-done
-	}
+	waitOrCut(&d.attemptsDone, stopGrace, d.cutAttempts)
 	d.cutAttempts()
 }
 

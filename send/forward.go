@@ -53,7 +53,8 @@ type job struct {
 }
 
 // skipBuffer bounds the not-forwarded records waiting to be stored; beyond
-// it they are only counted (Lost), so a flood cannot grow memory.
+// it they are only counted (and the count logged on Close), so a flood
+// cannot grow memory.
 const skipBuffer = 4096
 
 // NewForwarder starts a forwarder to target; "" starts it idle until
@@ -103,10 +104,6 @@ func (f *Forwarder) SetTarget(target string) error {
 	f.target.Store(&target)
 	return nil
 }
-
-// Lost counts captures that were neither forwarded nor recorded as not
-// forwarded, because both queues were full.
-func (f *Forwarder) Lost() int64 { return f.lost.Load() }
 
 // Enqueue hands a stored capture to the forwarder. It never blocks: when
 // the queue is full the capture is recorded as not forwarded instead.
@@ -224,16 +221,7 @@ func (f *Forwarder) Close() {
 	close(f.skips)
 	f.mu.Unlock()
 
-	done := make(chan struct{})
-	go func() { f.wg.Wait(); close(done) }()
-	t := time.NewTimer(f.opt.Grace)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		f.cancel()
-		<-done
-	}
+	waitOrCut(&f.wg, f.opt.Grace, f.cancel)
 	f.cancel()
 	if n := f.lost.Load(); n > 0 {
 		f.opt.Log.Warn("captures neither forwarded nor recorded as such: the queues were full", "count", n)

@@ -24,9 +24,6 @@ var instanceID = func() string {
 	return hex.EncodeToString(b)
 }()
 
-// InstanceID is this gaff's id in LoopHeader.
-func InstanceID() string { return instanceID }
-
 // markSent adds this gaff's id to h, leaving the ids already there.
 func markSent(h storage.Headers) storage.Headers {
 	return append(slices.Clip(h), storage.Header{Name: LoopHeader, Value: instanceID})

@@ -30,16 +30,6 @@ var schedules = map[string][]time.Duration{
 // RetryPolicies lists the policies in the order a picker shows them.
 func RetryPolicies() []string { return []string{RetryStandard, RetryTesting, RetryNone} }
 
-// Schedule is a copy of the policy's delays (see schedules), nil for an
-// unknown policy.
-func Schedule(policy string) []time.Duration {
-	s, ok := schedules[policy]
-	if !ok {
-		return nil
-	}
-	return append([]time.Duration(nil), s...)
-}
-
 // MaxAttempts is how many attempts the policy makes in all.
 func MaxAttempts(policy string) int { return len(schedules[policy]) }
 

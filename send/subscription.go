@@ -113,10 +113,8 @@ var isToken = provider.IsToken
 
 // ParseHeader reads one header as a user types it: "Name: value".
 func ParseHeader(s string) (storage.Header, error) {
-	name, value, ok := strings.Cut(s, ":")
-	name = strings.TrimSpace(name)
-	h := storage.Header{Name: name, Value: strings.TrimSpace(value)}
-	if !ok || name == "" {
+	h, ok := storage.CutHeader(s)
+	if !ok {
 		return h, fmt.Errorf("header %q is not in the form 'Name: value'", s)
 	}
 	return h, CheckHeaders(storage.Headers{h})

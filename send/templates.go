@@ -2,11 +2,11 @@ package send
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"gaff/internal/xdg"
 	"gaff/provider"
 )
 
@@ -14,15 +14,11 @@ import (
 // falling back to ~/.config/gaff/templates as the XDG spec says. It is ""
 // when no home directory is known.
 func TemplateDir() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
+	dir, err := xdg.Config()
+	if err != nil {
+		return ""
 	}
-	return filepath.Join(dir, "gaff", "templates")
+	return filepath.Join(dir, "templates")
 }
 
 // Templates lists the events gaff can fire, sorted by name: the user's

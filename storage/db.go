@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"gaff/internal/xdg"
 )
 
 // Options tune a DB. The zero value is what gaff runs with.
@@ -64,15 +66,11 @@ type DB struct {
 // DefaultPath is $XDG_DATA_HOME/gaff/gaff.db, falling back to
 // ~/.local/share/gaff/gaff.db as the XDG spec says.
 func DefaultPath() (string, error) {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot find a place for the database: %w; pass --db PATH", err)
-		}
-		dir = filepath.Join(home, ".local", "share")
+	dir, err := xdg.Data()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a place for the database: %w; pass --db PATH", err)
 	}
-	return filepath.Join(dir, "gaff", "gaff.db"), nil
+	return filepath.Join(dir, "gaff.db"), nil
 }
 
 // Open opens the database at path, creating it if nothing is there. It

@@ -16,6 +16,15 @@ type Header struct {
 // Headers is an ordered header list.
 type Headers []Header
 
+// CutHeader reads one header as a user types it, "Name: value", spaces
+// around the name and the value left out; ok is false without a colon or
+// a name.
+func CutHeader(s string) (h Header, ok bool) {
+	name, value, found := strings.Cut(s, ":")
+	h = Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)}
+	return h, found && h.Name != ""
+}
+
 // Get returns the first value of name, compared case-insensitively.
 func (h Headers) Get(name string) string {
 	for _, x := range h {

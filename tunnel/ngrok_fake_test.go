@@ -1,7 +1,6 @@
 package tunnel
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,9 +9,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"gaff/internal/testkit"
 
 	"golang.ngrok.com/ngrok/v2"
 )
@@ -27,29 +27,11 @@ const refusal105 = "The authtoken you specified does not look like a proper ngro
 	"Instructions to install your authtoken are on your ngrok dashboard:\n" +
 	"https://dashboard.ngrok.com/get-started/your-authtoken\r\n\r\nERR_NGROK_105\r\n"
 
-// lockedBuffer is a log destination shared with the SDK's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestNgrokRefusedTokenFailsFast(t *testing.T) {
 	fake := newFakeNgrok(t)
 	fake.set(func(f *fakeNgrok) { f.authErr = refusal105 })
 
-	var logs lockedBuffer
+	var logs testkit.LockedBuffer
 	opts := fake.options(fakeToken)
 	// Far longer than the test runs: reaching Failed proves the refusal
 	// was recognised, not that the connect timer fired.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaff/internal/bytesize"
 	"gaff/storage"
 )
 
@@ -50,7 +51,7 @@ const maxDecoded = 64 << 20
 func analyseBody(r *storage.Request) *bodyDoc {
 	d := &bodyDoc{raw: r.Body, shown: r.Body}
 	if r.Truncated {
-		d.notes = append(d.notes, fmt.Sprintf("cut: %s of %s stored (%s)", humanBytes(int64(len(r.Body))), humanBytes(r.Size), r.Note))
+		d.notes = append(d.notes, fmt.Sprintf("cut: %s of %s stored (%s)", bytesize.Format(int64(len(r.Body))), bytesize.Format(r.Size), r.Note))
 	}
 	if enc := strings.ToLower(strings.TrimSpace(r.Headers.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(r.Body) > 0 {
 		dec, err := decode(enc, r.Body)
@@ -59,7 +60,7 @@ func analyseBody(r *storage.Request) *bodyDoc {
 			d.notes = append(d.notes, fmt.Sprintf("Content-Encoding %s could not be decoded (%v): showing the bytes as received", enc, err))
 		default:
 			d.shown = dec
-			d.notes = append(d.notes, fmt.Sprintf("decoded from %s for display: %s → %s (press v for the bytes as received)", enc, humanBytes(int64(len(r.Body))), humanBytes(int64(len(dec)))))
+			d.notes = append(d.notes, fmt.Sprintf("decoded from %s for display: %s → %s (press v for the bytes as received)", enc, bytesize.Format(int64(len(r.Body))), bytesize.Format(int64(len(dec)))))
 		}
 	}
 	d.kind, d.lang = classify(r.Headers.Get("Content-Type"), d.shown)
@@ -85,7 +86,7 @@ func decode(enc string, b []byte) ([]byte, error) {
 	}
 	out, err := io.ReadAll(io.LimitReader(rd, maxDecoded+1))
 	if len(out) > maxDecoded {
-		return nil, fmt.Errorf("expands past %s", humanBytes(maxDecoded))
+		return nil, fmt.Errorf("expands past %s", bytesize.Format(maxDecoded))
 	}
 	if err != nil {
 		return nil, err
@@ -157,17 +158,5 @@ func looksText(b []byte) bool {
 	return ctl*100 <= len(sample)
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	case n < 1000*1024*1024:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
-}
-
-// shortBytes is humanBytes without the space, for the narrow list column.
-func shortBytes(n int64) string { return strings.ReplaceAll(humanBytes(n), " ", "") }
+// shortBytes is a size without the space, for the narrow list column.
+func shortBytes(n int64) string { return strings.ReplaceAll(bytesize.Format(n), " ", "") }

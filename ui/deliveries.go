@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gaff/internal/bytesize"
 	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
@@ -66,7 +67,7 @@ func responsePreview(d *storage.Delivery, st *Styles) []string {
 		return []string{"  " + st.Muted.Render("(empty body)")}
 	}
 	if !looksText(d.RespBody) {
-		return []string{"  " + st.Muted.Render(fmt.Sprintf("(%s of binary data)", humanBytes(int64(len(d.RespBody)))))}
+		return []string{"  " + st.Muted.Render(fmt.Sprintf("(%s of binary data)", bytesize.Format(int64(len(d.RespBody)))))}
 	}
 	var out []string
 	src := newTextLines(d.RespBody, nil, false)
@@ -81,7 +82,7 @@ func responsePreview(d *storage.Delivery, st *Styles) []string {
 		out = append(out, "  "+st.Muted.Render(fmt.Sprintf("… %d more lines", n-responseLines)))
 	}
 	if d.RespTruncated {
-		out = append(out, "  "+st.Warn.Render(fmt.Sprintf("(response cut at %s)", humanBytes(int64(len(d.RespBody))))))
+		out = append(out, "  "+st.Warn.Render(fmt.Sprintf("(response cut at %s)", bytesize.Format(int64(len(d.RespBody))))))
 	}
 	return out
 }

@@ -3,9 +3,11 @@ package ui
 import (
 	"fmt"
 
-	tea "charm.land/bubbletea/v2"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/internal/bytesize"
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/storage"
@@ -252,7 +254,7 @@ func (d *detail) title() string {
 	if r.Handshake != "" {
 		parts = append(parts, st.URL.Render("⇄ "+r.Handshake))
 	}
-	parts = append(parts, st.statusStyle(r.Status).Render(fmt.Sprint(r.Status)), humanBytes(r.Size))
+	parts = append(parts, st.statusStyle(r.Status).Render(fmt.Sprint(r.Status)), bytesize.Format(r.Size))
 	return strings.Join(parts, "  ")
 }
 
@@ -329,7 +331,7 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 	out = append(out,
 		row("Via", via+" listener"),
 		row("Protocol", sanitize.Line(r.Proto)),
-		row("Size", fmt.Sprintf("%s (%d bytes)", humanBytes(r.Size), r.Size)),
+		row("Size", fmt.Sprintf("%s (%d bytes)", bytesize.Format(r.Size), r.Size)),
 		row("Type", sanitize.Line(orNone(r.ContentType))),
 		row("Answered", st.statusStyle(r.Status).Render(fmt.Sprint(r.Status))),
 	)
@@ -347,7 +349,7 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		out = append(out, row("Handshake", st.URL.Render(r.Handshake)))
 	}
 	if r.Truncated {
-		out = append(out, row("Cut", st.Warn.Render(fmt.Sprintf("only the first %s stored", humanBytes(int64(len(r.Body)))))))
+		out = append(out, row("Cut", st.Warn.Render(fmt.Sprintf("only the first %s stored", bytesize.Format(int64(len(r.Body)))))))
 	}
 	if r.Note != "" {
 		out = append(out, row("Note", st.Warn.Render(sanitize.Line(r.Note))))

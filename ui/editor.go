@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
 
+	"gaff/internal/bytesize"
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/send"
@@ -44,20 +45,16 @@ type editForm struct {
 	body      textarea.Model
 	rawBody   []byte // the body when it is not edited inline
 	inline    bool
-	// What the form was filled with: a field left as it was sends these
-	// exact bytes, not the text widget's rendering of them. The widgets
-	// show network text through the sanitiser, so a header line or URL the
-	// user did not touch is mapped back to what was captured.
-	origMethod     string
-	origURL        string
-	origURLText    string
-	origHeaders    storage.Headers
-	origHeaderText string
-	origBody       []byte
-	origBodyText   string
-	focus          int // 0 method, 1 url, 2 headers, 3 body
-	resign         bool
-	err            string
+	// What the fields were filled with: one left as it was sends what was
+	// captured (see filled). The body's counts while it is edited inline.
+	orig struct {
+		method, url filled[string]
+		headers     filled[storage.Headers]
+		body        filled[[]byte]
+	}
+	focus  int // 0 method, 1 url, 2 headers, 3 body
+	resign bool
+	err    string
 }
 
 type (
@@ -83,6 +80,8 @@ func (a *App) openEditor() tea.Cmd {
 	}
 }
 
+// steadyInput is a one-line input with a steady cursor: a blinking one is
+// a timer firing forever.
 func steadyInput(value string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
@@ -125,14 +124,14 @@ func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
 		hl = append(hl, headerLine(h))
 	}
 	f := &editForm{ctx: ctx, requestID: r.ID, provider: r.Provider,
-		method: steadyInput(sanitize.Line(r.Method)), url: steadyInput(sanitize.Line(url)), headers: steadyArea(strings.Join(hl, "\n")),
-		origMethod: r.Method, origURL: url, origHeaders: kept, origBody: r.Body}
-	f.origURLText = f.url.Value()
-	f.origHeaderText = f.headers.Value()
+		method: steadyInput(sanitize.Line(r.Method)), url: steadyInput(sanitize.Line(url)), headers: steadyArea(strings.Join(hl, "\n"))}
+	f.orig.method = filled[string]{f.method.Value(), r.Method}
+	f.orig.url = filled[string]{f.url.Value(), url}
+	f.orig.headers = filled[storage.Headers]{f.headers.Value(), kept}
 	f.inline = inlineSafe(r.Body)
 	if f.inline {
 		f.body = steadyArea(string(r.Body))
-		f.origBodyText = f.body.Value()
+		f.orig.body = filled[[]byte]{f.body.Value(), r.Body}
 	} else {
 		f.rawBody = r.Body
 		f.body = steadyArea("")
@@ -169,44 +168,31 @@ func headerLine(h storage.Header) string {
 
 // outbound reads the form; header lines must be "Name: value".
 func (f *editForm) outbound() (send.Outbound, error) {
-	out := send.Outbound{Method: strings.TrimSpace(f.method.Value()), URL: strings.TrimSpace(f.url.Value())}
-	if out.Method == "" || strings.ContainsAny(out.Method, " \t") {
-		return out, fmt.Errorf("method %q: write one word, like POST", out.Method)
+	var out send.Outbound
+	if m := strings.TrimSpace(f.method.Value()); m == "" || strings.ContainsAny(m, " \t") {
+		return out, fmt.Errorf("method %q: write one word, like POST", m)
 	}
-	if f.url.Value() == f.origURLText {
-		out.URL = f.origURL
+	out.Method, _ = f.orig.method.read(f.method.Value(), trimmed)
+	out.URL, _ = f.orig.url.read(f.url.Value(), trimmed)
+	var err error
+	if out.Headers, err = f.orig.headers.read(f.headers.Value(), f.editedHeaders); err != nil {
+		return out, err
 	}
-	if f.method.Value() == sanitize.Line(f.origMethod) {
-		out.Method = f.origMethod
-	}
-	if f.headers.Value() == f.origHeaderText {
-		out.Headers = f.origHeaders
-	} else {
-		h, err := f.editedHeaders()
-		if err != nil {
-			return out, err
-		}
-		out.Headers = h
-	}
-	switch {
-	case !f.inline:
-		out.Body = f.rawBody
-	case f.body.Value() == f.origBodyText && f.rawBody == nil:
-		out.Body = f.origBody
-	default:
-		out.Body = []byte(f.body.Value())
+	out.Body = f.rawBody
+	if f.inline {
+		out.Body, _ = f.orig.body.read(f.body.Value(), asBytes)
 	}
 	return out, nil
 }
 
 // editedHeaders parses the header text; each line still as it was shown
 // sends the captured header it stands for, byte for byte.
-func (f *editForm) editedHeaders() (storage.Headers, error) {
+func (f *editForm) editedHeaders(text string) (storage.Headers, error) {
 	shown := map[string][]storage.Header{}
-	for _, h := range f.origHeaders {
+	for _, h := range f.orig.headers.value {
 		shown[headerLine(h)] = append(shown[headerLine(h)], h)
 	}
-	return parseHeaderLines(f.headers.Value(), shown)
+	return parseHeaderLines(text, shown)
 }
 
 // key handles a key; done closes the form.
@@ -310,10 +296,9 @@ func (f *editForm) setBody(m editorBodyMsg) {
 	}
 	// What $EDITOR wrote is the body now, byte for byte.
 	f.inline = inlineSafe(m.body)
-	f.origBody = m.body
 	if f.inline {
 		f.body.SetValue(string(m.body))
-		f.origBodyText = f.body.Value()
+		f.orig.body = filled[[]byte]{f.body.Value(), m.body}
 		f.rawBody = nil
 	} else {
 		f.rawBody = m.body
@@ -347,7 +332,7 @@ func (f *editForm) render(w, h int) string {
 	lines = append(lines, strings.Split(f.headers.View(), "\n")...)
 	bodyNote := ""
 	if !f.inline {
-		bodyNote = fmt.Sprintf("  %s, kept byte for byte; ctrl+e edits it in $EDITOR", humanBytes(int64(len(f.rawBody))))
+		bodyNote = fmt.Sprintf("  %s, kept byte for byte; ctrl+e edits it in $EDITOR", bytesize.Format(int64(len(f.rawBody))))
 	}
 	lines = append(lines, label(3, "Body")+st.Muted.Render(bodyNote))
 	if f.inline {

@@ -34,8 +34,29 @@ type formField struct {
 	choice  int
 	on      bool
 	hint    string
-	initial string // the value as filled in, to tell an untouched field
 }
+
+// filled is what a form field was filled with: the text the widget shows
+// and the value it stands for. A field left as it was sends that value,
+// byte for byte, not the widget's rendering of it: widgets show network
+// text through the sanitiser, and the text areas rewrite tabs and \r.
+type filled[T any] struct {
+	text  string
+	value T
+}
+
+// read is the field's value given its text now: the value it was filled
+// with while the text is unchanged, else what edited makes of the text.
+func (f filled[T]) read(text string, edited func(string) (T, error)) (T, error) {
+	if text == f.text {
+		return f.value, nil
+	}
+	return edited(text)
+}
+
+func trimmed(s string) (string, error) { return strings.TrimSpace(s), nil }
+
+func asBytes(s string) ([]byte, error) { return []byte(s), nil }
 
 func textField(key, label, value, hint string) *formField {
 	return &formField{key: key, label: label, kind: fieldText, input: steadyInput(value), hint: hint}
@@ -60,9 +81,7 @@ func choiceField(key, label string, choices []string, value string) *formField {
 }
 
 func areaField(key, label, value, hint string) *formField {
-	f := &formField{key: key, label: label, kind: fieldArea, area: steadyArea(value), hint: hint}
-	f.initial = f.area.Value()
-	return f
+	return &formField{key: key, label: label, kind: fieldArea, area: steadyArea(value), hint: hint}
 }
 
 func toggleField(key, label string, on bool) *formField {

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gaff/internal/testkit"
 	"gaff/storage"
 	"gaff/tunnel"
 )
@@ -36,12 +37,7 @@ type harness struct {
 
 func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "gaff.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return newHarnessDB(t, db, w, h)
+	return newHarnessDB(t, testkit.DB(t), w, h)
 }
 
 // newHarnessDB drives an App over an open database.

@@ -25,7 +25,7 @@ func (a *App) helpBar() string {
 		case a.subs.attemptsOf != 0:
 			binds = []key.Binding{ks.Down, ks.Back, k.Global.Help, k.Global.Quit}
 		case a.subs.onEvents:
-			binds = []key.Binding{ks.Down, ks.Open, ks.Retry, ks.Fire, ks.Switch, ks.Back, k.Global.Help, k.Global.Quit}
+			binds = []key.Binding{ks.Down, ks.Open, ks.Retry, ks.Cancel, ks.Fire, ks.Switch, ks.Back, k.Global.Help, k.Global.Quit}
 		default:
 			binds = []key.Binding{ks.Down, ks.Fire, ks.New, ks.Edit, ks.Toggle, ks.Delete, ks.Switch, ks.Back, k.Global.Help, k.Global.Quit}
 		}
@@ -93,7 +93,7 @@ func (a *App) renderHelp(w, h int) string {
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},
 		{"send", []key.Binding{k.Send.Replay, k.Send.ReplayResigned, k.Send.Target, k.Send.Edit, k.Send.CopyCurl}},
 		{"edit form (e)", []key.Binding{k.Edit.Send, k.Edit.Next, k.Edit.Prev, k.Edit.External, k.Edit.Resign, k.Edit.Cancel}},
-		{"subscriptions (s)", []key.Binding{k.Subs.New, k.Subs.Edit, k.Subs.Fire, k.Subs.Toggle, k.Subs.Delete, k.Subs.Switch, k.Subs.Open, k.Subs.Retry, k.Subs.Generate, k.Subs.Back}},
+		{"subscriptions (s)", []key.Binding{k.Subs.New, k.Subs.Edit, k.Subs.Fire, k.Subs.Toggle, k.Subs.Delete, k.Subs.Switch, k.Subs.Open, k.Subs.Retry, k.Subs.Cancel, k.Subs.Generate, k.Subs.Back}},
 		{"forms", []key.Binding{k.Form.Next, k.Form.Prev, k.Form.Submit, k.Form.Cancel}},
 		{"settings (S)", []key.Binding{k.Settings.Edit, k.Settings.Add, k.Settings.Delete, k.Settings.Back}},
 		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Subscriptions, k.Global.Settings, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},

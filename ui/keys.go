@@ -22,7 +22,7 @@ type FormKeys struct {
 
 // SubsKeys act on the subscriptions screen.
 type SubsKeys struct {
-	Up, Down, Switch, New, Edit, Delete, Toggle, Fire, Retry, Open, Back, Generate key.Binding
+	Up, Down, Switch, New, Edit, Delete, Toggle, Fire, Retry, Cancel, Open, Back, Generate key.Binding
 }
 
 // EditKeys work in the edit-and-send form.
@@ -115,6 +115,7 @@ func DefaultKeys() KeyMap {
 			Toggle:   bind("space", "enable/disable", "space"),
 			Fire:     bind("f", "fire an event", "f"),
 			Retry:    bind("r", "retry now", "r"),
+			Cancel:   bind("x", "cancel retries", "x"),
 			Open:     bind("enter", "attempts", "enter"),
 			Back:     bind("esc", "back", "esc", "s"),
 			Generate: bind("ctrl+g", "generate secret", "ctrl+g"),

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/storage"
 )
@@ -439,11 +440,11 @@ func verdictMark(s *storage.Summary) string {
 	switch {
 	case s.Handshake != "":
 		return "⇄"
-	case s.Signature == "valid":
+	case s.Signature == provider.Valid:
 		return "✓"
-	case s.Signature == "invalid":
+	case s.Signature == provider.Invalid:
 		return "✗"
-	case s.Signature == "no-secret":
+	case s.Signature == provider.NoSecret:
 		return "?"
 	}
 	return ""
@@ -453,9 +454,9 @@ func verdictStyle(st *Styles, s *storage.Summary) lipgloss.Style {
 	switch {
 	case s.Handshake != "":
 		return st.URL
-	case s.Signature == "valid":
+	case s.Signature == provider.Valid:
 		return st.BadgeGood
-	case s.Signature == "invalid":
+	case s.Signature == provider.Invalid:
 		return st.BadgeBad
 	}
 	return st.Badge
@@ -464,13 +465,13 @@ func verdictStyle(st *Styles, s *storage.Summary) lipgloss.Style {
 // verdictText is the long form for the detail title and overview.
 func verdictText(s *storage.Summary) string {
 	switch s.Signature {
-	case "valid":
+	case provider.Valid:
 		return "✓ valid"
-	case "invalid":
+	case provider.Invalid:
 		return "✗ invalid"
-	case "no-secret":
+	case provider.NoSecret:
 		return "? no secret"
-	case "unsigned":
+	case provider.Unsigned:
 		return "unsigned"
 	}
 	return ""

@@ -26,13 +26,7 @@ type prompt struct {
 }
 
 func newPrompt(label, value string, secret bool, submit func(string) (tea.Cmd, error)) *prompt {
-	in := textinput.New()
-	in.Prompt = ""
-	// A steady cursor: a blinking one is a timer firing forever.
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetValue(value)
+	in := steadyInput(value)
 	in.CursorEnd()
 	if secret {
 		in.EchoMode = textinput.EchoPassword

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/export"
+	"gaff/internal/bytesize"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -131,7 +132,7 @@ func (a *App) clipboard(m clipboardMsg) tea.Cmd {
 		a.flash = "✗ " + m.err.Error()
 		return nil
 	case len(m.text) > osc52Limit:
-		a.flash = fmt.Sprintf("✗ %s is %s: too big for the terminal clipboard; use gaff export --format curl", m.what, humanBytes(int64(len(m.text))))
+		a.flash = fmt.Sprintf("✗ %s is %s: too big for the terminal clipboard; use gaff export --format curl", m.what, bytesize.Format(int64(len(m.text))))
 		return nil
 	}
 	a.flash = "copied " + m.what

@@ -3,70 +3,25 @@ package ui
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
+	"gaff/internal/testkit"
 	"gaff/policy"
 	"gaff/provider"
 	"gaff/send"
 	"gaff/storage"
 )
 
-// target is a real loopback server that records what reaches it.
-type target struct {
-	*httptest.Server
-	mu   sync.Mutex
-	got  []*http.Request
-	body [][]byte
-	code int
-	seen chan struct{}
-}
-
-func newTarget(t *testing.T, code int) *target {
-	tg := &target{code: code, seen: make(chan struct{}, 100)}
-	tg.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		tg.mu.Lock()
-		tg.got, tg.body = append(tg.got, r), append(tg.body, b)
-		code := tg.code
-		tg.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		io.WriteString(w, `{"handled":true}`)
-		tg.seen <- struct{}{}
-	}))
-	t.Cleanup(tg.Close)
+// newTarget is the user's handler, answering code with a JSON body.
+func newTarget(t *testing.T, code int) *testkit.Recorder {
+	tg := testkit.NewRecorder(t, `{"handled":true}`, "Content-Type", "application/json")
+	tg.Status(code)
 	return tg
-}
-
-func (tg *target) last() (*http.Request, []byte) {
-	tg.mu.Lock()
-	defer tg.mu.Unlock()
-	return tg.got[len(tg.got)-1], tg.body[len(tg.body)-1]
-}
-
-func (tg *target) count() int {
-	tg.mu.Lock()
-	defer tg.mu.Unlock()
-	return len(tg.got)
-}
-
-// wait blocks until the target was hit (a hang guard, not a timing check).
-func (tg *target) wait(t *testing.T) {
-	t.Helper()
-	select {
-	case <-tg.seen:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the target was never called")
-	}
 }
 
 func withSender(h *harness) *capture.Handler {
@@ -88,15 +43,15 @@ func TestReplayAsksForTargetThenSendsByteForByte(t *testing.T) {
 	h.contains("your handler's base URL", "http://localhost:3000")
 	typeText(h, strings.Repeat("\b", 30)+tg.URL)
 	h.keys("enter")
-	got, body := tg.last()
+	got, body := tg.Last()
 	if !bytes.Equal(body, bin) || got.Method != "PUT" || got.URL.RawQuery != "a=1&a=2" || got.URL.Path != "/upload" || strings.Join(got.Header.Values("X-Dup"), ",") != "1,2" {
 		t.Fatalf("replayed %s %s %q %q", got.Method, got.URL, body, got.Header)
 	}
 	h.contains("<-- [200] PUT " + tg.URL + "/upload?a=1&a=2")
 	// The target is remembered: r again does not ask.
 	h.keys("r")
-	if tg.count() != 2 {
-		t.Fatalf("second replay: %d calls", tg.count())
+	if tg.Count() != 2 {
+		t.Fatalf("second replay: %d calls", tg.Count())
 	}
 	// The deliveries tab lists both, with the handler's answer.
 	h.keys("enter", "shift+tab")
@@ -137,7 +92,7 @@ func TestReplayResignedVerifies(t *testing.T) {
 	h.insert(r)
 	h.app.target = tg.URL
 	h.keys("R")
-	got, gotBody := tg.last()
+	got, gotBody := tg.Last()
 	v := provider.Verify("github", secret, &provider.Request{Method: got.Method, Header: got.Header, Body: gotBody}, time.Now())
 	if v.Result != provider.Valid {
 		t.Fatalf("re-signed replay does not verify: %+v", v)
@@ -159,7 +114,7 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 	h.keys("tab")
 	typeText(h, "\b\b2}")
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	got, body := tg.last()
+	got, body := tg.Last()
 	if string(body) != `{"n":2}` || got.Header.Get("X-Edited") != "yes" || got.Header.Get("X-A") != "1" {
 		t.Fatalf("sent %q %q", body, got.Header)
 	}
@@ -179,7 +134,7 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	h.contains("is not in the form 'Name: value'")
 	h.keys("esc")
-	if tg.count() != 1 {
+	if tg.Count() != 1 {
 		t.Fatal("a bad form was sent")
 	}
 }
@@ -220,7 +175,7 @@ func TestEditKeepsUntouchedBytes(t *testing.T) {
 	h.contains("kept byte for byte; ctrl+e edits it in $EDITOR")
 	h.lacks("\u202e")
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	got, gotBody := tg.last()
+	got, gotBody := tg.Last()
 	if !bytes.Equal(gotBody, body) || got.Header.Get("X-Tab") != "a\tb" {
 		t.Fatalf("sent %q with X-Tab %q", gotBody, got.Header.Get("X-Tab"))
 	}
@@ -241,7 +196,7 @@ func TestEditShowsHostileURLAndHeadersSanitised(t *testing.T) {
 	h.contains("edit a copy of request #1")
 	h.lacks("\u202e", "\u200b", "\xff")
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	got, _ := tg.last()
+	got, _ := tg.Last()
 	if got.RequestURI != target {
 		t.Errorf("sent the target %q, captured %q", got.RequestURI, target)
 	}
@@ -265,7 +220,7 @@ func TestEditKeepsUntouchedHeaderLinesWhenAnotherChanges(t *testing.T) {
 		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	got, _ := tg.last()
+	got, _ := tg.Last()
 	if got.Header.Get("X-Bidi") != "safe\u202etxt" || got.Header.Get("X-New") != "two" || got.Header.Get("X-Plain") != "one" {
 		t.Errorf("sent headers %q", got.Header)
 	}

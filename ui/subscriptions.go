@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gaff/internal/bytesize"
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/send"
@@ -266,6 +267,11 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 				return subsDoneMsg{status: send.Line(x)}
 			}, nil
 		}
+	case key.Matches(msg, k.Cancel) && s.onEvents:
+		if ev := s.selectedEvent(); ev != nil {
+			db, id := s.ctx.db, ev.ID
+			return s.action(fmt.Sprintf("event #%d cancelled: no more retries", id), func(ctx context.Context) error { return db.CancelEvent(ctx, id) }), nil
+		}
 	}
 	return nil, nil
 }
@@ -438,26 +444,25 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 	}
 	title := "fire " + sanitize.Line(name) + " (signed when sent; ctrl+s fires)"
 	if !inline {
-		title += fmt.Sprintf(" — body: %s, sent as captured", humanBytes(int64(len(p.Body))))
+		title += fmt.Sprintf(" — body: %s, sent as captured", bytesize.Format(int64(len(p.Body))))
 	}
 	f := newForm(s.ctx, title, fields...)
-	bodyText := ""
+	// Fields left as they were send the payload's own bytes (see filled).
+	headers := filled[storage.Headers]{f.field("headers").value(), p.Headers}
+	var body filled[[]byte]
 	if inline {
-		bodyText = f.field("body").value()
+		body = filled[[]byte]{f.field("body").value(), p.Body}
 	}
 	d := s.ctx.deps.Dispatcher
 	f.submit = func(v map[string]string) (tea.Cmd, error) {
 		q := p
 		q.Method, q.Type = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"])
-		if v["headers"] != f.field("headers").initial {
-			h, err := parseHeaderLines(v["headers"], nil)
-			if err != nil {
-				return nil, err
-			}
-			q.Headers = h
+		var err error
+		if q.Headers, err = headers.read(v["headers"], func(text string) (storage.Headers, error) { return parseHeaderLines(text, nil) }); err != nil {
+			return nil, err
 		}
-		if inline && v["body"] != bodyText {
-			q.Body = []byte(v["body"])
+		if inline {
+			q.Body, _ = body.read(v["body"], asBytes)
 		}
 		return func() tea.Msg {
 			id, err := d.Fire(context.Background(), subID, q)

@@ -58,8 +58,8 @@ func TestSubscriptionsCreateFireAndSeeAttempts(t *testing.T) {
 	h.keys("enter")
 	h.contains("fire stripe.payment_intent.succeeded", `"object": "payment_intent"`)
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	tg.wait(t)
-	got, body := tg.last()
+	tg.Next(t)
+	got, body := tg.Last()
 	v := provider.Verify(provider.StandardWebhooks, secret, &provider.Request{Method: got.Method, Header: got.Header, Body: body}, time.Now())
 	if v.Result != provider.Valid || !strings.Contains(string(body), "payment_intent.succeeded") {
 		t.Fatalf("delivered event: %+v %s", v, body)
@@ -111,13 +111,11 @@ func TestSubscriptionFailureShowsRetryAndManualRetry(t *testing.T) {
 	_ = d
 	h.keys("f", "enter")
 	h.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	tg.wait(t)
+	tg.Next(t)
 	h.waitScreen(t, "→500")
 	h.contains("pending", "next ")
 	// Fix the target and retry now.
-	tg.mu.Lock()
-	tg.code = 200
-	tg.mu.Unlock()
+	tg.Status(200)
 	h.keys("tab", "r")
 	h.contains("<-- [200]")
 	if len(sub.events) == 0 || sub.events[0].State != "delivered" {
@@ -151,4 +149,28 @@ func TestSubscriptionsScreenMasksURLPasswords(t *testing.T) {
 	h.keys("s")
 	h.contains("local", "http://u:xxxxx@127.0.0.1:1/x")
 	h.lacks("hunter2")
+}
+
+// x on a pending event stops its retries; the event shows as cancelled.
+func TestCancelStopsAnEventsRetries(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	d := withDispatcher(t, h)
+	tg := newTarget(t, 500)
+	s := &storage.Subscription{Name: "flaky", URL: tg.URL, Scheme: "none", Retry: send.RetryStandard, Enabled: true, Timeout: 5 * time.Second}
+	if err := send.CreateSubscription(context.Background(), h.db, s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Fire(context.Background(), s.ID, send.Payload{Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("s")
+	tg.Next(t)
+	h.waitScreen(t, "→500")
+	h.contains("pending")
+	h.keys("tab", "x")
+	h.waitScreen(t, "cancelled: no more retries")
+	h.settle()
+	if ev := h.app.subs.events; len(ev) != 1 || ev[0].State != storage.EventCancelled {
+		t.Fatalf("after x: %+v", ev)
+	}
 }

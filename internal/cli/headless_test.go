@@ -5,10 +5,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"gaff/internal/testkit"
 	"gaff/storage"
 )
 
@@ -23,11 +23,7 @@ func (w *writeLog) Write(p []byte) (int, error) {
 // Each write holds whole lines only: a crash between two writes leaves no
 // half line for the next run's output to be glued onto.
 func TestHeadlessWritesWholeLinesOnly(t *testing.T) {
-	db, err := storage.Open(filepath.Join(t.TempDir(), "g.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testkit.DB(t)
 	for _, size := range []int{10, 300 << 10, 5, 70 << 10, 1, 1} {
 		r := &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/x"}, Body: []byte(strings.Repeat("a", size))}
 		if err := db.InsertRequest(context.Background(), r); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +15,7 @@ import (
 // list --json prints whole requests newest first, only the matches of
 // --search, up to --limit, across more than one page of the walk.
 func TestListJSONSearchesAndLimitsNewestFirst(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "g.db")
-	db, err := storage.Open(path, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, path := testkit.DBFile(t)
 	for i := range 700 {
 		method := "POST"
 		if i%2 == 0 {

@@ -6,21 +6,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"gaff/internal/xdg"
 )
 
 // openLog sends gaff's log to a file: the TUI owns the terminal, and a stray
 // write to stderr would garble it. Headless mode also logs to stderr.
 func openLog(path string, alsoStderr bool) (*slog.Logger, func(), error) {
 	if path == "" {
-		dir := os.Getenv("XDG_STATE_HOME")
-		if dir == "" || !filepath.IsAbs(dir) {
-			home, err := os.UserHomeDir()
-			if err != nil {
-				return nil, nil, fmt.Errorf("cannot find a place for the log: %w; pass --log FILE", err)
-			}
-			dir = filepath.Join(home, ".local", "state")
+		dir, err := xdg.State()
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot find a place for the log: %w; pass --log FILE", err)
 		}
-		path = filepath.Join(dir, "gaff", "gaff.log")
+		path = filepath.Join(dir, "gaff.log")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, nil, fmt.Errorf("cannot create the log directory: %w; pass --log FILE", err)

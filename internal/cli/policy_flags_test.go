@@ -9,18 +9,14 @@ import (
 	"testing"
 
 	"gaff/capture"
+	"gaff/internal/testkit"
 	"gaff/policy"
-	"gaff/storage"
 )
 
 // Flags apply for the run; the settings screen edits and saves only the
 // saved layer, so a flag never becomes permanent by accident.
 func TestFlagsApplyOverTheSavedPolicyAndAreNeverSaved(t *testing.T) {
-	db, err := storage.Open(filepath.Join(t.TempDir(), "g.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testkit.DB(t)
 	ctx := context.Background()
 	saved := &policy.Policy{Secrets: map[string]string{"stripe": "whsec_saved"}, NoHandshakes: map[string]bool{}}
 	if err := policy.Save(ctx, db, saved); err != nil {

@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"gaff/policy"
-	"gaff/sanitize"
 	"gaff/send"
-	"gaff/storage"
 )
 
 func replayCmd(dbf *dbFlags) *cobra.Command {
@@ -92,33 +88,4 @@ status is 0 only for a 2xx answer.`,
 	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
 	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
 	return cmd
-}
-
-// printDelivery writes an attempt's outcome: the `<--` line, then the
-// response headers and body. They come from the network, so every byte
-// goes through the sanitiser.
-func printDelivery(out io.Writer, d *storage.Delivery) {
-	w := bufio.NewWriter(out)
-	defer w.Flush()
-	fmt.Fprintln(w, send.Line(d))
-	if d.Status == 0 {
-		return
-	}
-	writeHeadersAndBody(w, d.RespHeaders, d.RespBody)
-	if d.RespTruncated {
-		fmt.Fprintf(w, "[response cut: only the first %d bytes were kept]\n", len(d.RespBody))
-	}
-}
-
-// writeHeadersAndBody prints a message's headers, a blank line and its body
-// as HTTP text, sanitised: it came from the network.
-func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte) {
-	for _, x := range h {
-		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
-	}
-	fmt.Fprintln(w)
-	w.WriteString(sanitize.Bytes(body))
-	if len(body) > 0 && body[len(body)-1] != '\n' {
-		w.WriteByte('\n')
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gaff/capture"
+	"gaff/send"
 	"gaff/storage"
 )
 
@@ -120,4 +121,17 @@ func parseID(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a request id (see gaff list)", s)
 	}
 	return id, nil
+}
+
+// headerFlags reads the --header flags given, 'Name: value' each.
+func headerFlags(raw []string) (storage.Headers, error) {
+	var out storage.Headers
+	for _, x := range raw {
+		h, err := send.ParseHeader(x)
+		if err != nil {
+			return nil, fmt.Errorf("--header: %w", err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }

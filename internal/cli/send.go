@@ -64,13 +64,9 @@ func (f *payloadFlags) payload(stdin io.Reader) (send.Payload, *provider.Templat
 		}
 		p.Body = b
 	}
-	extra := make(storage.Headers, 0, len(f.headers))
-	for _, raw := range f.headers {
-		h, err := send.ParseHeader(raw)
-		if err != nil {
-			return p, nil, fmt.Errorf("--header: %w", err)
-		}
-		extra = append(extra, h)
+	extra, err := headerFlags(f.headers)
+	if err != nil {
+		return p, nil, err
 	}
 	p.Headers = send.SetHeaders(p.Headers, extra)
 	if f.method != "" {

@@ -34,7 +34,7 @@ finds them in the database. ` + "`fire --queue`" + ` only queues the event.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(subsListCmd(dbf), subsAddCmd(dbf), subsRemoveCmd(dbf), subsFireCmd(dbf), subsEventsCmd(dbf),
-		subsRetryCmd(dbf), subsEnableCmd(dbf, true), subsEnableCmd(dbf, false))
+		subsRetryCmd(dbf), subsCancelCmd(dbf), subsEnableCmd(dbf, true), subsEnableCmd(dbf, false))
 	return cmd
 }
 
@@ -127,12 +127,8 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 			if s.Secret, err = chooseSecret(io.Discard, s.Scheme, given, generate, nil); err != nil {
 				return err
 			}
-			for _, raw := range headers {
-				h, err := send.ParseHeader(raw)
-				if err != nil {
-					return fmt.Errorf("--header: %w", err)
-				}
-				s.Headers = append(s.Headers, h)
+			if s.Headers, err = headerFlags(headers); err != nil {
+				return err
 			}
 			for _, e := range strings.Split(events, ",") {
 				if e = strings.TrimSpace(e); e != "" {
@@ -369,31 +365,52 @@ func subsRetryCmd(dbf *dbFlags) *cobra.Command {
 		Use:   "retry EVENT_ID [--queue]",
 		Short: "Send an event again now (a failed, gone or cancelled one, or a redelivery)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseEventID(args[0])
-			if err != nil {
+		RunE: onEvent(dbf, func(cmd *cobra.Command, db *storage.DB, id int64) error {
+			ctx := cmd.Context()
+			disp := send.NewDispatcher(db, send.DispatcherOptions{})
+			if queue {
+				return disp.Retry(ctx, id)
+			}
+			ev, x, err := disp.RetryNow(ctx, id)
+			if ev == nil {
 				return err
 			}
-			return withDB(dbf, func(db *storage.DB) error {
-				ctx := cmd.Context()
-				disp := send.NewDispatcher(db, send.DispatcherOptions{})
-				if queue {
-					return disp.Retry(ctx, id)
-				}
-				ev, x, err := disp.RetryNow(ctx, id)
-				if ev == nil {
-					return err
-				}
-				s, serr := db.GetSubscription(ctx, ev.SubscriptionID)
-				if serr != nil {
-					return errors.Join(err, serr)
-				}
-				return reportAttempt(cmd.OutOrStdout(), s, ev, x, err)
-			})
-		},
+			s, serr := db.GetSubscription(ctx, ev.SubscriptionID)
+			if serr != nil {
+				return errors.Join(err, serr)
+			}
+			return reportAttempt(cmd.OutOrStdout(), s, ev, x, err)
+		}),
 	}
 	cmd.Flags().BoolVar(&queue, "queue", false, "only make it due now, for a running gaff to send")
 	return cmd
+}
+
+func subsCancelCmd(dbf *dbFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel EVENT_ID",
+		Short: "Stop a pending event's retries (retry sends it again)",
+		Args:  cobra.ExactArgs(1),
+		RunE: onEvent(dbf, func(cmd *cobra.Command, db *storage.DB, id int64) error {
+			if err := db.CancelEvent(cmd.Context(), id); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "event %d cancelled: no more retries\n", id)
+			return nil
+		}),
+	}
+}
+
+// onEvent is a command's run: fn on the database (created if needed) with
+// the event its argument names.
+func onEvent(dbf *dbFlags, fn func(cmd *cobra.Command, db *storage.DB, id int64) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		id, err := parseEventID(args[0])
+		if err != nil {
+			return err
+		}
+		return withDB(dbf, func(db *storage.DB) error { return fn(cmd, db, id) })
+	}
 }
 
 func parseEventID(s string) (int64, error) {

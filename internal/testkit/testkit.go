@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,12 +25,20 @@ import (
 // the test ends.
 func DB(t testing.TB) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "gaff.db"), storage.Options{})
+	db, _ := DBFile(t)
+	return db
+}
+
+// DBFile is DB with the path of its file, for a command to open too.
+func DBFile(t testing.TB) (*storage.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gaff.db")
+	db, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	return db, path
 }
 
 // Store stores r as a capture (now, answered 200, unless r says otherwise)
@@ -128,4 +137,23 @@ func HeaderLines(h storage.Headers, skip ...string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// LockedBuffer is an io.Writer safe to read while others write to it: a
+// process's output, or a log the SDK's goroutines write.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

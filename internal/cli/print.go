@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// The requests and answers the commands print are HTTP text. Everything in
+// them came from the network and goes through the sanitiser: this is
+// printed on a terminal too.
+
+// printRequest writes a captured request, with a comment line saying when
+// it came, from where, and what gaff answered.
+func printRequest(out io.Writer, r *storage.Request) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	fmt.Fprintf(w, "# request %d, %s, from %s, answered %d\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), r.Status)
+	if r.Note != "" {
+		fmt.Fprintf(w, "# %s\n", sanitize.Line(r.Note))
+	}
+	fmt.Fprintf(w, "%s %s %s\n", sanitize.Line(r.Method), sanitize.Line(r.Target), sanitize.Line(r.Proto))
+	writeHeadersAndBody(w, r.Headers, r.Body)
+}
+
+// printDelivery writes an attempt's outcome: the `<--` line, then the
+// response headers and body.
+func printDelivery(out io.Writer, d *storage.Delivery) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	fmt.Fprintln(w, send.Line(d))
+	if d.Status == 0 {
+		return
+	}
+	writeHeadersAndBody(w, d.RespHeaders, d.RespBody)
+	if d.RespTruncated {
+		fmt.Fprintf(w, "[response cut: only the first %d bytes were kept]\n", len(d.RespBody))
+	}
+}
+
+// writeHeadersAndBody prints a message's headers, a blank line and its body.
+func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte) {
+	for _, x := range h {
+		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
+	}
+	fmt.Fprintln(w)
+	w.WriteString(sanitize.Bytes(body))
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		w.WriteByte('\n')
+	}
+}
