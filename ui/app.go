@@ -45,8 +45,9 @@ type Deps struct {
 	Overloaded func() int64
 }
 
-// shared is handed to every component: dependencies, styles and keys.
-type shared struct {
+// common is what every component is handed: dependencies, styles, keys
+// and the run they belong to.
+type common struct {
 	db     *storage.DB
 	deps   Deps
 	styles Styles
@@ -62,14 +63,14 @@ type shared struct {
 
 // hookURL is the URL to paste into a provider: the public one once ngrok
 // has it, the local one otherwise.
-func (s *shared) hookURL() string {
+func (s *common) hookURL() string {
 	if p := s.deps.Public; p != nil && p.URL() != "" {
 		return p.URL()
 	}
 	return s.localURL()
 }
 
-func (s *shared) localURL() string {
+func (s *common) localURL() string {
 	if s.deps.Local == nil {
 		return ""
 	}
@@ -97,7 +98,7 @@ const splitWidth = 110
 
 // App is the root model.
 type App struct {
-	ctx      *shared
+	common   *common
 	list     *requestList
 	detail   *detail
 	settings *settingsScreen
@@ -123,8 +124,8 @@ type App struct {
 	overloaded   int64
 	overloadedAt time.Time
 	busy         int64
-	// One reload of each kind in flight (see single).
-	counting, deliveriesLoad single
+	// One reload of each kind in flight (see oneAtATime).
+	counting, deliveriesLoad oneAtATime
 	// Detail loads: at most one in flight; the latest wish wins.
 	loading int64
 	want    int64
@@ -132,11 +133,11 @@ type App struct {
 
 // New builds the UI.
 func New(deps Deps) *App {
-	ctx := &shared{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
-	ctx.run, ctx.cancel = context.WithCancel(context.Background())
+	c := &common{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
+	c.run, c.cancel = context.WithCancel(context.Background())
 	var a *App
-	ctx.selectedRequest = func() *storage.Summary { return a.list.selected() }
-	a = &App{ctx: ctx, list: newRequestList(ctx), detail: newDetail(ctx), settings: newSettingsScreen(ctx), subs: newSubsScreen(ctx), w: 80, h: 24, live: true}
+	c.selectedRequest = func() *storage.Summary { return a.list.selected() }
+	a = &App{common: c, list: newRequestList(c), detail: newDetail(c), settings: newSettingsScreen(c), subs: newSubsScreen(c), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()
 	return a
 }
@@ -166,11 +167,11 @@ func (a *App) Init() tea.Cmd {
 
 // waitTunnel turns the tunnel's coalescing change signal into a message.
 func (a *App) waitTunnel() tea.Cmd {
-	p := a.ctx.deps.Public
+	p := a.common.deps.Public
 	if !a.live || p == nil {
 		return nil
 	}
-	done := a.ctx.run.Done()
+	done := a.common.run.Done()
 	return func() tea.Msg {
 		select {
 		case <-p.Changes():
@@ -187,7 +188,7 @@ func (a *App) waitDB() tea.Cmd {
 	if !a.live {
 		return nil
 	}
-	ch, done := a.watch, a.ctx.run.Done()
+	ch, done := a.watch, a.common.run.Done()
 	return func() tea.Msg {
 		select {
 		case <-ch:
@@ -209,10 +210,10 @@ func (a *App) countCmd() tea.Cmd {
 	if !a.counting.start() {
 		return nil
 	}
-	db := a.ctx.db
+	db := a.common.db
 	return func() tea.Msg {
-		n, _ := db.CountRequests(a.ctx.run)
-		lag, _ := db.IndexLag(a.ctx.run)
+		n, _ := db.CountRequests(a.common.run)
+		lag, _ := db.IndexLag(a.common.run)
 		return countMsg{n, lag}
 	}
 }
@@ -221,7 +222,7 @@ func (a *App) countCmd() tea.Cmd {
 const busyShown = 10 * time.Second
 
 func (a *App) noteOverload(now time.Time) {
-	f := a.ctx.deps.Overloaded
+	f := a.common.deps.Overloaded
 	if f == nil {
 		return
 	}
@@ -259,9 +260,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			deliveries = a.subs.refresh()
 		}
 		if a.detailVisible() && a.detail.tab == tabDeliveries && a.detail.id() != 0 {
-			deliveries = loadDeliveries(a.ctx, a.detail.id())
+			deliveries = loadDeliveries(a.common, a.detail.id())
 		}
-		return a, tea.Batch(a.list.arrived(a.ctx.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail(),
+		return a, tea.Batch(a.list.arrived(a.common.db.LastRequestID()), a.countCmd(), a.waitDB(), a.syncDetail(),
 			a.list.refreshOutcomes(), deliveries)
 	case outcomesMsg:
 		a.list.addOutcomes(msg.outcomes)
@@ -271,7 +272,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case deliveriesMsg:
 		a.detail.setDeliveries(msg.id, msg.list)
 		if a.deliveriesLoad.done() && a.detail.id() != 0 && a.deliveriesLoad.start() {
-			return a, loadDeliveries(a.ctx, a.detail.id())
+			return a, loadDeliveries(a.common, a.detail.id())
 		}
 	case targetMsg:
 		if a.target == "" {
@@ -284,7 +285,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.flash = "✗ " + msg.err.Error()
 			return a, nil
 		}
-		a.edit = newEditForm(a.ctx, msg.req, a.target)
+		a.edit = newEditForm(a.common, msg.req, a.target)
 	case editorBodyMsg:
 		if a.edit != nil {
 			a.edit.setBody(msg)
@@ -352,7 +353,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	a.flash = ""
-	k := &a.ctx.keys
+	k := &a.common.keys
 	if key.Matches(msg, k.Global.ForceQuit) {
 		return a.quit()
 	}
@@ -406,8 +407,8 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.showHelp = true
 		return nil
 	case key.Matches(msg, k.Global.CopyURL):
-		a.flash = "copied " + a.ctx.hookURL()
-		return tea.SetClipboard(a.ctx.hookURL())
+		a.flash = "copied " + a.common.hookURL()
+		return tea.SetClipboard(a.common.hookURL())
 	}
 	if a.screen == screenSubs {
 		if a.subs.attemptsOf == 0 && key.Matches(msg, k.Subs.Back) {
@@ -436,7 +437,7 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.screen = screenSubs
 		return a.subs.reload()
 	}
-	if a.ctx.deps.Sender != nil {
+	if a.common.deps.Sender != nil {
 		switch {
 		case key.Matches(msg, k.Send.Replay):
 			return a.replay(false)
@@ -446,7 +447,7 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 			a.openPrompt(a.targetPrompt(nil))
 			return nil
 		case key.Matches(msg, k.Send.Edit):
-			return a.openEditor()
+			return a.openEditForm()
 		}
 	}
 	if key.Matches(msg, k.Send.CopyCurl) {
@@ -466,12 +467,12 @@ func (a *App) quit() tea.Cmd {
 // Close ends what the UI started: its commands' context and the live feed.
 // Call it when the program ends by other means than a key (a signal).
 func (a *App) Close() {
-	a.ctx.cancel()
+	a.common.cancel()
 	a.stopWatch()
 }
 
 func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := &a.ctx.keys.List
+	k := &a.common.keys.List
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Up):
@@ -492,7 +493,7 @@ func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		cmd = a.list.search(nil)
 	case key.Matches(msg, k.Delete):
 		a.openPrompt(a.deletePrompt())
-	case key.Matches(msg, k.Open), key.Matches(msg, a.ctx.keys.Detail.NextTab) && a.split():
+	case key.Matches(msg, k.Open), key.Matches(msg, a.common.keys.Detail.NextTab) && a.split():
 		if a.list.selected() != nil {
 			a.focus = focusDetail
 			a.layout()
@@ -502,14 +503,14 @@ func (a *App) listKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (a *App) detailKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := &a.ctx.keys.Detail
+	k := &a.common.keys.Detail
 	d := a.detail
 	v := d.view()
 	switch {
 	case key.Matches(msg, k.Back):
 		a.focus = focusList
 		a.layout()
-	case key.Matches(msg, a.ctx.keys.List.Search):
+	case key.Matches(msg, a.common.keys.List.Search):
 		// Searching is about the list: go back to it with the prompt open.
 		a.focus = focusList
 		a.openPrompt(a.searchPrompt())
@@ -557,13 +558,13 @@ func (a *App) syncDetail() tea.Cmd {
 		return nil
 	}
 	a.loading = sel.ID
-	db, id := a.ctx.db, sel.ID
+	db, id := a.common.db, sel.ID
 	return func() tea.Msg {
-		r, err := db.GetRequest(a.ctx.run, id)
+		r, err := db.GetRequest(a.common.run, id)
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
-		dl, _ := db.ListDeliveries(a.ctx.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
+		dl, _ := db.ListDeliveries(a.common.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
 		return detailMsg{id: id, req: r, doc: analyseBody(r), deliveries: dl}
 	}
 }
@@ -595,7 +596,7 @@ func (a *App) deletePrompt() *prompt {
 	if sel == nil {
 		return nil
 	}
-	id, db := sel.ID, a.ctx.db
+	id, db := sel.ID, a.common.db
 	return newConfirm(fmt.Sprintf("delete request #%d %s %s", id, sanitize.Line(sel.Method), sanitize.Line(sel.Path())), func() tea.Cmd {
 		return func() tea.Msg {
 			if err := db.DeleteRequest(context.Background(), id); err != nil {
@@ -667,7 +668,7 @@ func (a *App) render() string {
 	}
 	bottom := a.helpBar()
 	if a.prompt != nil {
-		bottom = strings.Join(a.prompt.render(&a.ctx.styles, a.w), "\n")
+		bottom = strings.Join(a.prompt.render(&a.common.styles, a.w), "\n")
 	}
 	return header + "\n" + body + "\n" + bottom
 }

@@ -216,7 +216,7 @@ func TestQuit(t *testing.T) {
 func TestHeaderShowsTunnelStates(t *testing.T) {
 	h := newHarness(t, 80, 24)
 	pub := &stubTunnel{st: tunnel.State{Status: tunnel.Connecting}}
-	h.app.ctx.deps.Public = pub
+	h.app.common.deps.Public = pub
 	h.send(tunnelMsg{})
 	h.contains("http://127.0.0.1:4747", "connecting to ngrok")
 	h.checkSize()
@@ -260,7 +260,7 @@ func TestCopyURLUsesOSC52(t *testing.T) {
 
 func TestStorageFailureIsShown(t *testing.T) {
 	h := newHarness(t, 80, 24)
-	h.app.ctx.deps.Health = func() *capture.Failure {
+	h.app.common.deps.Health = func() *capture.Failure {
 		return &capture.Failure{Err: storage.ErrFull, Since: t0}
 	}
 	h.send(healthTickMsg{})
@@ -390,7 +390,7 @@ func TestArrivalDuringALoadIsNotMissed(t *testing.T) {
 func TestOverloadIsShownForAWhile(t *testing.T) {
 	h := newHarness(t, 120, 24)
 	var n int64
-	h.app.ctx.deps.Overloaded = func() int64 { return n }
+	h.app.common.deps.Overloaded = func() int64 { return n }
 	now := time.Now()
 	h.app.noteOverload(now)
 	h.lacks("busy")

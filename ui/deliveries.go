@@ -24,7 +24,7 @@ type deliveriesMsg struct {
 	list []*storage.Delivery
 }
 
-func loadDeliveries(c *shared, id int64) tea.Cmd {
+func loadDeliveries(c *common, id int64) tea.Cmd {
 	return func() tea.Msg {
 		list, _ := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
 		return deliveriesMsg{id: id, list: list}

@@ -29,15 +29,15 @@ var tabNames = [numTabs]string{"body", "headers", "query", "overview", "deliveri
 // detail shows one request. It opens on the body, the part users look at
 // first, and keeps the tab the user picked across requests.
 type detail struct {
-	ctx   *shared
-	req   *storage.Request
-	doc   *bodyDoc
-	err   error
-	tab   tab
-	raw   bool
-	wrap  bool
-	views [numTabs]*textView
-	w, h  int
+	common *common
+	req    *storage.Request
+	doc    *bodyDoc
+	err    error
+	tab    tab
+	raw    bool
+	wrap   bool
+	views  [numTabs]*textView
+	w, h   int
 	// json is the pretty body's line index, kept across raw/pretty
 	// switches; a background command completes it for large bodies.
 	json          *jsonLines
@@ -105,7 +105,7 @@ func (d *detail) bottom(v *textView) {
 	v.bottom()
 }
 
-func newDetail(ctx *shared) *detail { return &detail{ctx: ctx, wrap: true} }
+func newDetail(c *common) *detail { return &detail{common: c, wrap: true} }
 
 // set shows a freshly loaded request.
 func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
@@ -161,7 +161,7 @@ func (d *detail) view() *textView {
 }
 
 func (d *detail) source(t tab) lineSource {
-	st := &d.ctx.styles
+	st := &d.common.styles
 	r := d.req
 	switch t {
 	case tabHeaders:
@@ -177,7 +177,7 @@ func (d *detail) source(t tab) lineSource {
 }
 
 func (d *detail) bodySource() lineSource {
-	st := &d.ctx.styles
+	st := &d.common.styles
 	doc := d.doc
 	if d.raw {
 		if looksText(doc.raw) {
@@ -214,7 +214,7 @@ func (d *detail) notes() []string {
 	}
 	var out []string
 	for _, n := range d.doc.notes {
-		out = append(out, d.ctx.styles.Warn.Render("ⓘ "+sanitize.Line(n)))
+		out = append(out, d.common.styles.Warn.Render("ⓘ "+sanitize.Line(n)))
 	}
 	return out
 }
@@ -238,7 +238,7 @@ func (d *detail) toggleWrap() {
 }
 
 func (d *detail) title() string {
-	st := &d.ctx.styles
+	st := &d.common.styles
 	if d.req == nil {
 		return "request"
 	}
@@ -259,7 +259,7 @@ func (d *detail) title() string {
 }
 
 func (d *detail) tabBar() string {
-	st := &d.ctx.styles
+	st := &d.common.styles
 	var parts []string
 	for i := tab(0); i < numTabs; i++ {
 		name := tabNames[i]
@@ -284,7 +284,7 @@ func (d *detail) tabBar() string {
 }
 
 func (d *detail) render(focused bool) string {
-	st := &d.ctx.styles
+	st := &d.common.styles
 	var lines []string
 	switch {
 	case d.err != nil:

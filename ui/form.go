@@ -36,6 +36,33 @@ type formField struct {
 	hint    string
 }
 
+// steadyInput is a one-line input with a steady cursor: a blinking one is
+// a timer firing forever.
+func steadyInput(value string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	in.SetValue(value)
+	return in
+}
+
+// steadyArea is a text area with a steady cursor and no line numbers.
+func steadyArea(value string) textarea.Model {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.MaxContentHeight = 1 << 20
+	ta.MaxWidth = 0
+	st := ta.Styles()
+	st.Cursor.Blink = false
+	ta.SetStyles(st)
+	ta.SetValue(value)
+	ta.Blur()
+	return ta
+}
+
 // filled is what a form field was filled with: the text the widget shows
 // and the value it stands for. A field left as it was sends that value,
 // byte for byte, not the widget's rendering of it: widgets show network
@@ -117,7 +144,7 @@ func (f *formField) set(v string) {
 // error to keep the form open and show it; extra keys (generate a secret)
 // are the owner's.
 type form struct {
-	ctx    *shared
+	common *common
 	title  string
 	fields []*formField
 	focus  int
@@ -127,8 +154,8 @@ type form struct {
 	keys   []key.Binding // shown in the help bar besides the form's own
 }
 
-func newForm(ctx *shared, title string, fields ...*formField) *form {
-	f := &form{ctx: ctx, title: title, fields: fields}
+func newForm(c *common, title string, fields ...*formField) *form {
+	f := &form{common: c, title: title, fields: fields}
 	f.setFocus(0)
 	return f
 }
@@ -171,7 +198,7 @@ func (f *form) setFocus(i int) {
 
 // key handles a key; done closes the form.
 func (f *form) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	k := &f.ctx.keys.Form
+	k := &f.common.keys.Form
 	cur := f.fields[f.focus]
 	if f.extra != nil {
 		if handled, cmd := f.extra(f, msg); handled {
@@ -221,7 +248,7 @@ func (f *form) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 }
 
 func (f *form) render(w, h int) string {
-	st := &f.ctx.styles
+	st := &f.common.styles
 	inner := max(10, w-2)
 	const labelW = 12
 	areas := 0

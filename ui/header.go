@@ -16,16 +16,16 @@ import (
 // address, and how many requests are stored. When the line is too narrow,
 // the least useful parts go first, never the URL or the state.
 func (a *App) header() string {
-	st := &a.ctx.styles
+	st := &a.common.styles
 	type seg struct {
 		text string
 		drop int // higher drops first
 	}
-	segs := []seg{{st.Title.Render("gaff"), 0}, {st.URL.Render(sanitize.Line(a.ctx.hookURL())), 0}}
-	if p := a.ctx.deps.Public; p != nil {
+	segs := []seg{{st.Title.Render("gaff"), 0}, {st.URL.Render(sanitize.Line(a.common.hookURL())), 0}}
+	if p := a.common.deps.Public; p != nil {
 		segs = append(segs, seg{a.tunnelState(p.State()), 0})
 		if p.URL() != "" {
-			segs = append(segs, seg{st.Muted.Render("local ") + sanitize.Line(a.ctx.localURL()), 2})
+			segs = append(segs, seg{st.Muted.Render("local ") + sanitize.Line(a.common.localURL()), 2})
 		}
 	} else {
 		segs = append(segs, seg{st.Online.Render("● local only"), 3})
@@ -33,7 +33,7 @@ func (a *App) header() string {
 	if fail := a.storageFailure(); fail != "" {
 		segs = append(segs, seg{st.Error.Render("⚠ not storing"), 0})
 	}
-	if f := a.ctx.deps.ForwardTo; f != "" {
+	if f := a.common.deps.ForwardTo; f != "" {
 		segs = append(segs, seg{st.Muted.Render("→ ") + sanitize.Line(send.RedactURL(f)), 2})
 	}
 	if a.busy > 0 {
@@ -68,7 +68,7 @@ func width[T any](xs []T, text func(T) string) int {
 }
 
 func (a *App) tunnelState(s tunnel.State) string {
-	st := &a.ctx.styles
+	st := &a.common.styles
 	switch s.Status {
 	case tunnel.Connecting:
 		return st.Warn.Render("◌ connecting to ngrok…")
@@ -88,9 +88,9 @@ func (a *App) tunnelState(s tunnel.State) string {
 // banner holds the lines that explain a failure under the header: why ngrok
 // failed or is reconnecting and what to do, or why captures are refused.
 func (a *App) banner() []string {
-	st := &a.ctx.styles
+	st := &a.common.styles
 	var out []string
-	if p := a.ctx.deps.Public; p != nil {
+	if p := a.common.deps.Public; p != nil {
 		s := p.State()
 		switch s.Status {
 		case tunnel.Failed:
@@ -126,7 +126,7 @@ func wrapLines(style lipgloss.Style, text string, w, n int) []string {
 }
 
 func (a *App) storageFailure() string {
-	if f := a.ctx.deps.Health; f != nil {
+	if f := a.common.deps.Health; f != nil {
 		if fail := f(); fail != nil {
 			return "not storing since " + fail.Since.Format("15:04:05") + ": " + sanitize.Line(firstLine(fail.Err.Error())) + " (senders get 503)"
 		}

@@ -11,7 +11,7 @@ import (
 
 // helpBar is the bottom line: the keys that matter where the user is.
 func (a *App) helpBar() string {
-	k := &a.ctx.keys
+	k := &a.common.keys
 	var binds []key.Binding
 	if a.screen == screenSubs {
 		ks := &k.Subs
@@ -45,9 +45,9 @@ func (a *App) helpBar() string {
 	}
 	if a.flash != "" {
 		// Flashes quote errors and answers that carry network text.
-		return fit(" "+a.ctx.styles.Online.Render(sanitize.Line(a.flash)), a.w)
+		return fit(" "+a.common.styles.Online.Render(sanitize.Line(a.flash)), a.w)
 	}
-	return a.ctx.styles.renderBindings(binds, a.w)
+	return a.common.styles.renderBindings(binds, a.w)
 }
 
 // renderBindings shows as many bindings as fit, in the order given; the
@@ -86,8 +86,8 @@ type helpSection struct {
 // columns as the width allows and scrolls (j/k) when it is still taller
 // than the screen.
 func (a *App) renderHelp(w, h int) string {
-	k := &a.ctx.keys
-	st := &a.ctx.styles
+	k := &a.common.keys
+	st := &a.common.styles
 	sections := []helpSection{
 		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Open, k.List.Search, k.List.ClearSearch, k.List.Delete}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Back}},

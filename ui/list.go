@@ -43,7 +43,7 @@ type pageMsg struct {
 type outcomesMsg struct{ outcomes map[int64]storage.Outcome }
 
 type requestList struct {
-	ctx         *shared
+	common      *common
 	rows        []storage.Summary // newest first, contiguous
 	cursor, top int
 	// atNewest/atOldest: the window reaches that end of the table.
@@ -56,13 +56,13 @@ type requestList struct {
 	query              *storage.Query // the active search, nil for all
 	lag                int64          // requests the search index has not reached yet
 	behind             bool           // an arrival came while newer rows were loading
-	outcomesLoad       single
+	outcomesLoad       oneAtATime
 	outcomes           map[int64]storage.Outcome
 	w, h               int
 }
 
-func newRequestList(ctx *shared) *requestList {
-	return &requestList{ctx: ctx, atNewest: true, atOldest: true}
+func newRequestList(c *common) *requestList {
+	return &requestList{common: c, atNewest: true, atOldest: true}
 }
 
 func (l *requestList) setSize(w, h int) {
@@ -91,14 +91,14 @@ func (l *requestList) fetch(kind pageKind, p storage.Page) tea.Cmd {
 		l.gen++
 		l.loadingOlder, l.loadingNewer = true, true
 	}
-	db, gen := l.ctx.db, l.gen
+	db, gen := l.common.db, l.gen
 	p.Limit = pageSize
 	p.Query = l.query
 	return func() tea.Msg {
-		rows, err := db.ListRequests(l.ctx.run, p)
+		rows, err := db.ListRequests(l.common.run, p)
 		var outcomes map[int64]storage.Outcome
 		if err == nil {
-			outcomes, err = db.LatestOutcomes(l.ctx.run, summaryIDs(rows))
+			outcomes, err = db.LatestOutcomes(l.common.run, summaryIDs(rows))
 		}
 		return pageMsg{gen: gen, kind: kind, rows: rows, outcomes: outcomes, err: err}
 	}
@@ -136,9 +136,9 @@ func (l *requestList) refreshOutcomes() tea.Cmd {
 	if l.top >= end || !l.outcomesLoad.start() {
 		return nil
 	}
-	ids, db := summaryIDs(l.rows[l.top:end]), l.ctx.db
+	ids, db := summaryIDs(l.rows[l.top:end]), l.common.db
 	return func() tea.Msg {
-		o, _ := db.LatestOutcomes(l.ctx.run, ids)
+		o, _ := db.LatestOutcomes(l.common.run, ids)
 		return outcomesMsg{o}
 	}
 }
@@ -225,7 +225,7 @@ func (l *requestList) apply(m pageMsg) tea.Cmd {
 	if l.behind && l.atNewest && m.kind != pageOlder {
 		// Rows committed while that page was read: fetch them too.
 		l.behind = false
-		return tea.Batch(l.prefetch(), l.arrived(l.ctx.db.LastRequestID()))
+		return tea.Batch(l.prefetch(), l.arrived(l.common.db.LastRequestID()))
 	}
 	return l.prefetch()
 }
@@ -303,7 +303,7 @@ func (l *requestList) keepVisible() {
 }
 
 func (l *requestList) title() string {
-	st := &l.ctx.styles
+	st := &l.common.styles
 	t := "requests"
 	if l.query != nil {
 		t = "search: " + sanitize.Line(l.query.Raw)
@@ -318,7 +318,7 @@ func (l *requestList) title() string {
 }
 
 func (l *requestList) render(focused bool) string {
-	st := &l.ctx.styles
+	st := &l.common.styles
 	inner := max(1, l.w-2)
 	var lines []string
 	switch {
@@ -336,8 +336,8 @@ func (l *requestList) render(focused bool) string {
 }
 
 func (l *requestList) emptyHint() []string {
-	st := &l.ctx.styles
-	url := l.ctx.hookURL()
+	st := &l.common.styles
+	url := l.common.hookURL()
 	return []string{
 		st.Muted.Render("Waiting for the first webhook."),
 		"",
@@ -353,7 +353,7 @@ func (l *requestList) emptyHint() []string {
 // size, status. The path takes what the fixed columns leave; the provider
 // column goes first when the pane is narrow.
 func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
-	st := &l.ctx.styles
+	st := &l.common.styles
 	type cell struct {
 		text  string
 		style lipgloss.Style
@@ -418,7 +418,7 @@ func (l *requestList) outcomeCell(id int64) (string, lipgloss.Style) {
 	if len(l.outcomes) == 0 {
 		return "", lipgloss.Style{}
 	}
-	st := &l.ctx.styles
+	st := &l.common.styles
 	o, ok := l.outcomes[id]
 	switch {
 	case !ok:

@@ -12,21 +12,21 @@ type pickItem struct {
 
 // picker is a list to choose one item from: enter picks, esc cancels.
 type picker struct {
-	ctx    *shared
+	common *common
 	title  string
 	items  []pickItem
 	cursor int
 	pick   func(pickItem) tea.Cmd
 }
 
-func newPicker(ctx *shared, title string, items []pickItem, pick func(pickItem) tea.Cmd) *picker {
-	return &picker{ctx: ctx, title: title, items: items, pick: pick}
+func newPicker(c *common, title string, items []pickItem, pick func(pickItem) tea.Cmd) *picker {
+	return &picker{common: c, title: title, items: items, pick: pick}
 }
 
 func (p *picker) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	k := &p.ctx.keys.Subs
+	k := &p.common.keys.Subs
 	switch {
-	case key.Matches(msg, p.ctx.keys.Form.Cancel):
+	case key.Matches(msg, p.common.keys.Form.Cancel):
 		return true, nil
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
@@ -41,7 +41,7 @@ func (p *picker) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 }
 
 func (p *picker) render(w, h int) string {
-	st := &p.ctx.styles
+	st := &p.common.styles
 	inner := h - 2
 	start := max(0, p.cursor-inner+1)
 	var lines []string

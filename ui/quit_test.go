@@ -30,7 +30,7 @@ func TestQuitEndsWatcherAndCommands(t *testing.T) {
 	tg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hang }))
 	defer tg.Close()
 	defer close(hang) // before Close, which waits for the handler
-	h.app.ctx.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(time.Hour)}
+	h.app.common.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(time.Hour)}
 	h.insert(req(1, "POST", "/slow", hdrs("Content-Type", "application/json"), []byte(`{}`)))
 	h.app.target = tg.URL
 	h.app.live = true

@@ -29,12 +29,12 @@ type (
 )
 
 func (a *App) loadTarget() tea.Cmd {
-	s := a.ctx.deps.Sender
+	s := a.common.deps.Sender
 	if s == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		t, _ := s.Target(a.ctx.run)
+		t, _ := s.Target(a.common.run)
 		return targetMsg{t}
 	}
 }
@@ -43,21 +43,21 @@ func (a *App) loadTarget() tea.Cmd {
 // if none was ever given.
 func (a *App) replay(resign bool) tea.Cmd {
 	sel := a.list.selected()
-	if sel == nil || a.ctx.deps.Sender == nil {
+	if sel == nil || a.common.deps.Sender == nil {
 		return nil
 	}
 	if a.target == "" {
 		a.openPrompt(a.targetPrompt(func() tea.Cmd { return a.replay(resign) }))
 		return nil
 	}
-	s, id, target := a.ctx.deps.Sender, sel.ID, a.target
+	s, id, target := a.common.deps.Sender, sel.ID, a.target
 	verb := "replaying"
 	if resign {
 		verb = "replaying re-signed"
 	}
 	a.flash = fmt.Sprintf("%s #%d to %s…", verb, id, send.RedactURL(target))
 	return func() tea.Msg {
-		d, err := s.Replay(a.ctx.run, id, target, resign)
+		d, err := s.Replay(a.common.run, id, target, resign)
 		return sentMsg{requestID: id, d: d, err: err}
 	}
 }
@@ -69,7 +69,7 @@ func (a *App) targetPrompt(next func() tea.Cmd) *prompt {
 	if value == "" {
 		value = "http://localhost:3000"
 	}
-	s := a.ctx.deps.Sender
+	s := a.common.deps.Sender
 	return newPrompt("your handler's base URL (the path is appended)", value, false, func(v string) (tea.Cmd, error) {
 		u, err := send.ParseTarget(v)
 		if err != nil {
@@ -99,7 +99,7 @@ func (a *App) sent(m sentMsg) tea.Cmd {
 		a.flash = send.Line(m.d)
 	}
 	if m.requestID != 0 && m.requestID == a.detail.id() {
-		return loadDeliveries(a.ctx, m.requestID)
+		return loadDeliveries(a.common, m.requestID)
 	}
 	return nil
 }
@@ -111,9 +111,9 @@ func (a *App) copyCurl() tea.Cmd {
 	if sel == nil {
 		return nil
 	}
-	db, id, base := a.ctx.db, sel.ID, a.target
+	db, id, base := a.common.db, sel.ID, a.target
 	return func() tea.Msg {
-		r, err := db.GetRequest(a.ctx.run, id)
+		r, err := db.GetRequest(a.common.run, id)
 		if err != nil {
 			return clipboardMsg{err: err}
 		}

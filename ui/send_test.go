@@ -26,7 +26,7 @@ func newTarget(t *testing.T, code int) *testkit.Recorder {
 
 func withSender(h *harness) *capture.Handler {
 	handler := withPolicy(h)
-	h.app.ctx.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(5 * time.Second), Secret: func(p string) (string, bool) {
+	h.app.common.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(5 * time.Second), Secret: func(p string) (string, bool) {
 		s := handler.Policy().Secrets[p]
 		return s, s != ""
 	}}

@@ -35,27 +35,27 @@ type settingItem struct {
 // sends, which handshakes it answers, and whether invalid signatures are
 // refused. Every change applies to the next capture at once and is saved.
 type settingsScreen struct {
-	ctx    *shared
+	common *common
 	items  []settingItem
 	cursor int
 	status string
 	err    bool
-	saving single
+	saving oneAtATime
 }
 
 type policySavedMsg struct{ err error }
 
-func newSettingsScreen(ctx *shared) *settingsScreen {
-	s := &settingsScreen{ctx: ctx}
+func newSettingsScreen(c *common) *settingsScreen {
+	s := &settingsScreen{common: c}
 	s.rebuild()
 	return s
 }
 
 func (s *settingsScreen) policy() *policy.Policy {
-	if s.ctx.deps.Policy == nil {
+	if s.common.deps.Policy == nil {
 		return &policy.Policy{}
 	}
-	return s.ctx.deps.Policy.Policy()
+	return s.common.deps.Policy.Policy()
 }
 
 // secretKeys are the providers a secret can be given for, in the order shown.
@@ -97,12 +97,12 @@ func (s *settingsScreen) move(delta int) {
 
 // apply swaps in a changed policy and saves it in the background.
 func (s *settingsScreen) apply(change func(p *policy.Policy)) tea.Cmd {
-	if s.ctx.deps.Policy == nil {
+	if s.common.deps.Policy == nil {
 		return nil
 	}
 	p := s.policy().Clone()
 	change(p)
-	s.ctx.deps.Policy.SetPolicy(p)
+	s.common.deps.Policy.SetPolicy(p)
 	s.rebuild()
 	s.status, s.err = "applied; saving…", false
 	return s.save()
@@ -114,7 +114,7 @@ func (s *settingsScreen) save() tea.Cmd {
 	if !s.saving.start() {
 		return nil
 	}
-	db, p := s.ctx.db, s.policy()
+	db, p := s.common.db, s.policy()
 	return func() tea.Msg { return policySavedMsg{policy.Save(context.Background(), db, p)} }
 }
 
@@ -134,22 +134,22 @@ func (s *settingsScreen) saved(m policySavedMsg) tea.Cmd {
 
 // override says what a flag of this run sets over a saved setting, or "".
 func (s *settingsScreen) override(key string) string {
-	if s.ctx.deps.Policy == nil {
+	if s.common.deps.Policy == nil {
 		return ""
 	}
-	return s.ctx.deps.Policy.Overrides()[key]
+	return s.common.deps.Policy.Overrides()[key]
 }
 
 func (s *settingsScreen) flagNote(key string) string {
 	if f := s.override(key); f != "" {
-		return s.ctx.styles.Warn.Render("  (" + f + " applies over this, this run only)")
+		return s.common.styles.Warn.Render("  (" + f + " applies over this, this run only)")
 	}
 	return ""
 }
 
 // key handles a key on this screen; it may open a prompt.
 func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
-	k := &s.ctx.keys.Settings
+	k := &s.common.keys.Settings
 	it := s.items[s.cursor]
 	switch {
 	case key.Matches(msg, k.Up):
@@ -246,7 +246,7 @@ func (s *settingsScreen) setResponse(i int, r policy.ResponseRule) tea.Cmd {
 }
 
 func (s *settingsScreen) render(w, h int) string {
-	st := &s.ctx.styles
+	st := &s.common.styles
 	p := s.policy()
 	lines := make([]string, 0, len(s.items)+2)
 	for i, it := range s.items {

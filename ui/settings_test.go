@@ -87,7 +87,7 @@ func withPolicy(h *harness) *capture.Handler {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.app.ctx.deps.Policy = l
+	h.app.common.deps.Policy = l
 	return handler
 }
 

@@ -5,7 +5,7 @@ import (
 )
 
 // Styles is every look the UI uses, built once and handed down through the
-// shared context so components never invent colours of their own.
+// common part every component holds, so none invents colours of its own.
 type Styles struct {
 	App, Title, URL, Muted, Dim, Bold          lipgloss.Style
 	Online, Warn, Error, OK                    lipgloss.Style

@@ -20,7 +20,7 @@ import (
 // subsScreen is gaff as the origin: outbound subscriptions, the events
 // fired at them, and every attempt with its outcome and next retry.
 type subsScreen struct {
-	ctx      *shared
+	common   *common
 	subs     []*storage.Subscription
 	cursor   int
 	events   []*storage.Event
@@ -33,7 +33,7 @@ type subsScreen struct {
 	statusErr  bool
 	form       *form
 	pick       *picker
-	refreshing single // a refresh is the subscriptions, then the events
+	refreshing oneAtATime // a refresh is the subscriptions, then the events
 }
 
 type (
@@ -64,7 +64,7 @@ type (
 	}
 )
 
-func newSubsScreen(ctx *shared) *subsScreen { return &subsScreen{ctx: ctx} }
+func newSubsScreen(c *common) *subsScreen { return &subsScreen{common: c} }
 
 func (s *subsScreen) selected() *storage.Subscription {
 	if s.cursor < 0 || s.cursor >= len(s.subs) {
@@ -82,9 +82,9 @@ func (s *subsScreen) selectedEvent() *storage.Event {
 
 // reload fetches the subscriptions, then the selected one's events.
 func (s *subsScreen) reload() tea.Cmd {
-	db := s.ctx.db
+	db := s.common.db
 	return func() tea.Msg {
-		list, err := db.ListSubscriptions(s.ctx.run)
+		list, err := db.ListSubscriptions(s.common.run)
 		return subsLoadedMsg{list, err}
 	}
 }
@@ -94,17 +94,17 @@ func (s *subsScreen) loadEvents() tea.Cmd {
 	if sub == nil {
 		return nil
 	}
-	db, id := s.ctx.db, sub.ID
+	db, id := s.common.db, sub.ID
 	return func() tea.Msg {
-		list, _ := db.ListEvents(s.ctx.run, storage.EventFilter{SubscriptionID: id, Limit: 100})
+		list, _ := db.ListEvents(s.common.run, storage.EventFilter{SubscriptionID: id, Limit: 100})
 		return eventsLoadedMsg{id, list}
 	}
 }
 
 func (s *subsScreen) loadAttempts(eventID int64) tea.Cmd {
-	db := s.ctx.db
+	db := s.common.db
 	return func() tea.Msg {
-		list, _ := db.ListDeliveries(s.ctx.run, storage.DeliveryFilter{EventID: eventID, Limit: 50})
+		list, _ := db.ListDeliveries(s.common.run, storage.DeliveryFilter{EventID: eventID, Limit: 50})
 		return attemptsLoadedMsg{eventID, list}
 	}
 }
@@ -157,7 +157,7 @@ func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case attemptsLoadedMsg:
 		if msg.eventID == s.attemptsOf {
-			v := newTextView(deliveryLines(msg.list, &s.ctx.styles))
+			v := newTextView(deliveryLines(msg.list, &s.common.styles))
 			if s.attempts != nil {
 				v.line, v.row = s.attempts.line, s.attempts.row
 			}
@@ -210,8 +210,8 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 		}
 		return cmd, nil
 	}
-	k := &s.ctx.keys.Subs
-	d := s.ctx.deps.Dispatcher
+	k := &s.common.keys.Subs
+	d := s.common.deps.Dispatcher
 	if s.attemptsOf != 0 {
 		switch {
 		case key.Matches(msg, k.Back):
@@ -238,7 +238,7 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 	case key.Matches(msg, k.Edit) && sub != nil:
 		s.form = s.subscriptionForm(sub)
 	case key.Matches(msg, k.Delete) && sub != nil && !s.onEvents:
-		db, id := s.ctx.db, sub.ID
+		db, id := s.common.db, sub.ID
 		return nil, newConfirm(fmt.Sprintf("delete subscription %s and its events", sanitize.Line(sub.Name)), func() tea.Cmd {
 			return s.action("deleted "+sub.Name, func(ctx context.Context) error { return db.DeleteSubscription(ctx, id) })
 		})
@@ -260,7 +260,7 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 		if ev := s.selectedEvent(); ev != nil {
 			id := ev.ID
 			return func() tea.Msg {
-				_, x, err := d.RetryNow(s.ctx.run, id)
+				_, x, err := d.RetryNow(s.common.run, id)
 				if err != nil {
 					return subsDoneMsg{err: err}
 				}
@@ -269,7 +269,7 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 		}
 	case key.Matches(msg, k.Cancel) && s.onEvents:
 		if ev := s.selectedEvent(); ev != nil {
-			db, id := s.ctx.db, ev.ID
+			db, id := s.common.db, ev.ID
 			return s.action(fmt.Sprintf("event #%d cancelled: no more retries", id), func(ctx context.Context) error { return db.CancelEvent(ctx, id) }), nil
 		}
 	}
@@ -304,7 +304,7 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 	for _, h := range x.Headers {
 		hl = append(hl, h.Name+": "+h.Value)
 	}
-	f := newForm(s.ctx, title,
+	f := newForm(s.common, title,
 		textField("name", "Name", x.Name, "a word, unique"),
 		textField("url", "Target URL", x.URL, "where events are POSTed"),
 		choiceField("scheme", "Signing", provider.Schemes(), x.Scheme),
@@ -315,9 +315,9 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 		toggleField("enabled", "Enabled", x.Enabled),
 		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
 	)
-	f.keys = []key.Binding{s.ctx.keys.Subs.Generate}
+	f.keys = []key.Binding{s.common.keys.Subs.Generate}
 	f.extra = func(f *form, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-		if !key.Matches(msg, s.ctx.keys.Subs.Generate) {
+		if !key.Matches(msg, s.common.keys.Subs.Generate) {
 			return false, nil
 		}
 		secret, err := provider.GenerateSecret(f.field("scheme").value())
@@ -329,7 +329,7 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 		f.err = ""
 		return true, nil
 	}
-	db := s.ctx.db
+	db := s.common.db
 	f.submit = func(v map[string]string) (tea.Cmd, error) {
 		x.Name, x.URL, x.Scheme, x.Secret, x.Retry = v["name"], v["url"], v["scheme"], v["secret"], v["retry"]
 		x.Enabled = v["enabled"] != ""
@@ -392,7 +392,7 @@ func (s *subsScreen) openPicker(m templatesMsg) {
 		return
 	}
 	var items []pickItem
-	if r := s.ctx.selectedRequest(); r != nil {
+	if r := s.common.selectedRequest(); r != nil {
 		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), sanitize.Line(r.Path())), id: r.ID})
 	}
 	for _, t := range m.list {
@@ -401,11 +401,11 @@ func (s *subsScreen) openPicker(m templatesMsg) {
 		}
 		items = append(items, pickItem{key: t.Name, label: padTo(t.Name, 34) + sanitize.Line(t.Description)})
 	}
-	d, db, subID := s.ctx.deps.Dispatcher, s.ctx.db, sub.ID
-	s.pick = newPicker(s.ctx, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
+	d, db, subID := s.common.deps.Dispatcher, s.common.db, sub.ID
+	s.pick = newPicker(s.common, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
 		return func() tea.Msg {
 			if it.key == "capture" {
-				r, err := db.GetRequest(s.ctx.run, it.id)
+				r, err := db.GetRequest(s.common.run, it.id)
 				if err != nil {
 					return payloadMsg{err: err}
 				}
@@ -446,14 +446,14 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 	if !inline {
 		title += fmt.Sprintf(" — body: %s, sent as captured", bytesize.Format(int64(len(p.Body))))
 	}
-	f := newForm(s.ctx, title, fields...)
+	f := newForm(s.common, title, fields...)
 	// Fields left as they were send the payload's own bytes (see filled).
 	headers := filled[storage.Headers]{f.field("headers").value(), p.Headers}
 	var body filled[[]byte]
 	if inline {
 		body = filled[[]byte]{f.field("body").value(), p.Body}
 	}
-	d := s.ctx.deps.Dispatcher
+	d := s.common.deps.Dispatcher
 	f.submit = func(v map[string]string) (tea.Cmd, error) {
 		q := p
 		q.Method, q.Type = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"])
@@ -483,14 +483,14 @@ func orDefault(s, d string) string {
 }
 
 func (s *subsScreen) render(w, h int) string {
-	st := &s.ctx.styles
+	st := &s.common.styles
 	if s.form != nil {
 		return s.form.render(w, h)
 	}
 	if s.pick != nil {
 		return s.pick.render(w, h)
 	}
-	if s.ctx.deps.Dispatcher == nil {
+	if s.common.deps.Dispatcher == nil {
 		return st.box("subscriptions", []string{st.Muted.Render("Subscriptions need the dispatcher of a running gaff.")}, w, h, true)
 	}
 	top := min(max(4, len(s.subs)+3), h/2)
@@ -513,7 +513,7 @@ func (s *subsScreen) render(w, h int) string {
 }
 
 func (s *subsScreen) subLines(w int) []string {
-	st := &s.ctx.styles
+	st := &s.common.styles
 	var lines []string
 	if len(s.subs) == 0 {
 		lines = append(lines, st.Muted.Render("No subscriptions yet. n creates one: a target URL, a signing scheme, a secret."))
@@ -549,7 +549,7 @@ func (s *subsScreen) subLines(w int) []string {
 }
 
 func (s *subsScreen) eventLines(w, h int) []string {
-	st := &s.ctx.styles
+	st := &s.common.styles
 	if s.selected() == nil {
 		return nil
 	}
@@ -589,7 +589,7 @@ func stateLabel(st *Styles, ev *storage.Event) string {
 }
 
 func (s *subsScreen) outcome(ev *storage.Event) string {
-	st := &s.ctx.styles
+	st := &s.common.styles
 	switch {
 	case ev.LastStatus != 0:
 		out := st.statusStyle(ev.LastStatus).Render(fmt.Sprintf("→%d", ev.LastStatus))

@@ -18,7 +18,7 @@ func withDispatcher(t *testing.T, h *harness) *send.Dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.Start(ctx)
 	t.Cleanup(func() { cancel(); d.Stop() })
-	h.app.ctx.deps.Dispatcher = d
+	h.app.common.deps.Dispatcher = d
 	return d
 }
 

@@ -68,7 +68,7 @@ func newSender(db *storage.DB, timeout time.Duration, secret func(string) (strin
 // database closes. Headless mode prints a `<-- [200] POST …` line on
 // stderr per attempt (stdout carries only JSON lines). self is gaff's own
 // local URL, which forwarding must not point back at.
-func setupForwarding(ctx context.Context, o runOptions, db *storage.DB, log *slog.Logger, headless bool, self string) (
+func setupForwarding(ctx context.Context, o serveOptions, db *storage.DB, log *slog.Logger, headless bool, self string) (
 	stored func(*storage.Request), proxy func(context.Context, *storage.Request) (*capture.Answer, error), stop func(), err error) {
 	f := o.forward
 	stop = func() {}

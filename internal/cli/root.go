@@ -27,7 +27,7 @@ func (f *dbFlags) add(cmd *cobra.Command) {
 // ngrok client).
 func Root(version string) *cobra.Command {
 	var db dbFlags
-	o := runOptions{version: version}
+	o := serveOptions{version: version}
 	cmd := &cobra.Command{
 		Use:   "gaff",
 		Short: "Catch, inspect, replay and send webhooks",
@@ -45,7 +45,7 @@ over the file, the file over the environment.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.db = db.path
 			o.listenSet = cmd.Flags().Changed("listen")
-			return run(cmd.Context(), o)
+			return serve(cmd.Context(), o)
 		},
 	}
 	db.add(cmd)

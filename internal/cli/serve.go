@@ -31,7 +31,7 @@ const defaultListen = "127.0.0.1:4747"
 // while a capture is in flight.
 var startNgrok = tunnel.Ngrok
 
-type runOptions struct {
+type serveOptions struct {
 	version   string // this build's, for the ngrok client
 	db        string
 	listen    string
@@ -54,7 +54,7 @@ type runOptions struct {
 	ngrokToken string
 }
 
-func run(ctx context.Context, o runOptions) error {
+func serve(ctx context.Context, o serveOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // check refuses what gaff cannot honour before it opens, creates or listens
 // on anything, so a mistyped flag leaves no database or log behind. It
 // reads the secrets given by file or environment.
-func (o *runOptions) check() error {
+func (o *serveOptions) check() error {
 	// A body is held whole in memory until stored, within the in-flight
 	// budget; one larger than the budget would stall every other capture.
 	if o.maxBody < 1 || o.maxBody > capture.DefaultMaxInFlight {
@@ -42,7 +42,7 @@ func (o *runOptions) check() error {
 // checkTunnel settles whether ngrok is used and with what protection.
 // --basic-auth comes from the flag, else --basic-auth-file, else
 // GAFF_BASIC_AUTH.
-func (o *runOptions) checkTunnel() error {
+func (o *serveOptions) checkTunnel() error {
 	var from string
 	var err error
 	if o.basicAuth, from, err = valueSource("--basic-auth", o.basicAuth, "--basic-auth-file", o.basicAuthFile, "GAFF_BASIC_AUTH"); err != nil {

@@ -18,7 +18,7 @@ import (
 
 // When the public URL fails to start after the local server is up, the
 // captures already in flight finish (stored, answered 200) before the
-// database closes. Before, run returned at once and closed the database
+// database closes. Before, serve returned at once and closed the database
 // under them.
 func TestTunnelFailureDrainsCapturesInFlight(t *testing.T) {
 	dir := t.TempDir()
@@ -44,7 +44,7 @@ func TestTunnelFailureDrainsCapturesInFlight(t *testing.T) {
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("run ended before serving: %v", err)
+			t.Fatalf("serve ended before serving: %v", err)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -56,7 +56,7 @@ func TestTunnelFailureDrainsCapturesInFlight(t *testing.T) {
 	fmt.Fprintf(conn, "POST /in-flight HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:8])
 	time.Sleep(100 * time.Millisecond) // let the server start reading it
 	close(inFlight)
-	time.Sleep(200 * time.Millisecond) // run is stopping now
+	time.Sleep(200 * time.Millisecond) // serve is stopping now
 	fmt.Fprint(conn, body[8:])
 	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
 	status, rerr := bufio.NewReader(conn).ReadString('\n')

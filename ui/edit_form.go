@@ -2,14 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/editor"
 
 	"gaff/internal/bytesize"
 	"gaff/provider"
@@ -36,7 +34,7 @@ func inlineSafe(b []byte) bool {
 // editForm edits a copy of a captured request — method, URL, headers,
 // body — and sends it as a new delivery; the capture stays untouched.
 type editForm struct {
-	ctx       *shared
+	common    *common
 	requestID int64
 	provider  string
 	method    textinput.Model
@@ -68,45 +66,19 @@ type (
 	}
 )
 
-func (a *App) openEditor() tea.Cmd {
+func (a *App) openEditForm() tea.Cmd {
 	sel := a.list.selected()
 	if sel == nil {
 		return nil
 	}
-	db, id := a.ctx.db, sel.ID
+	db, id := a.common.db, sel.ID
 	return func() tea.Msg {
-		r, err := db.GetRequest(a.ctx.run, id)
+		r, err := db.GetRequest(a.common.run, id)
 		return editLoadedMsg{req: r, err: err}
 	}
 }
 
-// steadyInput is a one-line input with a steady cursor: a blinking one is
-// a timer firing forever.
-func steadyInput(value string) textinput.Model {
-	in := textinput.New()
-	in.Prompt = ""
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetValue(value)
-	return in
-}
-
-func steadyArea(value string) textarea.Model {
-	ta := textarea.New()
-	ta.ShowLineNumbers = false
-	ta.Prompt = ""
-	ta.MaxContentHeight = 1 << 20
-	ta.MaxWidth = 0
-	st := ta.Styles()
-	st.Cursor.Blink = false
-	ta.SetStyles(st)
-	ta.SetValue(value)
-	ta.Blur()
-	return ta
-}
-
-func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
+func newEditForm(c *common, r *storage.Request, target string) *editForm {
 	url := r.SenderURL()
 	if target != "" {
 		if out, err := send.BuildReplay(r, target); err == nil {
@@ -123,7 +95,7 @@ func newEditForm(ctx *shared, r *storage.Request, target string) *editForm {
 		kept = append(kept, h)
 		hl = append(hl, headerLine(h))
 	}
-	f := &editForm{ctx: ctx, requestID: r.ID, provider: r.Provider,
+	f := &editForm{common: c, requestID: r.ID, provider: r.Provider,
 		method: steadyInput(sanitize.Line(r.Method)), url: steadyInput(sanitize.Line(url)), headers: steadyArea(strings.Join(hl, "\n"))}
 	f.orig.method = filled[string]{f.method.Value(), r.Method}
 	f.orig.url = filled[string]{f.url.Value(), url}
@@ -197,7 +169,7 @@ func (f *editForm) editedHeaders(text string) (storage.Headers, error) {
 
 // key handles a key; done closes the form.
 func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	k := &f.ctx.keys.Edit
+	k := &f.common.keys.Edit
 	switch {
 	case key.Matches(msg, k.Cancel):
 		return true, nil
@@ -215,16 +187,16 @@ func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		out, err := f.outbound()
 		if err == nil && f.resign {
-			err = a.ctx.deps.Sender.Resign(&out, f.provider)
+			err = a.common.deps.Sender.Resign(&out, f.provider)
 		}
 		if err != nil {
 			f.err = err.Error()
 			return false, nil
 		}
-		s, id := a.ctx.deps.Sender, f.requestID
+		s, id := a.common.deps.Sender, f.requestID
 		a.flash = "sending the edited request…"
 		return true, func() tea.Msg {
-			d, err := s.SendEdited(a.ctx.run, id, out)
+			d, err := s.SendEdited(a.common.run, id, out)
 			return sentMsg{requestID: id, d: d, err: err}
 		}
 	}
@@ -244,70 +216,8 @@ func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	return false, cmd
 }
 
-// openExternal edits the body in $EDITOR. Writing the file happens in a
-// command (a body may be 25 MiB); then tea.ExecProcess hands the editor the
-// terminal. The file is private: bodies hold secrets.
-func (f *editForm) openExternal() tea.Cmd {
-	body := f.rawBody
-	if f.inline {
-		body = []byte(f.body.Value())
-	}
-	return func() tea.Msg {
-		tmp, err := os.CreateTemp("", "gaff-body-*")
-		if err != nil {
-			return editorBodyMsg{err: fmt.Errorf("cannot create a file for $EDITOR: %w", err)}
-		}
-		_, werr := tmp.Write(body)
-		cerr := tmp.Close()
-		cmd, err := editor.Cmd("gaff", tmp.Name())
-		if err = firstErr(werr, cerr, err); err != nil {
-			os.Remove(tmp.Name())
-			return editorBodyMsg{err: fmt.Errorf("cannot open $EDITOR: %w", err)}
-		}
-		path := tmp.Name()
-		return execMsg{tea.ExecProcess(cmd, func(err error) tea.Msg {
-			defer os.Remove(path)
-			if err != nil {
-				return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
-			}
-			b, err := os.ReadFile(path)
-			return editorBodyMsg{body: b, err: err}
-		})}
-	}
-}
-
-// execMsg carries a prepared tea.ExecProcess back to Update, which returns
-// it: Bubble Tea runs it there.
-type execMsg struct{ cmd tea.Cmd }
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
-func (f *editForm) setBody(m editorBodyMsg) {
-	if m.err != nil {
-		f.err = m.err.Error()
-		return
-	}
-	// What $EDITOR wrote is the body now, byte for byte.
-	f.inline = inlineSafe(m.body)
-	if f.inline {
-		f.body.SetValue(string(m.body))
-		f.orig.body = filled[[]byte]{f.body.Value(), m.body}
-		f.rawBody = nil
-	} else {
-		f.rawBody = m.body
-	}
-	f.setFocus(3)
-}
-
 func (f *editForm) render(w, h int) string {
-	st := &f.ctx.styles
+	st := &f.common.styles
 	inner := max(10, w-2)
 	label := func(i int, name string) string {
 		if f.focus == i {
