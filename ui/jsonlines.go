@@ -71,34 +71,8 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 		return "", jsonPos{pos: len(src)}
 	}
 	var out []byte
-	ind := func(d int) {
-		for k := 0; k < min(d, maxIndent); k++ {
-			out = append(out, j.indent...)
-		}
-		if d > maxIndent {
-			// Hostile nesting would make every line thousands of spaces.
-			out = append(out, fmt.Sprintf("⋯%d ", d)...)
-		}
-	}
-	// scalar appends the scalar at i, or its first maxLine bytes when it is
-	// a long string; then the line ends inside it. Strings are scanned no
-	// further than maxLine, so a 25 MiB string costs a screenful per line.
-	scalar := func(from int) (int, bool) {
-		if from < len(src) && src[from] == '"' {
-			if end, ok := stringEndWithin(src, from+1, from+maxLine); ok {
-				out = append(out, src[from:end]...)
-				return end, false
-			}
-			cut := safeCut(src, from, from+maxLine)
-			out = append(out, src[from:cut]...)
-			return cut, true
-		}
-		end := scalarEnd(src, from)
-		out = append(out, src[from:end]...)
-		return end, false
-	}
 	if p.inString {
-		ind(depth + 1)
+		out = j.appendIndent(out, depth+1)
 		end, ok := stringEndWithin(src, i, i+maxLine)
 		if !ok {
 			cut := safeCut(src, i, i+maxLine)
@@ -109,11 +83,11 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 		i = end
 	} else if c := src[i]; c == '}' || c == ']' {
 		depth--
-		ind(depth)
+		out = j.appendIndent(out, depth)
 		out = append(out, c)
 		i++
 	} else {
-		ind(depth)
+		out = j.appendIndent(out, depth)
 		if c == '"' {
 			// A key is short: a string running past maxLine is a value, and
 			// is not scanned to its end here.
@@ -136,8 +110,9 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 				return string(out), jsonPos{pos: skipSpace(src, i+1), depth: depth + 1}
 			}
 		} else {
-			next, cut := scalar(i)
-			if cut {
+			var next int
+			var cut bool
+			if out, next, cut = appendScalar(out, src, i); cut {
 				return string(out), jsonPos{pos: next, depth: depth, inString: true}
 			}
 			i = next
@@ -149,6 +124,34 @@ func (j *jsonLines) format(p jsonPos) (string, jsonPos) {
 		i = skipSpace(src, i+1)
 	}
 	return string(out), jsonPos{pos: i, depth: depth}
+}
+
+// appendIndent appends d levels of indentation.
+func (j *jsonLines) appendIndent(out []byte, d int) []byte {
+	for k := 0; k < min(d, maxIndent); k++ {
+		out = append(out, j.indent...)
+	}
+	if d > maxIndent {
+		// Hostile nesting would make every line thousands of spaces.
+		out = append(out, fmt.Sprintf("⋯%d ", d)...)
+	}
+	return out
+}
+
+// appendScalar appends the scalar at from, or its first maxLine bytes when
+// it is a long string; then the line ends inside it (cut). Strings are
+// scanned no further than maxLine, so a 25 MiB string costs a screenful
+// per line.
+func appendScalar(out, src []byte, from int) (_ []byte, end int, cut bool) {
+	if from < len(src) && src[from] == '"' {
+		if end, ok := stringEndWithin(src, from+1, from+maxLine); ok {
+			return append(out, src[from:end]...), end, false
+		}
+		end = safeCut(src, from, from+maxLine)
+		return append(out, src[from:end]...), end, true
+	}
+	end = scalarEnd(src, from)
+	return append(out, src[from:end]...), end, false
 }
 
 // maxIndent is the deepest nesting shown as indentation; deeper levels

@@ -54,19 +54,20 @@ type serveOptions struct {
 	ngrokToken string
 }
 
+// serve is gaff itself: it captures on the local address (and the public
+// URL), shows the TUI or prints --headless lines, and delivers forwards and
+// subscription events, until a signal or the quit key. Each step's cleanup
+// is deferred as it starts, so everything stops in the reverse order:
+// capture drains before the forwards and the background work end, and
+// those before the database closes.
 func serve(ctx context.Context, o serveOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
 	// Caught from the start, so a stop while gaff starts up is graceful
 	// too; it cancels only what runs once capture is up (below).
-	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	sigCtx, stop := catchSignals(ctx, o.headless)
 	defer stop()
-	if o.headless {
-		// A closed stdout must be an error to handle (say so, drain, stop),
-		// not a SIGPIPE that kills gaff with requests in flight.
-		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	}
 	log, closeLog, err := openLog(o.logPath, o.headless)
 	if err != nil {
 		return err
@@ -75,13 +76,7 @@ func serve(ctx context.Context, o serveOptions) error {
 	// Libraries that log through slog's default (the ngrok SDK does) must
 	// not write over the TUI.
 	slog.SetDefault(log)
-
-	if o.db == "" {
-		if o.db, err = storage.DefaultPath(); err != nil {
-			return err
-		}
-	}
-	db, err := storage.Open(o.db, storage.Options{MaxPageCount: o.maxPages})
+	db, err := o.openDB()
 	if err != nil {
 		return err
 	}
@@ -93,19 +88,11 @@ func serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-
-	stored, proxy, stopForwarding, err := setupForwarding(ctx, o, db, log, o.headless, local.URL())
+	h, stopForwarding, err := newCapture(ctx, o, db, log, local.URL())
 	if err != nil {
 		return err
 	}
 	defer stopForwarding() // after the server's shutdown, before db.Close
-	h := capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log, Stored: stored, Proxy: proxy})
-	// The in-flight budget bounds what captures hold; a soft limit above it
-	// keeps the collector from letting the heap double past it in a flood
-	// (measured: RSS peak 1.1 GB without, 0.6 GB with). GOMEMLIMIT wins.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(capture.DefaultMaxInFlight + 256<<20)
-	}
 	var printer *headless
 	if o.headless {
 		// Before retention starts, so it never deletes what is unprinted.
@@ -130,12 +117,9 @@ func serve(ctx context.Context, o serveOptions) error {
 	log.Info("listening", "url", local.URL(), "db", o.db)
 
 	ctx = sigCtx
-
 	var public tunnel.Tunnel
 	if o.useNgrok {
-		public, err = startNgrok(ctx, tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
-			AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: o.version})
-		if err != nil {
+		if public, err = startNgrok(ctx, o.ngrokOptions(log)); err != nil {
 			return err
 		}
 		defer public.Close()
@@ -145,27 +129,82 @@ func serve(ctx context.Context, o serveOptions) error {
 	}
 
 	if o.headless {
-		fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), o.db)
-		if public != nil {
-			go tunnel.Report(ctx, public, sanitizingWriter{os.Stderr})
-		}
-		err = printer.run(ctx, serveErr)
-	} else {
-		app := ui.New(ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
-			Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
-		p := tea.NewProgram(app, tea.WithContext(ctx))
-		_, err = p.Run()
-		app.Close() // a signal ends the program without the quit key
-		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
-			err = nil
+		return runHeadless(ctx, printer, serveErr, stopServer, local, public, o.db)
+	}
+	err = runTUI(ctx, ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
+		Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
+	stopServer() // before the public URL closes under requests in flight
+	return err
+}
+
+// catchSignals ends the returned context on SIGINT or SIGTERM. Headless,
+// a closed stdout must be an error to handle (say so, drain, stop), not a
+// SIGPIPE that kills gaff with requests in flight.
+func catchSignals(ctx context.Context, headless bool) (context.Context, context.CancelFunc) {
+	if headless {
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	}
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+}
+
+// openDB opens (or creates) the database at --db or the default place.
+func (o *serveOptions) openDB() (*storage.DB, error) {
+	if o.db == "" {
+		var err error
+		if o.db, err = storage.DefaultPath(); err != nil {
+			return nil, err
 		}
 	}
+	return storage.Open(o.db, storage.Options{MaxPageCount: o.maxPages})
+}
+
+// newCapture makes the capture handler, with --forward-to's hooks; stop
+// ends the forwarding (see setupForwarding).
+func newCapture(ctx context.Context, o serveOptions, db *storage.DB, log *slog.Logger, self string) (h *capture.Handler, stop func(), err error) {
+	stored, proxy, stop, err := setupForwarding(ctx, o, db, log, o.headless, self)
+	if err != nil {
+		return nil, nil, err
+	}
+	h = capture.New(capture.Config{DB: db, MaxBody: o.maxBody, Log: log, Stored: stored, Proxy: proxy})
+	// The in-flight budget bounds what captures hold; a soft limit above it
+	// keeps the collector from letting the heap double past it in a flood
+	// (measured: RSS peak 1.1 GB without, 0.6 GB with). GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(capture.DefaultMaxInFlight + 256<<20)
+	}
+	return h, stop, nil
+}
+
+// ngrokOptions are the public URL's, as the flags give them.
+func (o *serveOptions) ngrokOptions(log *slog.Logger) tunnel.NgrokOptions {
+	return tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
+		AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: o.version}
+}
+
+// runHeadless says where gaff listens on stderr, with the public URL's
+// state as it changes, and prints captures on stdout until ctx ends, the
+// listener fails or stdout closes; then it stops the server and prints
+// what was answered during the shutdown too.
+func runHeadless(ctx context.Context, printer *headless, serveErr <-chan error, stopServer func(), local, public tunnel.Tunnel, dbPath string) error {
+	fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), dbPath)
+	if public != nil {
+		go tunnel.Report(ctx, public, sanitizingWriter{os.Stderr})
+	}
+	err := printer.run(ctx, serveErr)
 	stopServer()
-	if printer != nil {
-		// Requests answered during the shutdown are printed too.
-		if perr := printer.finish(); err == nil {
-			err = perr
-		}
+	if perr := printer.finish(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// runTUI shows the UI until the quit key or the end of ctx (a signal).
+func runTUI(ctx context.Context, deps ui.Deps) error {
+	app := ui.New(deps)
+	_, err := tea.NewProgram(app, tea.WithContext(ctx)).Run()
+	app.Close() // a signal ends the program without the quit key
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
+		return nil
 	}
 	return err
 }

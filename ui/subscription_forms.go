@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gaff/internal/bytesize"
+	"gaff/provider"
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// The forms of the subscriptions screen: a subscription to create or edit,
+// and an event to fire, picked, then edited before it goes.
+
+// subscriptionForm creates (sub nil) or edits a subscription.
+func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
+	title, x := "new subscription", &storage.Subscription{Scheme: provider.SchemeStandardWebhooks, Retry: send.RetryStandard, Enabled: true,
+		Timeout: storage.DefaultSubscriptionTimeout, URL: "http://localhost:3000/webhooks"}
+	if sub != nil {
+		c := *sub
+		title, x = "edit subscription "+sanitize.Line(sub.Name), &c
+	}
+	var hl []string
+	for _, h := range x.Headers {
+		hl = append(hl, h.Name+": "+h.Value)
+	}
+	f := newForm(s.common, title,
+		textField("name", "Name", x.Name, "a word, unique"),
+		textField("url", "Target URL", x.URL, "where events are POSTed"),
+		choiceField("scheme", "Signing", provider.Schemes(), x.Scheme),
+		secretField("secret", "Secret", x.Secret, "ctrl+g generates one in the scheme's format"),
+		textField("events", "Events", strings.Join(x.Events, ","), "event types it takes, e.g. github.*,stripe.payment_intent.succeeded; empty: all"),
+		textField("timeout", "Timeout", x.Timeout.String(), "e.g. 15s"),
+		choiceField("retry", "Retries", send.RetryPolicies(), x.Retry),
+		toggleField("enabled", "Enabled", x.Enabled),
+		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
+	)
+	f.keys = []key.Binding{s.common.keys.Subs.Generate}
+	f.extra = func(f *form, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+		if !key.Matches(msg, s.common.keys.Subs.Generate) {
+			return false, nil
+		}
+		secret, err := provider.GenerateSecret(f.field("scheme").value())
+		if err != nil {
+			f.err = err.Error()
+			return true, nil
+		}
+		f.field("secret").set(secret)
+		f.err = ""
+		return true, nil
+	}
+	db := s.common.db
+	f.submit = func(v map[string]string) (tea.Cmd, error) {
+		x.Name, x.URL, x.Scheme, x.Secret, x.Retry = v["name"], v["url"], v["scheme"], v["secret"], v["retry"]
+		x.Enabled = v["enabled"] != ""
+		x.Events = nil
+		for _, e := range strings.Split(v["events"], ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				x.Events = append(x.Events, e)
+			}
+		}
+		t, err := time.ParseDuration(strings.TrimSpace(v["timeout"]))
+		if err != nil {
+			return nil, fmt.Errorf("timeout %q: write a duration like 15s", v["timeout"])
+		}
+		x.Timeout = t
+		if x.Headers, err = parseHeaderLines(v["headers"], nil); err != nil {
+			return nil, err
+		}
+		if err := send.CheckSubscription(x); err != nil {
+			return nil, err
+		}
+		if sub == nil {
+			return s.action("created "+x.Name, func(ctx context.Context) error { return send.CreateSubscription(ctx, db, x) }), nil
+		}
+		return s.action("saved "+x.Name, func(ctx context.Context) error { return send.UpdateSubscription(ctx, db, x) }), nil
+	}
+	return f
+}
+
+// parseHeaderLines reads "Name: value" lines. A line found in shown (how
+// a form displayed captured headers) stands for that header, byte for byte.
+func parseHeaderLines(text string, shown map[string][]storage.Header) (storage.Headers, error) {
+	var out storage.Headers
+	for i, line := range strings.Split(text, "\n") {
+		if orig := shown[line]; len(orig) > 0 {
+			// A captured header's line as the form showed it: its bytes.
+			out, shown[line] = append(out, orig[0]), orig[1:]
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		h, err := send.ParseHeader(line)
+		if err != nil {
+			return nil, fmt.Errorf("header line %d: %w", i+1, err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// openPicker lists what can be fired: the request selected on the requests
+// screen, then every template.
+func (s *subsScreen) openPicker(m templatesMsg) {
+	sub := s.selected()
+	if sub == nil {
+		return
+	}
+	if m.err != nil && len(m.list) == 0 {
+		s.setStatus("", m.err)
+		return
+	}
+	var items []pickItem
+	if r := s.common.selectedRequest(); r != nil {
+		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), sanitize.Line(r.Path())), id: r.ID})
+	}
+	for _, t := range m.list {
+		if !send.Accepts(sub, t.Name) {
+			continue
+		}
+		items = append(items, pickItem{key: t.Name, label: padTo(t.Name, 34) + sanitize.Line(t.Description)})
+	}
+	d, db, subID := s.common.deps.Dispatcher, s.common.db, sub.ID
+	s.pick = newPicker(s.common, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
+		return func() tea.Msg {
+			if it.key == "capture" {
+				r, err := db.GetRequest(s.common.run, it.id)
+				if err != nil {
+					return payloadMsg{err: err}
+				}
+				return payloadMsg{subID: subID, p: send.CapturePayload(r)}
+			}
+			p, err := d.TemplatePayload(it.key)
+			return payloadMsg{subID: subID, p: p, err: err}
+		}
+	})
+	if m.err != nil {
+		s.setStatus("", m.err) // a broken user template: the built-in ones are still listed
+	}
+}
+
+// payloadForm previews the rendered event for editing before it is fired.
+func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
+	var hl []string
+	for _, h := range p.Headers {
+		hl = append(hl, h.Name+": "+h.Value)
+	}
+	name := p.Type
+	if name == "" {
+		name = "event"
+	}
+	headerText := strings.Join(hl, "\n")
+	fields := []*formField{
+		textField("method", "Method", orDefault(p.Method, "POST"), ""),
+		textField("type", "Event type", p.Type, ""),
+		areaField("headers", "Headers", headerText, "signature headers are added per attempt"),
+	}
+	// A body the text widget would alter (\r, tabs, controls) is sent as it
+	// is, and not shown for editing.
+	inline := inlineSafe(p.Body)
+	if inline {
+		fields = append(fields, areaField("body", "Body", string(p.Body), ""))
+	}
+	title := "fire " + sanitize.Line(name) + " (signed when sent; ctrl+s fires)"
+	if !inline {
+		title += fmt.Sprintf(" — body: %s, sent as captured", bytesize.Format(int64(len(p.Body))))
+	}
+	f := newForm(s.common, title, fields...)
+	// Fields left as they were send the payload's own bytes (see filled).
+	headers := filled[storage.Headers]{f.field("headers").value(), p.Headers}
+	var body filled[[]byte]
+	if inline {
+		body = filled[[]byte]{f.field("body").value(), p.Body}
+	}
+	d := s.common.deps.Dispatcher
+	f.submit = func(v map[string]string) (tea.Cmd, error) {
+		q := p
+		q.Method, q.Type = strings.TrimSpace(v["method"]), strings.TrimSpace(v["type"])
+		var err error
+		if q.Headers, err = headers.read(v["headers"], func(text string) (storage.Headers, error) { return parseHeaderLines(text, nil) }); err != nil {
+			return nil, err
+		}
+		if inline {
+			q.Body, _ = body.read(v["body"], asBytes)
+		}
+		return func() tea.Msg {
+			id, err := d.Fire(context.Background(), subID, q)
+			if err != nil {
+				return subsDoneMsg{err: err}
+			}
+			return subsDoneMsg{status: fmt.Sprintf("event #%d queued: sending now", id)}
+		}, nil
+	}
+	return f
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
