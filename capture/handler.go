@@ -348,7 +348,8 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Re
 		hdr.Set("Content-Type", "application/json")
 		body = []byte(`{"ok":true,"gaff_id":` + strconv.FormatInt(req.ID, 10) + "}\n")
 	}
-	// Handshakes must not be chunked (PROVIDERS.md): always a length.
+	// Handshakes must not be chunked (docs/providers.md, each provider's
+	// handshake): always a length.
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(a.Status)
 	w.Write(body)

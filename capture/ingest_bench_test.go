@@ -18,9 +18,10 @@ import (
 
 // BenchmarkIngest measures capture throughput over loopback with 50
 // concurrent keep-alive clients posting 1 KB of JSON, against a bare
-// net/http handler measured in the same run (DESIGN.md § Promises quotes
-// the figures this should reproduce: group commit at roughly half of bare
-// net/http, one transaction per request far below).
+// net/http handler measured in the same run (ARCHITECTURE.md, "Promises and
+// the measurements behind them" quotes the figures this should reproduce:
+// group commit at roughly half of bare net/http, one transaction per
+// request far below).
 //
 //	go test ./capture -run '^$' -bench Ingest -benchtime 20000x
 func BenchmarkIngest(b *testing.B) {

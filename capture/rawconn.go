@@ -8,11 +8,11 @@ import (
 )
 
 // net/http hands handlers a canonicalised header map: case and order are
-// gone. DESIGN.md § Data wants headers as they arrived, so every connection
-// keeps the bytes it read recently, and the handler recovers its request's
-// head from them (see head.go). Memory stays bounded: while a handler reads
-// a body only a short tail is kept, enough to hold the start of a pipelined
-// next request.
+// gone. gaff keeps headers as they arrived (ARCHITECTURE.md, "The path of
+// one request"), so every connection keeps the bytes it read recently, and
+// the handler recovers its request's head from them (see head.go). Memory
+// stays bounded: while a handler reads a body only a short tail is kept,
+// enough to hold the start of a pipelined next request.
 type recConn struct {
 	net.Conn
 	via string

@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// DESIGN.md § Promises: nothing acknowledged is lost. These tests hold the
-// real binary to it when it is killed, stopped, or quit mid-flood.
+// ARCHITECTURE.md, "Promises and the measurements behind them": nothing
+// acknowledged is lost. These tests hold the real binary to it when it is
+// killed, stopped, or quit mid-flood.
 
 // waitAcked waits until the flood has n acknowledgements. The bound catches
 // a hang; it does not measure speed.

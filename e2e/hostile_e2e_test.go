@@ -13,10 +13,10 @@ import (
 	"gaff/sanitize"
 )
 
-// DESIGN.md § Promises: hostile input is data. Every attack in the corpus
-// arrives in the path, query, a header name, a header value and the body;
-// the test walks every screen of every request and checks after each that
-// the terminal is as gaff left it.
+// ARCHITECTURE.md, "Promises and the measurements behind them": hostile
+// input is data. Every attack in the corpus arrives in the path, query, a
+// header name, a header value and the body; the test walks every screen of
+// every request and checks after each that the terminal is as gaff left it.
 
 // termState is what an escape sequence that got through would change.
 const termState = "title=#{pane_title} alt=#{alternate_on} cursor=#{cursor_flag} insert=#{insert_flag} keypad=#{keypad_flag}/#{keypad_cursor_flag} " +

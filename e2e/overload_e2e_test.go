@@ -17,7 +17,8 @@ import (
 	"time"
 )
 
-// DESIGN.md § Promises: limits are explicit; header timeouts stop slowloris.
+// ARCHITECTURE.md, "Promises and the measurements behind them": limits are
+// explicit; header timeouts stop slowloris.
 
 // openFiles reads a process's soft and hard limits on open files.
 func openFiles(t *testing.T, pid int) (soft, hard string) {

@@ -19,8 +19,8 @@ import (
 	"gaff/storage"
 )
 
-// DESIGN.md § Promises: a capture gaff cannot store is answered 503, never
-// 2xx, and the screen says why.
+// ARCHITECTURE.md, "Promises and the measurements behind them": a capture
+// gaff cannot store is answered 503, never 2xx, and the screen says why.
 
 // postUntil503 posts 64 KiB bodies until gaff refuses one, and returns that
 // answer. Every earlier one must have been a 200.

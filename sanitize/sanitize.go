@@ -1,8 +1,8 @@
 // Package sanitize is the one gate every network byte passes before it
-// reaches the terminal (DESIGN.md § Promises: hostile input is data). It
-// turns anything a terminal could act on into a visible escape, so a webhook
-// can never set the title, write the clipboard, move the cursor or reorder
-// text on the user's screen.
+// reaches the terminal (hostile input is data: ARCHITECTURE.md, "Promises
+// and the measurements behind them"). It turns anything a terminal could
+// act on into a visible escape, so a webhook can never set the title, write
+// the clipboard, move the cursor or reorder text on the user's screen.
 package sanitize
 
 import (

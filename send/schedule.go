@@ -19,7 +19,8 @@ const (
 
 // schedules hold, per policy, the delay before each attempt: entry i is the
 // wait after attempt i (counted from 0, the first attempt being immediate)
-// before attempt i+1. The standard one is Svix's (PROVIDERS.md), which
+// before attempt i+1. The standard one is Svix's (docs/providers.md,
+// "Standard Webhooks / Svix"), which
 // Standard Webhooks recommends: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 var schedules = map[string][]time.Duration{
 	RetryStandard: {0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},

@@ -22,9 +22,10 @@ import (
 
 // Options tune a DB. The zero value is what gaff runs with.
 type Options struct {
-	// Linger is how long the writer waits for more work before committing a
-	// batch. About 200 µs roughly doubles throughput under load (DESIGN.md);
-	// milliseconds make it worse.
+	// Linger is how long the writer waits for more work before
+	// committing a batch. About 200 µs roughly doubles throughput under
+	// load (ARCHITECTURE.md, "Promises and the measurements behind
+	// them"); milliseconds make it worse.
 	Linger time.Duration
 	// MaxBatch caps the jobs in one transaction.
 	MaxBatch int

@@ -8,11 +8,12 @@ import (
 // migrations are applied in order; migration i brings user_version to i+1.
 // Never edit one that has shipped: append a new one.
 var migrations = []string{
-	// 1: captured requests, stored as they arrived (DESIGN.md § Data), and a
-	// counter row so the header's count never needs COUNT(*). AUTOINCREMENT:
-	// an id is never given twice, even after the newest row is deleted, so
-	// the search index, deliveries and the UI never mistake a new capture
-	// for a deleted one.
+	// 1: captured requests, stored as they arrived (ARCHITECTURE.md,
+	// "The path of one request"), and a counter row so the header's
+	// count never needs COUNT(*). AUTOINCREMENT: an id is never given
+	// twice, even after the newest row is deleted, so the search index,
+	// deliveries and the UI never mistake a new capture for a deleted
+	// one.
 	`
 CREATE TABLE requests (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,

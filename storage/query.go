@@ -69,8 +69,8 @@ func ParseQuery(s string) (*Query, error) {
 	}
 	if len(q.fts) == 0 && len(q.where) > 0 && q.since == 0 && q.at.IsZero() {
 		// Only a path glob with no literal start: nothing the index can
-		// narrow, so every stored request would be read (DESIGN.md: never
-		// scan the history).
+		// narrow, so every stored request would be read (never scan the
+		// history: ARCHITECTURE.md, "Search and indexing").
 		return nil, qerr("%s would read every stored request: start the path with a literal segment (path:/hooks*), or add a word or another filter", strings.TrimSpace(s))
 	}
 	return q, nil

@@ -12,8 +12,9 @@ import (
 // The full-text index (migration 4) is kept behind the writer: an indexer
 // reads rows past the 'indexed' counter and adds them to requests_fts in
 // large batches of their own. Keeping FTS out of the ingest transaction is
-// what keeps capture fast (DESIGN.md § Promises); the price is that search
-// may trail capture by a moment, which IndexLag reports.
+// what keeps capture fast (ARCHITECTURE.md, "Search and indexing"); the
+// price is that search may trail capture by a moment, which IndexLag
+// reports.
 
 // maxIndexedBody is how much of a textual body is indexed. Bodies are
 // stored whole; beyond this they are not searchable.

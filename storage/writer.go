@@ -89,8 +89,9 @@ func (w *writer) run() {
 // concurrent writers, lingers briefly for more so that bursts share a
 // commit. The linger yields instead of sleeping on a timer: Go's timers
 // round sub-millisecond waits up to about a millisecond (the netpoller
-// waits in whole milliseconds), and a millisecond linger costs more than
-// it groups (DESIGN.md). A lone writer never lingers.
+// waits in whole milliseconds), and a millisecond linger costs more than it
+// groups (ARCHITECTURE.md, "Promises and the measurements behind them"). A
+// lone writer never lingers.
 func (w *writer) gather(batch []*job) []*job {
 	batch = w.drain(batch)
 	if w.linger <= 0 || w.lastBatch < 2 {

@@ -109,14 +109,14 @@ func classifyTimeout(e *connectTimeoutError) (Kind, string, string) {
 }
 
 // ngrokCodeRE matches the codes ngrok puts in its messages, the same pattern
-// the SDK uses (internal/tunnel/proto/msg.go:45).
+// the SDK uses (ngrokErrorCodeRegex in its internal/tunnel/proto).
 var ngrokCodeRE = regexp.MustCompile(`ERR_NGROK_\d+`)
 
 // ngrokCode finds the ERR_NGROK_ code in err. Errors returned by Listen are
-// ngrok.Error (errors.go:10-17, made by wrapError at errors.go:34-43), but
-// that adapter has no Unwrap; errors carried by EventAgentDisconnected are
-// the SDK's internal types, which expose ErrorCode and Msg
-// (internal/legacy/errors.go:20-26, internal/tunnel/proto/msg.go:56-90).
+// ngrok.Error (an errorAdapter made by the SDK's wrapError), but that
+// adapter has no Unwrap; errors carried by EventAgentDisconnected are the
+// SDK's internal types, which expose ErrorCode and Msg (legacy.Error, and
+// ngrokError in internal/tunnel/proto).
 func ngrokCode(err error) string {
 	var pub ngrok.Error
 	if errors.As(err, &pub) && pub.Code() != "" {
@@ -143,7 +143,8 @@ func ngrokMessage(err error) string {
 }
 
 // sdkPrefixes are the contexts the SDK wraps around ngrok's message
-// (agent.go:362, internal/legacy/errors.go:37-46, :64, :83).
+// ((*agent).ensureConnected, and the Error methods of errAuthFailed,
+// errAcceptFailed and errListen in its internal legacy package).
 var sdkPrefixes = []string{
 	"failed to connect: ",
 	"authentication failed: ",
@@ -256,7 +257,8 @@ func classifyNetwork(err error) (Kind, string, string, bool) {
 		return KindNetwork, "the connection to " + opAddr(err, "ngrok") + " timed out", networkHint, true
 	}
 	// muxado, the SDK's multiplexer, reports a dead connection with errors
-	// that have neither Unwrap nor exported types (muxado/v2 errors.go:35-42).
+	// that have neither Unwrap nor exported types (the error variables of
+	// muxado/v2's errors.go: remoteGoneAway, sessionClosed, eofPeer…).
 	text := err.Error()
 	for _, s := range []string{"remote gone away", "read EOF from remote peer", "session closed", "heartbeat timeout"} {
 		if strings.Contains(text, s) {

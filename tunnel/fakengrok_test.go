@@ -60,7 +60,8 @@ type fakeBind struct {
 	}
 }
 
-// Protocol stream types, from the SDK's internal/tunnel/proto/msg.go:20-31.
+// Protocol stream types, from the SDK's ReqType constants (AuthReq…) in
+// internal/tunnel/proto.
 const (
 	fakeAuthReq   = 0
 	fakeBindReq   = 1

@@ -12,7 +12,7 @@ import (
 // TestMain fails the run if anything reaches slog's default logger (or the
 // log package, which slog.SetDefault redirects too). In gaff that output
 // would land on the terminal, over the TUI. The SDK warns there when it has
-// no logger of its own (agent.go:101-107: once per process, on this Go
+// no logger of its own ((*agent).Connect: once per process, on this Go
 // version), so this checks that every agent the tunnel makes is given one.
 func TestMain(m *testing.M) {
 	var mu sync.Mutex

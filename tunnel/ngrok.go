@@ -91,7 +91,7 @@ func Ngrok(ctx context.Context, opts NgrokOptions) (Tunnel, error) {
 	desc := cmp.Or(opts.Description, "gaff")
 
 	// The SDK must always get a logger: without one it warns through
-	// slog.Default (agent.go:101-107, a CA warning printed on every Go older
+	// slog.Default ((*agent).Connect: a CA warning printed on every Go older
 	// than go1.26.10, this module's go1.26.8 included), and the default
 	// handler writes to stderr, over the TUI.
 	base := opts.Logger
@@ -134,12 +134,14 @@ func Ngrok(ctx context.Context, opts NgrokOptions) (Tunnel, error) {
 		epOpts = append(epOpts, ngrok.WithTrafficPolicy(policy))
 	}
 
-	// This context is the session's whole life, not the connect attempt's:
-	// the SDK keeps the context given to Listen and uses it for every
-	// reconnect dial (internal/legacy/session.go:497) and for the session's
-	// own loop, which closes the session when it ends (session.go:660-667,
-	// 708-711). A context with the connect timeout as deadline would kill a
-	// healthy tunnel at that deadline. The timeout is a timer in run instead.
+	// This context is the session's whole life, not the connect
+	// attempt's: the SDK keeps the context given to Listen and uses it
+	// for every reconnect dial (the dialer in the SDK's internal
+	// legacy.Connect) and for the session's own loop, which closes the
+	// session when it ends (runSessionHandlers there, and the goroutine
+	// that pumps it). A context with the connect timeout as deadline
+	// would kill a healthy tunnel at that deadline. The timeout is a
+	// timer in run instead.
 	t.ctx, t.cancel = context.WithCancel(ctx)
 	context.AfterFunc(t.ctx, func() { t.end(State{Status: Off}) })
 
@@ -198,7 +200,8 @@ func (t *ngrokTunnel) run(agent ngrok.Agent, epOpts []ngrok.EndpointOption, time
 		t.mu.Unlock()
 		t.fail(&connectTimeoutError{after: timeout, last: last})
 		// Failing cancelled t.ctx, which makes Listen return promptly:
-		// Connect's retry loop selects on it (session.go:658-667).
+		// Connect's retry loop selects on it (runSessionHandlers in the
+		// SDK's legacy.Connect).
 		r = <-res
 	case <-t.done:
 		r = <-res
@@ -230,10 +233,10 @@ func (t *ngrokTunnel) online(ep ngrok.EndpointListener) {
 	t.changed(st)
 }
 
-// onEvent turns the SDK's events into states. The SDK calls it synchronously
-// from its session goroutines, some while holding the agent's lock
-// (agent.go:92-94 holds it for the whole of Connect), so it must neither
-// block nor call back into the agent: it only updates fields and signals.
+// onEvent turns the SDK's events into states. The SDK calls it
+// synchronously from its session goroutines, some while holding the agent's
+// lock ((*agent).Connect holds it throughout), so it must neither block nor
+// call back into the agent: it only updates fields and signals.
 func (t *ngrokTunnel) onEvent(ev ngrok.Event) {
 	switch e := ev.(type) {
 	case *ngrok.EventAgentConnectSucceeded:
@@ -265,9 +268,9 @@ func (t *ngrokTunnel) onConnect(sess ngrok.AgentSession) {
 		notify(t.changes)
 		return
 	}
-	// After a reconnect the SDK re-creates the endpoints before it reports
-	// success (internal/tunnel/client/reconnecting.go:421-432), so the URL
-	// works again.
+	// After a reconnect the SDK re-creates the endpoints before it
+	// reports success ((*reconnectingSession).connect in the SDK), so
+	// the URL works again.
 	t.state = State{Status: Online, URL: t.state.URL, Latency: t.state.Latency, At: time.Now()}
 	st := t.state
 	t.mu.Unlock()
@@ -276,13 +279,14 @@ func (t *ngrokTunnel) onConnect(sess ngrok.AgentSession) {
 
 func (t *ngrokTunnel) onDisconnect(err error) {
 	if err == nil {
-		// The session stopped for good (session.go:664, :673): after our
-		// own cancel, or if the SDK gave up, which it does only when closed.
+		// The session stopped for good (runSessionHandlers in the SDK's
+		// legacy.Connect says so with nil): after our own cancel, or if the
+		// SDK gave up, which it does only when closed.
 		t.fail(errors.New("the ngrok session ended"))
 		return
 	}
 	if errors.Is(err, context.Canceled) {
-		return // our own cancel, reported at session.go:662
+		return // our own cancel, reported first by runSessionHandlers
 	}
 	kind, msg, hint := Classify(err)
 
@@ -293,12 +297,13 @@ func (t *ngrokTunnel) onDisconnect(err error) {
 	}
 	wasOnline := t.ep != nil
 	// The SDK retries every failure forever, a refused token included
-	// (reconnecting.go:403-406 sends auth errors to the same retry as
-	// network errors; ngrok/ngrok-go#176, still open in TODO.md). Stop on
-	// the errors no retry can fix: a refused token always; account
-	// problems on the first connection. Once online, account errors
-	// such as the session limit can be a stale session on ngrok's side
-	// that clears, so those keep retrying, visibly.
+	// ((*reconnectingSession).connect sends auth errors to the same
+	// retry as network errors; ngrok/ngrok-go#176, still open in the
+	// SDK's own TODO.md at v2.4.0). Stop on the errors no retry can
+	// fix: a refused token always; account problems on the first
+	// connection. Once online, account errors such as the session limit
+	// can be a stale session on ngrok's side that clears, so those keep
+	// retrying, visibly.
 	fatal := kind == KindAuth || !wasOnline && kind == KindAccount
 	if !fatal {
 		t.lastErr = err
@@ -401,8 +406,8 @@ func (t *ngrokTunnel) Accept() (net.Conn, error) {
 	default:
 		// The endpoint closed under us: ngrok stopped it (from the
 		// dashboard or API, or an error of its own), which the SDK
-		// reports here with ngrok's code (internal/legacy/session.go:944-950,
-		// internal/legacy/tunnel.go:70-79).
+		// reports here with ngrok's code (remoteCallbackHandler.OnStopTunnel
+		// and (*tunnelImpl).Accept in the SDK's internal legacy package).
 		t.fail(err)
 	}
 	return nil, t.closedError()
@@ -449,8 +454,9 @@ func (t *ngrokTunnel) State() State {
 func (t *ngrokTunnel) Changes() <-chan struct{} { return t.changes }
 
 // tunnelAddr is the listener address of an ngrok tunnel: its public URL.
-// The SDK's own Addr panics on a URL it cannot parse (client/tunnel.go:176-181)
-// and has nothing to say before the endpoint exists.
+// The SDK's own Addr panics on a URL it cannot parse
+// ((*RemoteBindConfig).String in its internal tunnel client) and has
+// nothing to say before the endpoint exists.
 type tunnelAddr string
 
 func (a tunnelAddr) Network() string { return "ngrok" }

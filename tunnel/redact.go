@@ -11,7 +11,7 @@ import (
 //
 // ngrok quotes the authtoken back in its refusal ("Your authtoken: …",
 // ERR_NGROK_105/107), and the SDK logs that error verbatim at Error level on
-// every retry (internal/tunnel/client/reconnecting.go:338). gaff's log is the
+// every retry ((*reconnectingSession).connect). gaff's log is the
 // file users attach to bug reports, so the token is replaced before it
 // reaches the file.
 type redactHandler struct {

@@ -18,7 +18,7 @@ import (
 	"gaff/tunnel"
 )
 
-// Deps is what the UI is given by main.
+// Deps is what the UI is given by the command line (internal/cli).
 type Deps struct {
 	DB *storage.DB
 	// Local is the listener on this machine; it always works.

@@ -7,8 +7,8 @@ import (
 )
 
 // box draws a bordered pane of outer size w×h with a title set into the top
-// border, as in DESIGN.md's sketch. Lines longer than the inner width are
-// cut; missing lines are blank.
+// border (ARCHITECTURE.md, "The UI model"). Lines longer than the inner
+// width are cut; missing lines are blank.
 func (s *Styles) box(title string, lines []string, w, h int, focused bool) string {
 	if w < 4 || h < 2 {
 		return ""

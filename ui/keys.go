@@ -59,7 +59,7 @@ func bind(help, desc string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
 
-// DefaultKeys follows DESIGN.md's key map.
+// DefaultKeys is the key map the README's Keys table documents.
 func DefaultKeys() KeyMap {
 	return KeyMap{
 		Global: GlobalKeys{

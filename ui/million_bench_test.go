@@ -17,7 +17,8 @@ import (
 	"gaff/storage"
 )
 
-// These benchmarks check DESIGN.md's "it scales with history": the same
+// These benchmarks check the promise that gaff scales with history
+// (ARCHITECTURE.md, "Promises and the measurements behind them"): the same
 // operations on 1,000,000 stored requests and on a 1,000-request baseline
 // measured in the same run. Building the large database takes minutes the
 // first time; it is kept in $GAFF_BENCH_DIR (default: the temp dir) and

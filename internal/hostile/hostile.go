@@ -1,8 +1,8 @@
 // Package hostile is the corpus of terminal attacks that tests throw at
-// every parser and every screen (DESIGN.md § Promises: hostile input is
-// data). Only tests import it. Each fuzz target's seed corpus in its
-// package's testdata/fuzz holds these too; `go test ./internal/hostile
-// -update` writes them after a change here.
+// every parser and every screen (hostile input is data: ARCHITECTURE.md,
+// "Promises and the measurements behind them"). Only tests import it. Each
+// fuzz target's seed corpus in its package's testdata/fuzz holds these too;
+// `go test ./internal/hostile -update` writes them after a change here.
 package hostile
 
 import (
