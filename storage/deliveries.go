@@ -155,11 +155,7 @@ func (d *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery,
 
 // GetDelivery reads one attempt.
 func (d *DB) GetDelivery(ctx context.Context, id int64) (*Delivery, error) {
-	x, err := scanDelivery(d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("delivery %d: %w", id, ErrNotFound)
-	}
-	return x, err
+	return queryOne(ctx, d.ro, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id, scanDelivery, notFoundAs("delivery"))
 }
 
 // Outcome is the gist of an attempt, for a list row.

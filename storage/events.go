@@ -126,11 +126,7 @@ func (d *DB) CreateEvent(ctx context.Context, e *Event) error {
 
 // GetEvent reads one event whole.
 func (d *DB) GetEvent(ctx context.Context, id int64) (*Event, error) {
-	e, err := scanEventWithBody(d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+eventMeta+`, e.body FROM events e WHERE e.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, noEvent(id)
-	}
-	return e, err
+	return queryOne(ctx, d.ro, `SELECT `+eventMeta+`, e.body FROM events e WHERE e.id = ?`, id, scanEventWithBody, noEvent)
 }
 
 // EventFilter selects events, newest first; Before keyset-pages by id.

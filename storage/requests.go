@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -137,11 +136,7 @@ var ErrNotFound = errors.New("no such request")
 
 // GetRequest reads one request whole.
 func (d *DB) GetRequest(ctx context.Context, id int64) (*Request, error) {
-	r, err := scanRequest(d.ro.QueryRowContext(ctxOrBackground(ctx), `SELECT `+requestCols+` FROM requests WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("request %d: %w", id, ErrNotFound)
-	}
-	return r, err
+	return queryOne(ctx, d.ro, `SELECT `+requestCols+` FROM requests WHERE id = ?`, id, scanRequest, notFoundAs("request"))
 }
 
 // Page is a keyset page request. Listing is newest first.
