@@ -13,7 +13,12 @@ import (
 var version = "dev"
 
 func main() {
-	if err := cli.Root(version).Execute(); err != nil {
+	stopProfile, err := cli.StartProfile()
+	if err == nil {
+		err = cli.Root(version).Execute()
+		stopProfile()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gaff:", err)
 		os.Exit(1)
 	}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Ingest of the shipped gaff binary, measured end to end against a bare
+# net/http receiver (bench/bare) on the same machine.
+#
+#   bench/ingest.sh                 # gaff --headless, then the TUI, 2 rounds each
+#   MODES=headless ROUNDS=3 bench/ingest.sh
+#   PROFILE=/tmp/prof bench/ingest.sh   # also write a CPU profile of each gaff
+#
+# For each mode it starts one gaff (--headless printing into `wc -l`, or the
+# TUI in a detached tmux pane, search indexing on as always) and runs wrk
+# rounds in turn, bare then gaff, A B A B, with a 1 KB GitHub push body.
+# After each gaff round it reports how many captures the search index was
+# behind and how long it took to catch up, then waits for gaff to go idle
+# so the next bare round does not share the CPU with it. At the end gaff is
+# stopped gracefully and checked: every 2xx is a stored row, and --headless
+# printed one line per row.
+#
+# Settings (environment): ROUNDS (2), DURATION (5s), CONNS (50), THREADS (2),
+# MODES ("headless tui"), PROFILE (a directory; empty: no profiles).
+# Needs go, wrk and sqlite3 (installed with apt-get when missing) and, for
+# the TUI, tmux.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-5s}
+CONNS=${CONNS:-50}
+THREADS=${THREADS:-2}
+MODES=${MODES:-headless tui}
+PROFILE=${PROFILE:-}
+
+W=$(mktemp -d)
+BP= GP= WP= TS=
+cleanup() {
+	[ -n "$GP" ] && kill "$GP" 2>/dev/null
+	[ -n "$BP" ] && kill "$BP" 2>/dev/null
+	[ -n "$TS" ] && tmux kill-session -t "$TS" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+for tool in wrk sqlite3; do
+	if ! command -v $tool >/dev/null; then
+		echo "installing $tool with apt-get…" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
+	fi
+done
+case " $MODES " in *" tui "*) command -v tmux >/dev/null || { echo "the TUI mode needs tmux; install it or set MODES=headless" >&2; exit 1; } ;; esac
+[ -n "$PROFILE" ] && mkdir -p "$PROFILE"
+
+go build -o "$W/gaff" .
+go build -o "$W/bare" ./bench/bare
+
+cat >"$W/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-GitHub-Event"] = "push"
+wrk.headers["X-GitHub-Delivery"] = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+wrk.body = '{"ref":"refs/heads/main","before":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","after":"0000000000000000000000000000000000000000","repository":{"id":186853002,"name":"hello-world","full_name":"octo/hello-world","private":false},"pusher":{"name":"octocat","email":"octocat@example.com"},"sender":{"login":"octocat","id":1},"commits":[{"id":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c","message":"Update README.md with a longer description of the change so the body is about one kilobyte long, like a small real push event","timestamp":"2026-11-22T12:00:00Z","author":{"name":"Octo Cat","email":"octocat@example.com"},"added":[],"removed":[],"modified":["README.md"]}],"head_commit":{"id":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c","tree_id":"f9d2a07e9488b91af2641b26b9407fe22a451433","distinct":true}}'
+LUA
+
+now() { date +%s.%N; }
+
+# wait_for CMD… retries CMD for up to 15 s.
+wait_for() {
+	for _ in $(seq 150); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+
+# listening LOG prints the URL gaff logged it listens on.
+listening() { sed -n 's/.*msg=listening url=\([^ ]*\).*/\1/p' "$1" 2>/dev/null | tail -1 | grep .; }
+
+# round URL runs wrk once and prints: req/s p50_ms p99_ms responses non2xx errors.
+round() {
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$W/post.lua" "$1/hooks/github" | awk '
+		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+		/requests in/ { n = $1 }
+		/Requests\/sec/ { r = $2 }
+		$1 == "50%" { p50 = ms($2) }
+		$1 == "99%" { p99 = ms($2) }
+		/Non-2xx/ { bad = $NF }
+		/Socket errors/ { gsub(/[^0-9 ]/, ""); e = 0; for (i = 1; i <= NF; i++) e += $i }
+		END { printf "%d %.3f %.3f %d %d %d\n", r, p50, p99, n, bad + 0, e + 0 }'
+}
+
+# lag DB prints how many stored captures the search index has not reached,
+# read with the sqlite3 shell (read-only; gaff list --search would index).
+lag() {
+	local newest indexed
+	newest=$(sqlite3 "file:$1?mode=ro" 'SELECT coalesce(max(id), 0) FROM requests')
+	indexed=$(sqlite3 "file:$1-search?mode=ro" "SELECT value FROM state WHERE name = 'indexed'" 2>/dev/null || echo 0)
+	echo $((newest - ${indexed:-0}))
+}
+
+# idle PID waits (up to 5 min) until the process uses under 2% of a core.
+idle() {
+	local prev cur
+	prev=$(awk '{print $14 + $15}' "/proc/$1/stat")
+	for _ in $(seq 600); do
+		sleep 0.5
+		cur=$(awk '{print $14 + $15}' "/proc/$1/stat")
+		[ $((cur - prev)) -le 1 ] && return 0
+		prev=$cur
+	done
+	echo "gaff never went idle" >&2
+}
+
+start_bare() {
+	"$W/bare" 127.0.0.1:0 >"$W/bare.addr" &
+	BP=$!
+	wait_for grep -q . "$W/bare.addr"
+	BARE=http://$(cat "$W/bare.addr")
+}
+
+# start_gaff MODE starts gaff in MODE on a fresh database; sets GAFF (URL) and GPID.
+start_gaff() {
+	local mode=$1 db=$W/$1.db log=$W/$1.log
+	local prof=${PROFILE:+$PROFILE/$mode.pprof}
+	if [ "$mode" = tui ]; then
+		TS=gaffbench$$
+		tmux new-session -d -s "$TS" -x 160 -y 45 \
+			"exec env GAFF_CPUPROFILE='$prof' '$W/gaff' --tunnel none --listen 127.0.0.1:0 --db '$db' --log '$log'"
+		wait_for listening "$log" >/dev/null || { echo "the TUI did not start; its log:" >&2; cat "$log" >&2; exit 1; }
+		GPID=$(tmux list-panes -t "$TS" -F '#{pane_pid}')
+	else
+		mkfifo "$W/out"
+		wc -l <"$W/out" >"$W/lines" &
+		WP=$!
+		GAFF_CPUPROFILE=$prof "$W/gaff" --headless --tunnel none --listen 127.0.0.1:0 --db "$db" --log "$log" >"$W/out" 2>"$W/err" &
+		GP=$!
+		GPID=$GP
+		wait_for listening "$log" >/dev/null || { echo "gaff --headless did not start:" >&2; cat "$W/err" >&2; exit 1; }
+	fi
+	GAFF=$(listening "$log")
+}
+
+# stop_gaff MODE stops gaff gracefully and waits for it to exit.
+stop_gaff() {
+	if [ "$1" = tui ]; then
+		tmux send-keys -t "$TS" q
+		wait_for sh -c "! tmux has-session -t '$TS' 2>/dev/null" || { echo "the TUI did not quit" >&2; exit 1; }
+		TS=
+	else
+		kill -TERM "$GP"
+		wait "$GP" || { echo "gaff --headless failed:" >&2; cat "$W/err" >&2; exit 1; }
+		GP=
+		wait "$WP"
+		rm -f "$W/out"
+	fi
+}
+
+# stored DB prints how many captures the database holds (ids are never
+# reused and nothing is deleted here, so the newest id is the count).
+stored() { "$W/gaff" list --db "$1" --limit 1 | awk 'NR == 1 { print $1 + 0 }'; }
+
+echo "gaff ingest: wrk -t$THREADS -c$CONNS -d$DURATION, 1 KB GitHub push JSON; $ROUNDS rounds of bare then gaff, per mode"
+echo "$(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+start_bare
+summary=()
+for mode in $MODES; do
+	start_gaff "$mode"
+	printf '\n%-6s %-9s %8s %9s %9s %8s %7s %6s\n' round server req/s p50_ms p99_ms answers non2xx errors
+	bsum=0 gsum=0 acked=0 p50s="" p99s=""
+	for r in $(seq "$ROUNDS"); do
+		idle "$GPID"
+		read -r rps p50 p99 n bad err < <(round "$BARE")
+		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d\n' "$r" bare "$rps" "$p50" "$p99" "$n" "$bad" "$err"
+		bsum=$((bsum + rps))
+		read -r rps p50 p99 n bad err < <(round "$GAFF")
+		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d\n' "$r" "$mode" "$rps" "$p50" "$p99" "$n" "$bad" "$err"
+		gsum=$((gsum + rps)) acked=$((acked + n - bad)) p50s="$p50s $p50" p99s="$p99s $p99"
+		t0=$(now)
+	behind=$(lag "$W/$mode.db")
+		while [ "$(lag "$W/$mode.db")" != 0 ]; do sleep 0.2; done
+		printf '       search index: %d captures behind when the load stopped, all searchable %.1f s later\n' "$behind" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')"
+	done
+	stop_gaff "$mode"
+	rows=$(stored "$W/$mode.db")
+	check="stored $rows ≥ 2xx $acked"
+	[ "$rows" -ge "$acked" ] || check="LOST: $check"
+	if [ "$mode" = headless ]; then
+		lines=$(cat "$W/lines")
+		check="$check; printed $lines lines"
+		[ "$lines" = "$rows" ] || check="$check, NOT one per row"
+	fi
+	summary+=("$(printf '%-9s %.3f× bare (req/s %d vs %d); p50%s ms; p99%s ms; %s' "$mode" "$(awk -v g="$gsum" -v b="$bsum" 'BEGIN { print g / b }')" $((gsum / ROUNDS)) $((bsum / ROUNDS)) "$p50s" "$p99s" "$check")")
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s\n' "${summary[@]}"
