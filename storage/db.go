@@ -45,16 +45,25 @@ type Options struct {
 // DB is an open gaff database.
 type DB struct {
 	path string
+	opt  Options
 	rw   *sql.DB // exactly one connection, owned by the writer goroutine
 	ro   *sql.DB
+
+	// The search index's own file (index_file.go): opened at Open by a
+	// writer, on the first search by a reader.
+	ixOnce        sync.Once
+	ix            *sql.DB
+	ixErr         error
+	reindexPruned atomic.Int64 // reindex entries up to this seq are deleted
 
 	w *writer
 	// Prepared once on the writer's connection: parsing the SQL of every
 	// insert was a tenth of ingest time.
 	insertRequest, countRequest *sql.Stmt
 
-	feedMu  sync.Mutex
-	feeds   map[*feed]struct{}
+	feedMu sync.Mutex
+	feeds  map[*feed]struct{}
+
 	holdMu  sync.Mutex
 	holds   map[*Hold]struct{} // readers retention must wait for
 	lastReq atomic.Int64       // highest committed request id
@@ -100,13 +109,18 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if opt.ReadOnly {
-		return openReader(path, found, opt)
+		d, err := openReader(path, found, opt)
+		if d != nil {
+			d.opt = opt
+		}
+		return d, err
 	}
 	if err := claim(path, found); err != nil {
 		return nil, err
 	}
 
 	d := newDB(path)
+	d.opt = opt
 	d.ro, err = sql.Open("sqlite", dsn(path, opt, true))
 	if err != nil {
 		return nil, openError(path, err)
@@ -139,9 +153,20 @@ func Open(path string, opt Options) (*DB, error) {
 		d.ro.Close()
 		return nil, openError(path, err)
 	}
+	if _, err := d.indexWriter(); err != nil {
+		d.rw.Close()
+		d.ro.Close()
+		return nil, err
+	}
 	d.w = newWriter(d, opt)
 	go d.w.run()
 	return d, nil
+}
+
+// indexWriter is the connection that writes the search index, opened once.
+func (d *DB) indexWriter() (*sql.DB, error) {
+	d.ixOnce.Do(func() { d.ix, d.ixErr = openIndexWriter(d.path, d.opt) })
+	return d.ix, d.ixErr
 }
 
 // claim makes a file that inspect found to be gaff's, or free to be,
@@ -275,6 +300,13 @@ func (d *DB) Close() error {
 			// CLI closing beside a capturing gaff must not block its writes.
 			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 			errs = append(errs, d.rw.Close())
+		}
+		// No index is opened from here on: a search racing Close fails
+		// instead of leaving a connection open.
+		d.ixOnce.Do(func() { d.ixErr = ErrClosed })
+		if d.ix != nil {
+			_, _ = d.ix.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			errs = append(errs, d.ix.Close())
 		}
 		errs = append(errs, d.ro.Close())
 		d.closeErr = errors.Join(errs...)

@@ -127,6 +127,20 @@ CREATE VIRTUAL TABLE requests_fts USING fts5(
 );
 INSERT INTO counters(name, value) VALUES ('indexed', 0);
 `,
+	// 5: the search index moves to a file of its own (index_file.go), so
+	// indexing never holds this file's writer. index_key ties an index file
+	// to this database; reindex queues the rows changed or deleted after
+	// they were indexed (AUTOINCREMENT: the indexer's place in the queue is
+	// a seq, never given twice).
+	`
+DROP TABLE requests_fts;
+DELETE FROM counters WHERE name = 'indexed';
+INSERT INTO counters(name, value) VALUES ('index_key', random() & 9223372036854775807);
+CREATE TABLE reindex (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	id  INTEGER NOT NULL
+);
+`,
 }
 
 // migrate brings the schema up to date and marks the file as gaff's.

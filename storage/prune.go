@@ -10,8 +10,9 @@ import (
 // writer long enough to delay a capture noticeably.
 const pruneBatch = 500
 
-// deleteIDs removes requests, their search entries and their deliveries in
-// the writer's transaction, keeping the counter exact.
+// deleteIDs removes requests and their deliveries in the writer's
+// transaction, keeping the counter exact, and queues their search entries
+// for the indexer to drop.
 func deleteIDs(tx *sql.Tx, ids []int64) error {
 	for _, id := range ids {
 		res, err := tx.Exec(`DELETE FROM requests WHERE id = ?`, id)
@@ -21,7 +22,7 @@ func deleteIDs(tx *sql.Tx, ids []int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			continue
 		}
-		if _, err := tx.Exec(`DELETE FROM requests_fts WHERE rowid = ?`, id); err != nil {
+		if err := queueReindex(tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM deliveries WHERE request_id = ?`, id); err != nil {

@@ -119,8 +119,8 @@ func (d *DB) SetStatus(ctx context.Context, id int64, status int) error {
 		if _, err := tx.Exec(`UPDATE requests SET status = ? WHERE id = ?`, status, id); err != nil {
 			return err
 		}
-		// The search index carries the status: an indexed row is redone.
-		return reindexTx(tx, id)
+		// The search index carries the status: the indexer redoes the row.
+		return queueReindex(tx, id)
 	}, nil)
 }
 
@@ -185,7 +185,15 @@ func (d *DB) ListRequests(ctx context.Context, p Page) ([]Summary, error) {
 // querySummaries runs a listing query; ascending results are reversed so
 // callers always get newest first.
 func (d *DB) querySummaries(ctx context.Context, q string, args []any, ascending bool) ([]Summary, error) {
-	rows, err := d.ro.QueryContext(ctx, q, args...)
+	return querySummaries(ctx, d.ro, q, args, ascending)
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func querySummaries(ctx context.Context, db queryer, q string, args []any, ascending bool) ([]Summary, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -107,12 +107,12 @@ func TestSearchPagesAndTrails(t *testing.T) {
 	if lag, _ := d.IndexLag(ctx); lag != 30 {
 		t.Fatalf("lag %d before indexing", lag)
 	}
-	if got := searchIDs(t, d, "method:PUT"); len(got) != 0 {
-		t.Fatalf("unindexed rows found: %v", got)
+	// Nothing is indexed yet: the search indexes the short gap first.
+	if got := searchIDs(t, d, "method:PUT"); len(got) != 10 {
+		t.Fatalf("of the rows not indexed yet, search found %v", got)
 	}
-	indexAll(t, d)
 	if lag, _ := d.IndexLag(ctx); lag != 0 {
-		t.Fatalf("lag %d after indexing", lag)
+		t.Fatalf("lag %d after a search", lag)
 	}
 	q, _ := ParseQuery("method:PUT")
 	p1, _ := d.ListRequests(ctx, Page{Query: q, Limit: 4})

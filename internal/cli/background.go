@@ -45,8 +45,10 @@ func (f *retentionFlags) age() (time.Duration, error) {
 
 // startBackground runs the work that keeps the database useful without
 // touching captures: the search indexer behind the writer, and retention.
-// stop ends both and waits for them; call it before the database closes.
-// The flags were checked (check) before.
+// stop ends both and waits for them, then indexes what is still pending
+// (for at most stopIndexing), so a capture taken just before a stop is
+// found by `gaff list --search`; call it after the server has drained and
+// before the database closes. The flags were checked (check) before.
 func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log *slog.Logger) (stop func(), err error) {
 	keepFor, err := f.age()
 	if err != nil {
@@ -58,5 +60,17 @@ func startBackground(ctx context.Context, db *storage.DB, f retentionFlags, log 
 	wg.Go(func() {
 		db.RunRetention(ctx, f.keep, keepFor, time.Minute, func(err error) { log.Warn("retention", "err", err) })
 	})
-	return func() { cancel(); wg.Wait() }, nil
+	return func() {
+		cancel()
+		wg.Wait()
+		ictx, done := context.WithTimeout(context.Background(), stopIndexing)
+		defer done()
+		if left, err := db.CatchUpIndex(ictx); err != nil || left > 0 {
+			log.Warn("search indexing stopped before the end", "unindexed", left, "err", err)
+		}
+	}, nil
 }
+
+// stopIndexing bounds the indexing a stop waits for: about 100,000
+// captures' worth; the rest is indexed by the next gaff or search.
+const stopIndexing = 5 * time.Second

@@ -1,0 +1,69 @@
+package storage
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxIndexedBody is how much of a textual body is indexed. Bodies are
+// stored whole; beyond this they are not searchable.
+const maxIndexedBody = 1 << 20
+
+type ftsDoc struct {
+	id                          int64
+	target, headers, body, meta string
+}
+
+// docCols reads what the index holds of a row; its two arguments are
+// maxIndexedBody twice.
+const docCols = `id, method, target, status, provider, signature, via, headers,
+	CASE WHEN length(body) > ? THEN substr(body, 1, ?) ELSE body END`
+
+func scanDoc(sc interface{ Scan(...any) error }) (ftsDoc, error) {
+	var doc ftsDoc
+	var method, provider, sig, via string
+	var status int
+	var hdr, body []byte
+	if err := sc.Scan(&doc.id, &method, &doc.target, &status, &provider, &sig, &via, &hdr, &body); err != nil {
+		return doc, err
+	}
+	h, _ := decodeHeaders(hdr)
+	var hb strings.Builder
+	for _, x := range h {
+		hb.WriteString(x.Name + ": " + x.Value + "\n")
+	}
+	doc.headers = hb.String()
+	if textual(body) {
+		doc.body = string(body)
+	}
+	doc.meta = metaTokens(method, status, provider, sig, via)
+	return doc, nil
+}
+
+// textual: bodies worth indexing are UTF-8 text (JSON, forms, XML); binary
+// would only fill the index with noise.
+func textual(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	// A cut at maxIndexedBody may split a rune; judge what is whole.
+	for k := 0; k < utf8.UTFMax && !utf8.Valid(b); k++ {
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+func metaTokens(method string, status int, provider, sig, via string) string {
+	parts := []string{"m" + metaToken(method), fmt.Sprintf("s%d s%dxx", status, status/100)}
+	if provider != "" {
+		parts = append(parts, "p"+metaToken(provider))
+	}
+	if sig != "" {
+		parts = append(parts, "sig"+metaToken(sig))
+	}
+	if via != "" {
+		parts = append(parts, "v"+metaToken(via))
+	}
+	return strings.Join(parts, " ")
+}
