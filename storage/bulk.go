@@ -29,6 +29,7 @@ func (d *DB) InsertRequests(ctx context.Context, rs []*Request) error {
 	}, func() {
 		if len(ids) > 0 {
 			d.raiseLast(ids[len(ids)-1])
+			d.published(rs, ids)
 		}
 	})
 	if err == nil {

@@ -64,6 +64,10 @@ type DB struct {
 	feedMu sync.Mutex
 	feeds  map[*feed]struct{}
 
+	followMu  sync.Mutex
+	followers []*Follower
+	following atomic.Int32 // len(followers), read by the writer without the lock
+
 	holdMu  sync.Mutex
 	holds   map[*Hold]struct{} // readers retention must wait for
 	lastReq atomic.Int64       // highest committed request id

@@ -81,7 +81,12 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 		}
 		_, err = tx.Stmt(d.countRequest).Exec()
 		return err
-	}, func() { d.raiseLast(id) })
+	}, func() {
+		d.raiseLast(id)
+		if d.following.Load() > 0 {
+			d.published([]*Request{r}, []int64{id})
+		}
+	})
 	if err != nil {
 		return err
 	}

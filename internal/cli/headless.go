@@ -16,20 +16,23 @@ import (
 var errStdoutClosed = errors.New("stdout was closed by its reader (a pipe into head?): gaff stopped capturing; every request it answered 2xx is stored, and `gaff list` shows them")
 
 // headless prints each request as one JSON line once it is committed. It
-// reads from the database rather than being called by the capture handler,
-// so a stdout pipe nobody drains slows this loop, never a capture.
+// takes them from a storage.Follower (the committed requests, in order,
+// read back from the database only when it fell behind) rather than being
+// called by the capture handler, so a stdout pipe nobody drains slows this
+// loop, never a capture.
 //
 // It never advances past a capture it did not print: reads do not use the
 // run's context (a stop between listing and reading once skipped rows),
 // the final pass runs after the server has drained, and its Hold keeps
 // retention from deleting what it has not printed yet.
 type headless struct {
-	db   *storage.DB
-	out  io.Writer
-	last int64 // the newest id printed (or there before we started)
-	hold *storage.Hold
-	log  *slog.Logger
-	buf  []byte
+	db     *storage.DB
+	out    io.Writer
+	last   int64 // the newest id printed (or there before we started)
+	hold   *storage.Hold
+	follow *storage.Follower
+	log    *slog.Logger
+	buf    []byte
 }
 
 // writeChunk is how many bytes of whole lines go to stdout in one write.
@@ -43,7 +46,7 @@ func newHeadless(db *storage.DB, out io.Writer, after int64, log *slog.Logger) *
 	if after < 0 {
 		after = db.LastRequestID()
 	}
-	return &headless{db: db, out: out, last: after, hold: db.Hold(after), log: log}
+	return &headless{db: db, out: out, last: after, hold: db.Hold(after), follow: db.Follow(), log: log}
 }
 
 // run prints until ctx ends, the listener fails or stdout closes.
@@ -51,7 +54,7 @@ func (hl *headless) run(ctx context.Context, serveErr <-chan error) error {
 	ch, stop := hl.db.Watch()
 	defer stop()
 	for {
-		if err := hl.printNew(ctx); err != nil {
+		if err := hl.printNew(ctx, hl.follow.After); err != nil {
 			return err
 		}
 		select {
@@ -64,29 +67,41 @@ func (hl *headless) run(ctx context.Context, serveErr <-chan error) error {
 	}
 }
 
-// printNew prints every request committed since the last one printed. ctx
-// only stops it between writes; finish prints what is left.
-func (hl *headless) printNew(ctx context.Context) error {
-	hl.buf = hl.buf[:0]
-	upTo := hl.last
-	for r, err := range hl.db.Requests(context.Background(), storage.Walk{After: hl.last}) {
-		if r == nil {
-			if werr := hl.write(upTo); werr != nil {
-				return werr
+// printBatch is how many captures one read brings.
+const printBatch = 256
+
+// printNew prints every request committed since the last one printed, as
+// next finds them. ctx only stops it between batches; finish prints what
+// is left.
+func (hl *headless) printNew(ctx context.Context, next func(context.Context, int64, int) ([]*storage.Request, error)) error {
+	for ctx.Err() == nil {
+		rows, err := next(context.Background(), hl.last, printBatch)
+		if len(rows) == 0 {
+			if err != nil {
+				return fmt.Errorf("cannot read new captures: %w", err)
 			}
-			return fmt.Errorf("cannot read new captures: %w", err)
+			return nil
 		}
 		if err != nil {
 			// A damaged row is printed with what could be read.
 			hl.log.Warn("a capture could not be read whole", "err", err)
 		}
+		if err := hl.print(rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// print writes rows as JSON lines, in writes of whole lines.
+func (hl *headless) print(rows []*storage.Request) error {
+	hl.buf = hl.buf[:0]
+	upTo := hl.last
+	for _, r := range rows {
 		b := export.JSON(r)
 		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
 			if err := hl.write(upTo); err != nil {
 				return err
-			}
-			if ctx.Err() != nil {
-				return nil
 			}
 		}
 		hl.buf = append(append(hl.buf, b...), '\n')
@@ -95,11 +110,13 @@ func (hl *headless) printNew(ctx context.Context) error {
 	return hl.write(upTo)
 }
 
-// finish prints what arrived up to the server's shutdown, then ends the
-// hold. Call it after the server has drained.
+// finish prints what arrived up to the server's shutdown, reading the
+// database to the end (rows of another process too), then ends the hold.
+// Call it after the server has drained.
 func (hl *headless) finish() error {
 	defer hl.hold.Release()
-	return hl.printNew(context.Background())
+	hl.follow.Stop()
+	return hl.printNew(context.Background(), hl.db.RequestsAfter)
 }
 
 // write puts the lines gathered so far on stdout. Each write holds whole
