@@ -16,97 +16,134 @@ import (
 // JSON is a request in the one JSON shape gaff prints: --headless, list
 // --json, show --json and export jsonl. Every string is terminal-safe.
 func JSON(r *storage.Request) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"id":`)
-	b.WriteString(strconv.FormatInt(r.ID, 10))
-	field(&b, "time", r.Time.UTC().Format(time.RFC3339Nano))
-	field(&b, "method", r.Method)
-	field(&b, "path", r.Path())
-	field(&b, "query", r.RawQuery())
-	field(&b, "host", r.Host)
-	field(&b, "remote_addr", r.RemoteAddr)
-	b.WriteString(`,"headers":`)
-	writeHeaderObject(&b, r.Headers)
+	return AppendJSON(make([]byte, 0, 512+len(r.Body)+64*len(r.Headers)), r)
+}
+
+// AppendJSON appends JSON's text to b. It writes every string in one pass:
+// --headless prints every capture through it.
+func AppendJSON(b []byte, r *storage.Request) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, r.ID, 10)
+	b = append(b, `,"time":"`...)
+	b = r.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	b = field(b, "method", r.Method)
+	b = field(b, "path", r.Path())
+	b = field(b, "query", r.RawQuery())
+	b = field(b, "host", r.Host)
+	b = field(b, "remote_addr", r.RemoteAddr)
+	b = append(b, `,"headers":`...)
+	b = appendHeaderObject(b, r.Headers)
 	if utf8.Valid(r.Body) {
-		field(&b, "body", string(r.Body))
+		b = append(b, `,"body":`...)
+		b = sanitize.AppendJSONString(b, r.Body)
 	} else {
-		field(&b, "body_base64", base64.StdEncoding.EncodeToString(r.Body))
+		b = append(b, `,"body_base64":"`...)
+		b = base64.StdEncoding.AppendEncode(b, r.Body)
+		b = append(b, '"')
 	}
-	b.WriteString(`,"size":`)
-	b.WriteString(strconv.FormatInt(r.Size, 10))
-	b.WriteString(`,"truncated":`)
-	b.WriteString(strconv.FormatBool(r.Truncated))
-	b.WriteString(`,"status":`)
-	b.WriteString(strconv.Itoa(r.Status))
-	field(&b, "provider", r.Provider)
+	b = append(b, `,"size":`...)
+	b = strconv.AppendInt(b, r.Size, 10)
+	b = append(b, `,"truncated":`...)
+	b = strconv.AppendBool(b, r.Truncated)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(r.Status), 10)
+	b = field(b, "provider", r.Provider)
 	sig := r.Signature
 	if sig == "" {
 		// Rows stored before every capture got a verdict: they came from
 		// no known provider, so they carried no signature gaff knows.
 		sig = "unsigned"
 	}
-	field(&b, "signature", sig)
+	b = field(b, "signature", sig)
 	if r.SigReason != "" {
-		field(&b, "signature_reason", r.SigReason)
+		b = field(b, "signature_reason", r.SigReason)
 	}
-	field(&b, "handshake", r.Handshake)
+	b = field(b, "handshake", r.Handshake)
 	if r.Note != "" {
-		field(&b, "note", r.Note)
+		b = field(b, "note", r.Note)
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, '}')
 }
 
-// writeHeaderObject groups repeats under the first spelling seen and keeps
-// arrival order, which a Go map would lose. Header bytes that are not UTF-8
-// cannot travel in JSON strings; they are written with U+FFFD, and the
-// exact bytes stay in the database (show the request for them).
-func writeHeaderObject(b *bytes.Buffer, h storage.Headers) {
-	type group struct {
-		name   string
-		values []string
+// appendHeaderObject groups repeats under the first spelling seen and
+// keeps arrival order, which a Go map would lose. Header bytes that are not
+// UTF-8 cannot travel in JSON strings; they are written with U+FFFD, and
+// the exact bytes stay in the database (show the request for them).
+func appendHeaderObject(b []byte, h storage.Headers) []byte {
+	// group[i] is the index of the first header spelled like h[i] (case
+	// aside). A handful of headers are matched pairwise; a hostile
+	// thousand go through a map.
+	group := make([]int, len(h))
+	var idx map[string]int
+	if len(h) > 32 {
+		idx = make(map[string]int, len(h))
 	}
-	var groups []*group
-	idx := map[string]*group{}
-	for _, x := range h {
-		k := strings.ToLower(x.Name)
-		g := idx[k]
-		if g == nil {
-			g = &group{name: x.Name}
-			idx[k] = g
-			groups = append(groups, g)
-		}
-		g.values = append(g.values, x.Value)
-	}
-	b.WriteByte('{')
-	for i, g := range groups {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeString(b, g.name)
-		b.WriteString(":[")
-		for j, v := range g.values {
-			if j > 0 {
-				b.WriteByte(',')
+	for i, x := range h {
+		group[i] = i
+		if idx != nil {
+			k := strings.ToLower(x.Name)
+			if g, ok := idx[k]; ok {
+				group[i] = g
+			} else {
+				idx[k] = i
 			}
-			writeString(b, v)
+			continue
 		}
-		b.WriteByte(']')
+		for j := range i {
+			if group[j] == j && sameName(h[j].Name, x.Name) {
+				group[i] = j
+				break
+			}
+		}
 	}
-	b.WriteByte('}')
+	b = append(b, '{')
+	for i, x := range h {
+		if group[i] != i {
+			continue
+		}
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
+		b = sanitize.AppendJSONString(b, x.Name)
+		b = append(b, ":["...)
+		for j := i; j < len(h); j++ {
+			if group[j] == i {
+				if j > i {
+					b = append(b, ',')
+				}
+				b = sanitize.AppendJSONString(b, h[j].Value)
+			}
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
-func field(b *bytes.Buffer, name, value string) {
-	b.WriteString(`,"`)
-	b.WriteString(name)
-	b.WriteString(`":`)
-	writeString(b, value)
+// sameName compares header names as strings.ToLower would, without
+// allocating for the usual ASCII names.
+func sameName(a, b string) bool {
+	if !isASCII(a) || !isASCII(b) {
+		//lint:ignore SA6005 the map path keys on strings.ToLower: both must group alike
+		return strings.ToLower(a) == strings.ToLower(b)
+	}
+	return len(a) == len(b) && strings.EqualFold(a, b)
 }
 
-func writeString(b *bytes.Buffer, s string) {
-	// json.Marshal of a string cannot fail.
-	enc, _ := json.Marshal(s)
-	sanitize.WriteJSON(b, enc)
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func field(b []byte, name, value string) []byte {
+	b = append(b, `,"`...)
+	b = append(b, name...)
+	b = append(b, `":`...)
+	return sanitize.AppendJSONString(b, value)
 }
 
 // Line is v (plain values: maps, strings, numbers) as one line of

@@ -75,3 +75,21 @@ func TestOldRowsWithoutVerdictPrintUnsigned(t *testing.T) {
 		t.Fatalf("signature of a row without a verdict: %s", out)
 	}
 }
+
+// Repeated headers are grouped under the first spelling, case aside, the
+// same way for a few headers and for a hostile thousand.
+func TestHeaderGroupingFewAndMany(t *testing.T) {
+	few := storage.Headers{{Name: "X-A", Value: "1"}, {Name: "x-b", Value: "2"}, {Name: "x-a", Value: "3"}, {Name: "KELVIN\u212a", Value: "4"}, {Name: "kelvink", Value: "5"}, {Name: "kelvin\u212a", Value: "6"}}
+	want := `{"X-A":["1","3"],"x-b":["2"],"KELVIN` + "\u212a" + `":["4","5","6"]}`
+	if got := string(appendHeaderObject(nil, few)); got != want {
+		t.Errorf("few:\n got %s\nwant %s", got, want)
+	}
+	var many storage.Headers
+	for i := range 1000 {
+		many = append(many, storage.Header{Name: []string{"X-Rep", "x-rep", "Other"}[i%3], Value: "v"})
+	}
+	var obj map[string][]string
+	if err := json.Unmarshal(appendHeaderObject(nil, many), &obj); err != nil || len(obj["X-Rep"]) != 667 || len(obj["Other"]) != 333 || len(obj) != 2 {
+		t.Errorf("many: %d groups, X-Rep %d, Other %d (%v)", len(obj), len(obj["X-Rep"]), len(obj["Other"]), err)
+	}
+}
