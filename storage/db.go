@@ -57,9 +57,12 @@ type DB struct {
 	reindexPruned atomic.Int64 // reindex entries up to this seq are deleted
 
 	w *writer
+	// ck checkpoints beside the writer (checkpoint.go).
+	ck             *sql.DB
+	ckStop, ckDone chan struct{}
 	// Prepared once on the writer's connection: parsing the SQL of every
 	// insert was a tenth of ingest time.
-	insertRequest, countRequest *sql.Stmt
+	insertRequest, countRequests *sql.Stmt
 
 	feedMu sync.Mutex
 	feeds  map[*feed]struct{}
@@ -150,18 +153,27 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, openError(path, err)
 	}
 	if d.insertRequest, err = d.rw.Prepare(insertRequestSQL); err == nil {
-		d.countRequest, err = d.rw.Prepare(`UPDATE counters SET value = value + 1 WHERE name = 'requests'`)
+		d.countRequests, err = d.rw.Prepare(`UPDATE counters SET value = value + ? WHERE name = 'requests'`)
 	}
 	if err != nil {
 		d.rw.Close()
 		d.ro.Close()
 		return nil, openError(path, err)
 	}
+	if d.ck, err = sql.Open("sqlite", dsn(path, opt, false)); err != nil {
+		d.rw.Close()
+		d.ro.Close()
+		return nil, openError(path, err)
+	}
 	if _, err := d.indexWriter(); err != nil {
+		d.ck.Close()
 		d.rw.Close()
 		d.ro.Close()
 		return nil, err
 	}
+	d.ck.SetMaxOpenConns(1)
+	d.ckStop, d.ckDone = make(chan struct{}), make(chan struct{})
+	go d.runCheckpointer(d.ck, d.ckStop, d.ckDone)
 	d.w = newWriter(d, opt)
 	go d.w.run()
 	return d, nil
@@ -270,6 +282,7 @@ func dsn(path string, opt Options, reader bool) string {
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+opt.Synchronous+")")
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpoints))
 		q.Add("_txlock", "immediate")
 		if opt.MaxPageCount > 0 {
 			q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opt.MaxPageCount))
@@ -293,13 +306,16 @@ func (d *DB) Path() string { return d.path }
 // Close waits for queued writes to commit, then closes every connection.
 func (d *DB) Close() error {
 	d.closeOnce.Do(func() {
+		var errs []error
 		if d.w != nil {
 			d.w.close()
+			close(d.ckStop)
+			<-d.ckDone
+			errs = append(errs, d.ck.Close())
 		}
-		var errs []error
 		if d.rw != nil {
 			d.insertRequest.Close()
-			d.countRequest.Close()
+			d.countRequests.Close()
 			// Fold the WAL back so the file is whole on its own. PASSIVE: a
 			// CLI closing beside a capturing gaff must not block its writes.
 			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(PASSIVE)")

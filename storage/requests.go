@@ -70,16 +70,12 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	}
 	args := requestArgs(r)
 	var id int64
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.insert(ctx, 1, func(tx *sql.Tx) error {
 		res, err := tx.Stmt(d.insertRequest).Exec(args...)
 		if err != nil {
 			return err
 		}
 		id, err = res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		_, err = tx.Stmt(d.countRequest).Exec()
 		return err
 	}, func() {
 		d.raiseLast(id)

@@ -16,6 +16,9 @@ type job struct {
 	done chan error // buffered: the writer never waits on a caller
 	// after runs once the batch is durable; used to publish new ids.
 	after func()
+	// added is how many requests fn inserts: the batch adds them to the
+	// count in one update rather than one per capture.
+	added int64
 }
 
 // writer is the single goroutine that writes. Callers hand it jobs and wait
@@ -44,9 +47,9 @@ func newWriter(d *DB, opt Options) *writer {
 
 // submit queues fn and waits for the commit of the batch that carried it.
 // A full queue makes the caller wait (back-pressure), bounded by ctx.
-func (w *writer) submit(ctx context.Context, fn func(tx *sql.Tx) error, after func()) error {
+func (w *writer) submit(ctx context.Context, j *job) error {
 	ctx = ctxOrBackground(ctx)
-	j := &job{fn: fn, done: make(chan error, 1), after: after}
+	j.done = make(chan error, 1)
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -145,8 +148,16 @@ func (w *writer) runTx(batch []*job) error {
 	if err != nil {
 		return err
 	}
+	var added int64
 	for _, j := range batch {
 		if err := j.fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		added += j.added
+	}
+	if added > 0 {
+		if _, err := tx.Stmt(w.d.countRequests).Exec(added); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -171,8 +182,17 @@ func (w *writer) finish(batch []*job, err error) {
 
 // write runs fn in the writer's transaction and waits for it to be durable.
 func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, after func()) error {
+	return d.submit(ctx, &job{fn: fn, after: after})
+}
+
+// insert is write for fn that inserts n requests, which the batch counts.
+func (d *DB) insert(ctx context.Context, n int64, fn func(tx *sql.Tx) error, after func()) error {
+	return d.submit(ctx, &job{fn: fn, after: after, added: n})
+}
+
+func (d *DB) submit(ctx context.Context, j *job) error {
 	if d.w == nil {
 		return errReadOnly
 	}
-	return d.w.submit(ctx, fn, after)
+	return d.w.submit(ctx, j)
 }

@@ -1,8 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -30,4 +33,34 @@ func BenchmarkSerialInsert(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkConcurrentInsert is the storage side of ingest: 50 captures of
+// 1 KB at a time, as wrk's connections send them, with no HTTP around.
+//
+//	go test ./storage -run '^$' -bench ConcurrentInsert -benchtime 50000x
+func BenchmarkConcurrentInsert(b *testing.B) {
+	d, err := Open(filepath.Join(b.TempDir(), "x.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	body := bytes.Repeat([]byte(`{"k":"v"},`), 100)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 50 {
+		wg.Go(func() {
+			for next.Add(1) <= int64(b.N) {
+				r := sample(1)
+				r.Body = body
+				if err := d.InsertRequest(context.Background(), r); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 }
