@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -81,4 +82,40 @@ func checkHeaders(t *testing.T, h storage.Headers) {
 	if h2 := parseHead(again.Bytes()); !slices.Equal(h, h2) && !(len(h) == 0 && len(h2) == 0) {
 		t.Fatalf("headers %q read back as %q", h, h2)
 	}
+}
+
+// FuzzSameHeaders: the in-place comparison that runs for every capture
+// agrees with the plain map comparison, whatever the head and whatever
+// net/http made of it (a value changed, a header added, dropped or moved,
+// Cache-Control added from Pragma).
+func FuzzSameHeaders(f *testing.F) {
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\nx-a: 2\r\nPragma: no-cache\r\nContent-Length: 2\r\n\r\n"), byte(0), byte(1))
+	f.Fuzz(func(t *testing.T, head []byte, how, at byte) {
+		raw := parseHead(head)
+		if len(raw) > 32 {
+			return
+		}
+		parsed := raw.HTTP()
+		keys := slices.Sorted(maps.Keys(parsed))
+		if len(keys) > 0 {
+			k := keys[int(at)%len(keys)]
+			switch how % 6 {
+			case 1:
+				parsed[k] = append(slices.Clone(parsed[k]), "extra")
+			case 2:
+				delete(parsed, k)
+			case 3:
+				parsed[k] = slices.Clone(parsed[k])
+				parsed[k][0] += "x"
+			case 4:
+				slices.Reverse(parsed[k])
+			}
+		}
+		if how%6 == 5 {
+			parsed.Set("Cache-Control", "no-cache")
+		}
+		if a, b := sameHeaders(raw, parsed), sameHeadersMap(raw, parsed); a != b {
+			t.Fatalf("in place %v, map %v: %q vs %v", a, b, raw, parsed)
+		}
+	})
 }

@@ -39,8 +39,53 @@ func parseHead(head []byte) storage.Headers {
 var movedByNetHTTP = map[string]bool{"Host": true, "Transfer-Encoding": true, "Trailer": true, "Content-Length": true}
 
 // sameHeaders checks that a head recovered from the wire says what net/http
-// parsed: a guard against picking up look-alike bytes from a body.
+// parsed: a guard against picking up look-alike bytes from a body. It runs
+// for every capture, so a usual head (a few dozen lines) is compared in
+// place; a larger one goes through a map, to stay linear.
 func sameHeaders(raw storage.Headers, parsed http.Header) bool {
+	if len(raw) > 32 {
+		return sameHeadersMap(raw, parsed)
+	}
+	var keys [32]string
+	pragma, seenPragma := false, false
+	for i, x := range raw {
+		keys[i] = http.CanonicalHeaderKey(x.Name)
+		if keys[i] == "Pragma" && !seenPragma {
+			pragma, seenPragma = x.Value != "", true
+		}
+	}
+	want := 0
+	for k, vs := range parsed {
+		if k == "Cache-Control" && pragma && !slices.Contains(keys[:len(raw)], k) {
+			continue // net/http adds it from Pragma: no-cache
+		}
+		want += len(vs)
+	}
+	matched := 0
+	for i, x := range raw {
+		vs, ok := parsed[keys[i]]
+		if !ok {
+			if movedByNetHTTP[keys[i]] {
+				continue
+			}
+			return false
+		}
+		// The i-th header is the n-th of its name: net/http kept the order.
+		n := 0
+		for _, k := range keys[:i] {
+			if k == keys[i] {
+				n++
+			}
+		}
+		if n >= len(vs) || vs[n] != x.Value {
+			return false
+		}
+		matched++
+	}
+	return matched == want
+}
+
+func sameHeadersMap(raw storage.Headers, parsed http.Header) bool {
 	got := raw.HTTP()
 	for k, vs := range parsed {
 		if k == "Cache-Control" && len(got[k]) == 0 && got.Get("Pragma") != "" {
