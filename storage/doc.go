@@ -34,9 +34,8 @@ func scanDoc(sc interface{ Scan(...any) error }) (ftsDoc, error) {
 		hb.WriteString(x.Name + ": " + x.Value + "\n")
 	}
 	doc.headers = hb.String()
-	if textual(body) {
-		doc.body = string(body)
-	}
+	doc.target = targetText(doc.target)
+	doc.body = bodyText(h, body)
 	doc.meta = metaTokens(method, status, provider, sig, via)
 	return doc, nil
 }

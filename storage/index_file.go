@@ -36,8 +36,9 @@ const searchSuffix = "-search"
 const indexAppID = 0x67616669
 
 // indexVersion is the shape of what is indexed. Raising it rebuilds every
-// index (say, when more of a body becomes searchable).
-const indexVersion = 1
+// index (say, when more of a body becomes searchable). 2: bodies and
+// queries as gaff shows them (body_text.go).
+const indexVersion = 2
 
 const indexSchema = `
 CREATE VIRTUAL TABLE requests_fts USING fts5(

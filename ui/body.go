@@ -2,12 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"strings"
 	"unicode/utf8"
@@ -68,24 +65,8 @@ func analyseBody(r *storage.Request) *bodyDoc {
 }
 
 func decode(enc string, b []byte) ([]byte, error) {
-	var rd io.Reader
-	var err error
-	switch enc {
-	case "gzip", "x-gzip":
-		rd, err = gzip.NewReader(bytes.NewReader(b))
-	case "deflate":
-		// Servers disagree on whether deflate means zlib-wrapped; try both.
-		if rd, err = zlib.NewReader(bytes.NewReader(b)); err != nil {
-			rd, err = flate.NewReader(bytes.NewReader(b)), nil
-		}
-	default:
-		return nil, fmt.Errorf("gaff does not decode %q", enc)
-	}
-	if err != nil {
-		return nil, err
-	}
-	out, err := io.ReadAll(io.LimitReader(rd, maxDecoded+1))
-	if len(out) > maxDecoded {
+	out, err := storage.Decompress(enc, b, maxDecoded)
+	if errors.Is(err, storage.ErrExpands) {
 		return nil, fmt.Errorf("expands past %s", bytesize.Format(maxDecoded))
 	}
 	if err != nil {
