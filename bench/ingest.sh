@@ -85,10 +85,15 @@ round() {
 
 # lag DB prints how many stored captures the search index has not reached,
 # read with the sqlite3 shell (read-only; gaff list --search would index).
+# (Older gaffs kept the index in the database, its mark in counters.)
 lag() {
 	local newest indexed
 	newest=$(sqlite3 "file:$1?mode=ro" 'SELECT coalesce(max(id), 0) FROM requests')
-	indexed=$(sqlite3 "file:$1-search?mode=ro" "SELECT value FROM state WHERE name = 'indexed'" 2>/dev/null || echo 0)
+	if [ -e "$1-search" ]; then
+		indexed=$(sqlite3 "file:$1-search?mode=ro" "SELECT value FROM state WHERE name = 'indexed'" 2>/dev/null)
+	else
+		indexed=$(sqlite3 "file:$1?mode=ro" "SELECT value FROM counters WHERE name = 'indexed'" 2>/dev/null)
+	fi
 	echo $((newest - ${indexed:-0}))
 }
 
