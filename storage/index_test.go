@@ -209,3 +209,28 @@ func TestIndexerUnderLoadKeepsEveryAck(t *testing.T) {
 		}
 	}
 }
+
+// gaff list on a database an older gaff wrote (its index still inside it)
+// searches nothing it cannot, says how much, and leaves no index file: it
+// only reads.
+func TestReaderOfAnOlderDatabaseMakesNoIndex(t *testing.T) {
+	path := t.TempDir() + "/old.db"
+	stmts := append([]string{"PRAGMA journal_mode = WAL"}, migrations[:4]...)
+	stmts = append(stmts, "PRAGMA user_version = 4", fmt.Sprintf("PRAGMA application_id = %d", applicationID),
+		`INSERT INTO requests(received_at, method, target, host, proto, remote_addr, headers, body, size) VALUES (1, 'POST', '/x', 'h', 'HTTP/1.1', 'r', x'00', 'papaya', 6)`)
+	sqliteFile(t, path, stmts...)
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got := searchIDs(t, ro, "papaya"); len(got) != 0 {
+		t.Fatalf("found %v", got)
+	}
+	if lag, err := ro.IndexLag(context.Background()); err != nil || lag != 1 {
+		t.Fatalf("lag %d (%v), want 1", lag, err)
+	}
+	if _, err := os.Stat(searchPath(path)); err == nil {
+		t.Fatal("a reader made an index file beside an older gaff's database")
+	}
+}

@@ -75,10 +75,10 @@ func (d *DB) indexSome(ctx context.Context) (n int, now indexState, err error) {
 	}
 	defer tx.Rollback()
 	var st indexState
-	for name, v := range map[string]*int64{"key": &st.key, "indexed": &st.indexed, "redone": &st.redone} {
-		if err := tx.QueryRowContext(ctx, `SELECT value FROM state WHERE name = ?`, name).Scan(v); err != nil {
-			return 0, now, err
-		}
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT value FROM state WHERE name = 'key'),
+		(SELECT value FROM state WHERE name = 'indexed'), (SELECT value FROM state WHERE name = 'redone')`).Scan(&st.key, &st.indexed, &st.redone)
+	if err != nil {
+		return 0, now, err
 	}
 	b, err := d.readBatch(ctx, &st)
 	if err != nil {
@@ -109,10 +109,10 @@ func (d *DB) indexSome(ctx context.Context) (n int, now indexState, err error) {
 			return 0, now, err
 		}
 	}
-	for name, v := range map[string]int64{"key": b.next.key, "indexed": b.next.indexed, "redone": b.next.redone} {
-		if _, err := tx.ExecContext(ctx, `UPDATE state SET value = ? WHERE name = ?`, v, name); err != nil {
-			return 0, now, err
-		}
+	_, err = tx.ExecContext(ctx, `UPDATE state SET value = CASE name WHEN 'key' THEN ? WHEN 'indexed' THEN ? ELSE ? END`,
+		b.next.key, b.next.indexed, b.next.redone)
+	if err != nil {
+		return 0, now, err
 	}
 	if indexBatchHeld != nil {
 		indexBatchHeld()
@@ -125,6 +125,10 @@ func (d *DB) indexSome(ctx context.Context) (n int, now indexState, err error) {
 	d.pruneReindex(ctx, b.next.redone)
 	return len(b.docs) + len(b.redo), b.next, nil
 }
+
+// errOlderSchema: a database an older gaff wrote and this one has not
+// opened for writing yet has no index of its own to build.
+var errOlderSchema = errors.New("the database was last written by an older gaff: start this gaff on it once to make its search index")
 
 // indexBatchHeld, when set (by tests), runs inside each index batch's
 // transaction, just before its commit: an index batch held that long.
@@ -148,7 +152,8 @@ func (d *DB) readBatch(ctx context.Context, st *indexState) (*indexBatch, error)
 		return nil, err
 	}
 	defer rtx.Rollback()
-	var key, lastReq, lastSeq int64
+	var key sql.NullInt64
+	var lastReq, lastSeq int64
 	err = rtx.QueryRowContext(ctx, `SELECT
 		(SELECT value FROM counters WHERE name = 'index_key'),
 		coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'requests'), 0),
@@ -156,12 +161,15 @@ func (d *DB) readBatch(ctx context.Context, st *indexState) (*indexBatch, error)
 	if err != nil {
 		return nil, err
 	}
+	if !key.Valid {
+		return nil, errOlderSchema
+	}
 	b := &indexBatch{next: *st}
-	if st.key != key || st.indexed > lastReq || st.redone > lastSeq {
+	if st.key != key.Int64 || st.indexed > lastReq || st.redone > lastSeq {
 		// Everything is indexed afresh from rows as they are now, so the
 		// queue so far is moot.
 		b.wipe = true
-		b.next = indexState{key: key, redone: lastSeq}
+		b.next = indexState{key: key.Int64, redone: lastSeq}
 	}
 	rows, err := rtx.QueryContext(ctx, `SELECT `+docCols+` FROM requests WHERE id > ? ORDER BY id LIMIT ?`,
 		maxIndexedBody, maxIndexedBody, b.next.indexed, indexBatchRows)
@@ -321,8 +329,13 @@ func (d *DB) CatchUpIndex(ctx context.Context) (int64, error) {
 func (d *DB) indexGap(ctx context.Context) (have, want indexState, err error) {
 	ctx = ctxOrBackground(ctx)
 	err = d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
+		var key sql.NullInt64
 		err := c.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM requests), 0),
-			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reindex'), 0)`).Scan(&want.indexed, &want.redone)
+			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reindex'), 0),
+			(SELECT value FROM counters WHERE name = 'index_key')`).Scan(&want.indexed, &want.redone, &key)
+		if err == nil && !key.Valid {
+			err = errOlderSchema // and no index file is made for it
+		}
 		if err != nil || !ok {
 			return err
 		}
