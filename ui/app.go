@@ -1,7 +1,8 @@
-// Package ui is gaff's Bubble Tea interface: one root model that owns
-// layout and routing, and components (list, detail, help) that expose plain
-// methods and render into the size they are given. No I/O happens in Update:
-// every read is a tea.Cmd whose result comes back as a message.
+// Package ui is gaff's Bubble Tea interface: one root model that routes
+// messages and composes the screens and the overlay stack, and components
+// (requests, settings, subscriptions, forms, help) that expose plain
+// methods and render into the size they are given. No I/O happens in
+// Update: every read is a tea.Cmd whose result comes back as a message.
 package ui
 
 import (
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/capture"
@@ -52,9 +54,6 @@ type common struct {
 	// database or sending a request stop, and watchers end.
 	run    context.Context
 	cancel context.CancelFunc
-	// selectedRequest is the request under the cursor on the requests
-	// screen (a subscription can fire it as a template).
-	selectedRequest func() *storage.Summary
 }
 
 // hookURL is the URL to paste into a provider: the public one once ngrok
@@ -81,32 +80,16 @@ const (
 	screenSubs
 )
 
-type focusArea int
-
-const (
-	focusList focusArea = iota
-	focusDetail
-)
-
-// splitWidth is where the list and the detail fit side by side; below it the
-// detail takes the whole width and enter/esc switch between them.
-const splitWidth = 110
-
-// App is the root model.
+// App is the root model: it routes messages and composes the header, the
+// screen, the overlays and the help bar.
 type App struct {
 	common   *common
-	list     *requestList
-	detail   *detail
+	requests *requestsScreen
 	settings *settingsScreen
 	subs     *subsScreen
 	screen   screenID
-	prompt   *prompt   // one-line input over the help bar, when open
-	edit     *editForm // the edit-and-send form, when open
-	focus    focusArea
-	showHelp bool
-	helpView *textView // the help's scroll position while it is open
-	flash    string    // one-shot message in the help bar ("copied …")
-	target   string    // base URL replays go to; "" until the user gives one
+	layers   stack
+	flash    flashes
 	w, h     int
 	count    int64
 
@@ -120,133 +103,100 @@ type App struct {
 	overloaded   int64
 	overloadedAt time.Time
 	busy         int64
-	// One reload of each kind in flight (see oneAtATime).
-	counting, deliveriesLoad oneAtATime
-	// Detail loads: at most one in flight; the latest wish wins.
-	loading int64
-	want    int64
+	counting     oneAtATime
 }
 
 // New builds the UI.
 func New(deps Deps) *App {
 	c := &common{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
 	c.run, c.cancel = context.WithCancel(context.Background())
-	var a *App
-	c.selectedRequest = func() *storage.Summary { return a.list.selected() }
-	a = &App{common: c, list: newRequestList(c), detail: newDetail(c), settings: newSettingsScreen(c), subs: newSubsScreen(c), w: 80, h: 24, live: true}
+	a := &App{common: c, requests: newRequestsScreen(c), settings: newSettingsScreen(c), subs: newSubsScreen(c), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()
 	return a
 }
 
 type (
-	dbChangedMsg struct{}
-	countMsg     struct{ n, lag int64 }
-	detailMsg    struct {
-		id         int64
-		req        *storage.Request
-		doc        *bodyDoc
-		deliveries []*storage.Delivery
-		err        error
-	}
+	dbChangedMsg  struct{}
+	countMsg      struct{ n, lag int64 }
 	healthTickMsg struct{}
-	deletedMsg    struct {
-		id  int64
-		err error
-	}
-	tunnelMsg struct{}
+	tunnelMsg     struct{}
+	quitMsg       struct{}
 )
+
+// layerMsg marks messages for a layer wherever it is in the stack (what
+// $EDITOR wrote, for the edit form beneath a prompt).
+type layerMsg interface{ forLayers() }
 
 // Init loads the first page and starts listening for new captures.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.list.reload(), a.countCmd(), a.waitDB(), a.healthTick(), a.waitTunnel(), a.loadTarget())
+	return tea.Batch(a.requests.init(), a.countCmd(), a.waitDB(), a.healthTick(), a.waitTunnel())
 }
 
 // busyShown is how long the header says captures were turned away.
 const busyShown = 10 * time.Second
 
-func (a *App) split() bool { return a.w >= splitWidth }
-
-// detailVisible: the detail pane is on screen (beside the list, or alone).
-func (a *App) detailVisible() bool {
-	return a.screen == screenRequests && (a.split() || a.focus == focusDetail)
+// Update routes messages; it never does I/O. Each screen's messages carry
+// its marker, so a message type cannot exist without reaching its screen.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	return a, a.route(msg)
 }
 
-// Update routes messages; it never does I/O.
-func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
-		a.layout()
-		return a, a.syncDetail()
+		return a.layout()
 	case tea.KeyPressMsg:
-		return a, a.key(msg)
-	case subsLoadedMsg, eventsLoadedMsg, attemptsLoadedMsg, subsDoneMsg, templatesMsg, payloadMsg:
-		return a, a.subs.update(msg)
+		return a.key(msg)
+	case landedMsg:
+		return tea.Batch(a.route(msg.msg), msg.landed())
+	case requestsMsg:
+		return a.open(a.requests.update(msg))
+	case subsMsg:
+		return a.open(a.subs.update(msg))
+	case settingsMsg:
+		return a.open(a.settings.update(msg))
+	case layerMsg:
+		var cmds []tea.Cmd
+		for _, l := range a.layers {
+			if u, ok := l.(interface{ update(tea.Msg) tea.Cmd }); ok {
+				cmds = append(cmds, u.update(msg))
+			}
+		}
+		return tea.Batch(cmds...)
+	case flashMsg:
+		a.flash.add(msg.text, time.Now())
+		return a.layout()
+	case quitMsg:
+		return a.quit()
 	case dbChangedMsg:
-		return a, a.committed()
-	case outcomesMsg:
-		a.list.addOutcomes(msg.outcomes)
-		if a.list.outcomesLoad.done() {
-			return a, a.list.refreshOutcomes()
-		}
-	case deliveriesMsg:
-		a.detail.setDeliveries(msg.id, msg.list)
-		if a.deliveriesLoad.done() && a.detail.id() != 0 && a.deliveriesLoad.start() {
-			return a, loadDeliveries(a.common, a.detail.id())
-		}
-	case targetMsg:
-		if a.target == "" {
-			a.target = msg.url
-		}
-	case sentMsg:
-		return a, a.sent(msg)
-	case editLoadedMsg:
-		if msg.err != nil {
-			a.flash = "✗ " + msg.err.Error()
-			return a, nil
-		}
-		a.edit = newEditForm(a.common, msg.req, a.target)
-	case editorBodyMsg:
-		if a.edit != nil {
-			a.edit.setBody(msg)
-		}
+		return a.committed()
 	case execMsg:
-		return a, msg.cmd
-	case clipboardMsg:
-		return a, a.clipboard(msg)
+		return msg.cmd
 	case countMsg:
-		a.count, a.list.lag = msg.n, msg.lag
-		if a.counting.done() {
-			return a, a.countCmd()
-		}
-	case pageMsg:
-		cmd := a.list.apply(msg)
-		return a, tea.Batch(cmd, a.syncDetail())
-	case detailMsg:
-		return a, a.detailLoaded(msg)
-	case jsonIndexMsg:
-		a.detail.adoptIndex(msg)
+		a.count, a.requests.list.lag = msg.n, msg.lag
 	case healthTickMsg:
 		a.noteOverload(time.Now())
-		a.layout() // a storage failure adds a banner line
-		return a, a.healthTick()
+		// A storage failure adds a banner line; another process may have
+		// stored a delivery of the request on screen.
+		return tea.Batch(a.layout(), a.requests.reloadDeliveries(), a.healthTick())
 	case tunnelMsg:
-		a.layout()
-		return a, a.waitTunnel()
-	case policySavedMsg:
-		return a, a.settings.saved(msg)
-	case responseReadMsg:
-		return a, a.settings.responseRead(msg)
-	case deletedMsg:
-		return a, a.deleted(msg)
+		return tea.Batch(a.layout(), a.waitTunnel())
 	default:
-		if a.prompt != nil {
-			// The input's own messages (cursor blink).
-			_, cmd := a.prompt.update(msg)
-			return a, cmd
+		if u, ok := a.layers.top().(interface{ update(tea.Msg) tea.Cmd }); ok {
+			return u.update(msg) // the input's own messages (cursor blink)
 		}
 	}
-	return a, nil
+	return nil
+}
+
+// open runs cmd and puts l, if any, on the overlay stack.
+func (a *App) open(cmd tea.Cmd, l layer) tea.Cmd {
+	if l != nil {
+		a.layers.push(l)
+		return tea.Batch(cmd, a.layout())
+	}
+	return cmd
 }
 
 // Close ends what the UI started: its commands' context and the live feed.
@@ -256,29 +206,45 @@ func (a *App) Close() {
 	a.stopWatch()
 }
 
-// bodyH is what the panes get: the terminal less the header, any banner,
-// and the help bar (or the open prompt).
+// bottom is the help bar, or the flash, or the prompt on top.
+func (a *App) bottom() []string {
+	st := &a.common.styles
+	if p := a.layers.topLine(); p != nil {
+		return p.lines(st, a.w)
+	}
+	if f := a.flash.lines(st, a.w); f != nil {
+		return f
+	}
+	return []string{st.renderBindings(a.bindings(), a.w)}
+}
+
+// bindings is the help bar of the layer in focus.
+func (a *App) bindings() []key.Binding {
+	if l := a.layers.top(); l != nil {
+		return l.bindings()
+	}
+	g := &a.common.keys.Global
+	var binds []key.Binding
+	switch a.screen {
+	case screenSettings:
+		binds = a.settings.bindings()
+	case screenSubs:
+		binds = a.subs.bindings()
+	default:
+		binds = a.requests.bindings()
+	}
+	return append(binds, g.Help, g.Quit)
+}
+
+// bodyH is what the screen gets: the terminal less the header, any banner,
+// and the bottom lines.
 func (a *App) bodyH() int {
-	bottom := 1
-	if a.prompt != nil {
-		bottom = 2
-	}
-	return max(3, a.h-1-bottom-len(a.banner()))
+	return max(3, a.h-1-len(a.bottom())-len(a.banner()))
 }
 
-func (a *App) layout() {
-	bodyH := a.bodyH()
-	if a.split() {
-		lw := min(max(a.w*2/5, 40), 72)
-		a.list.setSize(lw, bodyH)
-		a.detail.setSize(a.w-lw, bodyH)
-		return
-	}
-	a.list.setSize(a.w, bodyH)
-	a.detail.setSize(a.w, bodyH)
-}
+func (a *App) layout() tea.Cmd { return a.requests.setSize(a.w, a.bodyH()) }
 
-// View draws header, panes and help bar at exactly the terminal size.
+// View draws header, screen and help bar at exactly the terminal size.
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
@@ -288,29 +254,20 @@ func (a *App) View() tea.View {
 
 func (a *App) render() string {
 	header := a.header()
+	bodyH := a.bodyH()
 	var body string
-	switch {
-	case a.showHelp:
-		body = a.renderHelp(a.w, a.bodyH())
-	case a.edit != nil:
-		body = a.edit.render(a.w, a.bodyH())
+	switch top := a.layers.topBody(); {
+	case top != nil:
+		body = top.render(a.w, bodyH)
 	case a.screen == screenSettings:
-		body = a.settings.render(a.w, a.bodyH())
+		body = a.settings.render(a.w, bodyH)
 	case a.screen == screenSubs:
-		body = a.subs.render(a.w, a.bodyH())
-	case a.split():
-		body = joinColumns(a.list.render(a.focus == focusList), a.detail.render(a.focus == focusDetail))
-	case a.focus == focusDetail:
-		body = a.detail.render(true)
+		body = a.subs.render(a.w, bodyH)
 	default:
-		body = a.list.render(true)
+		body = a.requests.render(a.w, bodyH)
 	}
 	if b := a.banner(); len(b) > 0 {
 		header += "\n" + strings.Join(b, "\n")
 	}
-	bottom := a.helpBar()
-	if a.prompt != nil {
-		bottom = strings.Join(a.prompt.render(&a.common.styles, a.w), "\n")
-	}
-	return header + "\n" + body + "\n" + bottom
+	return header + "\n" + body + "\n" + strings.Join(a.bottom(), "\n")
 }

@@ -22,19 +22,25 @@ const responseLines = 12
 type deliveriesMsg struct {
 	id   int64
 	list []*storage.Delivery
+	err  error
 }
 
-func loadDeliveries(c *common, id int64) tea.Cmd {
+func loadDeliveries(c *common, id int64) func() tea.Msg {
 	return func() tea.Msg {
-		list, _ := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
-		return deliveriesMsg{id: id, list: list}
+		list, err := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
+		return deliveriesMsg{id: id, list: list, err: err}
 	}
 }
 
 // deliveryLines lists every attempt made from this capture — replays,
 // edits, forwards — each with what came back: the handler's response is
 // what the user is fixing.
-func deliveryLines(list []*storage.Delivery, st *Styles) staticLines {
+func deliveryLines(list []*storage.Delivery, err error, st *Styles) staticLines {
+	if err != nil {
+		// Never "not sent anywhere" when gaff could not tell.
+		return staticLines{st.Error.Render("✗ cannot read the deliveries: " + sanitize.Line(err.Error())),
+			st.Muted.Render("gaff reads them again at the next change; quitting and reopening also retries.")}
+	}
 	if len(list) == 0 {
 		return staticLines{st.Muted.Render("Not sent anywhere yet. r replays it to your handler, e edits and sends it.")}
 	}

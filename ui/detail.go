@@ -43,17 +43,18 @@ type detail struct {
 	json          *jsonLines
 	pendingBottom bool // G pressed before the index reached the end
 	deliveries    []*storage.Delivery
+	deliveriesErr error
 	// loadedID is the id whose load last finished, whether it succeeded or
 	// not, so a failing load is shown once rather than retried in a loop.
 	loadedID int64
 }
 
 // setDeliveries shows a fresh list of attempts for the open request.
-func (d *detail) setDeliveries(id int64, list []*storage.Delivery) {
+func (d *detail) setDeliveries(id int64, list []*storage.Delivery, err error) {
 	if d.id() != id {
 		return
 	}
-	d.deliveries = list
+	d.deliveries, d.deliveriesErr = list, err
 	d.views[tabDeliveries] = nil
 }
 
@@ -171,7 +172,7 @@ func (d *detail) source(t tab) lineSource {
 	case tabOverview:
 		return overviewLines(r, st)
 	case tabDeliveries:
-		return deliveryLines(d.deliveries, st)
+		return deliveryLines(d.deliveries, d.deliveriesErr, st)
 	}
 	return d.bodySource()
 }

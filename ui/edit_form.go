@@ -36,6 +36,7 @@ func inlineSafe(b []byte) bool {
 type editForm struct {
 	common    *common
 	requestID int64
+	what      string // "#12 POST /stripe"
 	provider  string
 	method    textinput.Model
 	url       textinput.Model
@@ -66,18 +67,6 @@ type (
 	}
 )
 
-func (a *App) openEditForm() tea.Cmd {
-	sel := a.list.selected()
-	if sel == nil {
-		return nil
-	}
-	db, id := a.common.db, sel.ID
-	return func() tea.Msg {
-		r, err := db.GetRequest(a.common.run, id)
-		return editLoadedMsg{req: r, err: err}
-	}
-}
-
 func newEditForm(c *common, r *storage.Request, target string) *editForm {
 	url := r.SenderURL()
 	if target != "" {
@@ -95,7 +84,7 @@ func newEditForm(c *common, r *storage.Request, target string) *editForm {
 		kept = append(kept, h)
 		hl = append(hl, headerLine(h))
 	}
-	f := &editForm{common: c, requestID: r.ID, provider: r.Provider,
+	f := &editForm{common: c, requestID: r.ID, what: describe(&r.Summary), provider: r.Provider,
 		method: steadyInput(sanitize.Line(r.Method)), url: steadyInput(sanitize.Line(url)), headers: steadyArea(strings.Join(hl, "\n"))}
 	f.orig.method = filled[string]{f.method.Value(), r.Method}
 	f.orig.url = filled[string]{f.url.Value(), url}
@@ -168,7 +157,7 @@ func (f *editForm) editedHeaders(text string) (storage.Headers, error) {
 }
 
 // key handles a key; done closes the form.
-func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
+func (f *editForm) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	k := &f.common.keys.Edit
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -186,19 +175,19 @@ func (f *editForm) key(a *App, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 		return false, f.openExternal()
 	case key.Matches(msg, k.Send):
 		out, err := f.outbound()
+		s := f.common.deps.Sender
 		if err == nil && f.resign {
-			err = a.common.deps.Sender.Resign(&out, f.provider)
+			err = s.Resign(&out, f.provider)
 		}
 		if err != nil {
 			f.err = err.Error()
 			return false, nil
 		}
-		s, id := a.common.deps.Sender, f.requestID
-		a.flash = "sending the edited request…"
-		return true, func() tea.Msg {
-			d, err := s.SendEdited(a.common.run, id, out)
-			return sentMsg{requestID: id, d: d, err: err}
-		}
+		id, run, what := f.requestID, f.common.run, "sent edited copy of "+f.what
+		return true, tea.Sequence(note("sending the edited copy of "+f.what+"…"), func() tea.Msg {
+			d, err := s.SendEdited(run, id, out)
+			return sentMsg{requestID: id, what: what, d: d, err: err}
+		})
 	}
 	f.err = ""
 	switch f.focus {
@@ -259,4 +248,19 @@ func (f *editForm) render(w, h int) string {
 		lines = append(lines, st.Error.Render(sanitize.Line(f.err)))
 	}
 	return st.box(fmt.Sprintf("edit a copy of request #%d", f.requestID), lines, w, h, true)
+}
+
+func (f *editForm) bindings() []key.Binding {
+	k := &f.common.keys.Edit
+	return []key.Binding{k.Cancel, k.Send, k.Next, k.External, k.Resign}
+}
+
+// editorBodyMsg is for the edit form wherever it is in the stack.
+func (editorBodyMsg) forLayers() {}
+
+func (f *editForm) update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(editorBodyMsg); ok {
+		f.setBody(m)
+	}
+	return nil
 }

@@ -63,5 +63,3 @@ func many(n int) []*storage.Request {
 	}
 	return out
 }
-
-func sprint(v any) string { return fmt.Sprint(v) }

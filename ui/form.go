@@ -152,6 +152,17 @@ type form struct {
 	submit func(v map[string]string) (tea.Cmd, error)
 	extra  func(f *form, msg tea.KeyPressMsg) (handled bool, cmd tea.Cmd)
 	keys   []key.Binding // shown in the help bar besides the form's own
+	// submitHelp says what ctrl+s does here ("save", "fire").
+	submitHelp string
+}
+
+func (f *form) bindings() []key.Binding {
+	k := &f.common.keys.Form
+	submit := k.Submit
+	if f.submitHelp != "" {
+		submit = key.NewBinding(key.WithKeys(submit.Keys()...), key.WithHelp(submit.Help().Key, f.submitHelp))
+	}
+	return append([]key.Binding{k.Cancel, submit, k.Next}, f.keys...)
 }
 
 func newForm(c *common, title string, fields ...*formField) *form {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -71,10 +72,30 @@ func (h *harness) run(cmd tea.Cmd) {
 			queue = append(queue, msg...)
 		case tea.QuitMsg:
 		default:
+			if seq, ok := sequence(msg); ok {
+				// tea.Sequence: each in turn, its messages handled first.
+				for _, c := range seq {
+					h.run(c)
+				}
+				continue
+			}
 			_, next := h.app.Update(msg)
 			queue = append(queue, next)
 		}
 	}
+}
+
+// sequence unpacks what tea.Sequence returns (an unexported []tea.Cmd).
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	out := make([]tea.Cmd, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return out, true
 }
 
 // keys sends key presses by name: "j", "enter", "esc", "tab", "shift+tab".

@@ -42,12 +42,12 @@ type SettingsKeys struct {
 
 // GlobalKeys work on every screen.
 type GlobalKeys struct {
-	Help, Quit, ForceQuit, CopyURL, Settings, Subscriptions key.Binding
+	Help, Quit, ForceQuit, CopyURL, Settings, Subscriptions, Log key.Binding
 }
 
 // ListKeys move through the request list.
 type ListKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom, Open, Search, ClearSearch, Delete key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom, Follow, Open, Search, ClearSearch, Delete key.Binding
 }
 
 // DetailKeys act on the open request.
@@ -69,6 +69,7 @@ func DefaultKeys() KeyMap {
 			CopyURL:       bind("c", "copy URL", "c"),
 			Settings:      bind("S", "settings", "S"),
 			Subscriptions: bind("s", "subscriptions", "s"),
+			Log:           bind("L", "message log", "L"),
 		},
 		List: ListKeys{
 			Up:          bind("k/↑", "up", "k", "up"),
@@ -76,6 +77,7 @@ func DefaultKeys() KeyMap {
 			PageUp:      bind("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
 			PageDown:    bind("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
 			Top:         bind("g", "newest", "g", "home"),
+			Follow:      bind("f", "follow on/off", "f"),
 			Bottom:      bind("G", "oldest", "G", "end"),
 			Open:        bind("enter", "open", "enter"),
 			Search:      bind("/", "search", "/"),

@@ -248,16 +248,16 @@ func BenchmarkLargeBody(b *testing.B) {
 	h.keys("enter")
 	b.Run("open", func(b *testing.B) {
 		for b.Loop() {
-			h.app.detail.set(nil, nil, nil)
-			h.app.loading = 0
-			load := h.app.syncDetail()
+			h.app.requests.detail.set(nil, nil, nil)
+			h.app.requests.loading = 0
+			load := h.app.requests.syncDetail()
 			h.app.Update(load())
 			if !strings.Contains(h.screen(), `"items": [`) {
 				b.Fatal("body not shown")
 			}
 		}
 	})
-	h.run(h.app.detail.indexCmd())
+	h.run(h.app.requests.detail.indexCmd())
 	h.keys("enter")
 	b.Run("pgdown", func(b *testing.B) {
 		for b.Loop() {
@@ -269,17 +269,17 @@ func BenchmarkLargeBody(b *testing.B) {
 	// and lands when the background index arrives.
 	b.Run("G-keypress", func(b *testing.B) {
 		for b.Loop() {
-			h.app.detail.set(h.app.detail.req, h.app.detail.doc, nil) // drop the line index
+			h.app.requests.detail.set(h.app.requests.detail.req, h.app.requests.detail.doc, nil) // drop the line index
 			h.keys("G")
 			_ = h.app.View()
 		}
 	})
 	b.Run("index-in-background", func(b *testing.B) {
 		for b.Loop() {
-			h.app.detail.indexCmd()()
+			h.app.requests.detail.indexCmd()()
 		}
 	})
-	h.run(h.app.detail.indexCmd())
+	h.run(h.app.requests.detail.indexCmd())
 	h.keys("G")
 	if !strings.Contains(h.screen(), "]") {
 		b.Fatal("G did not reach the end")

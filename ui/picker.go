@@ -17,10 +17,17 @@ type picker struct {
 	items  []pickItem
 	cursor int
 	pick   func(pickItem) tea.Cmd
+	// what enter picks, for the help bar ("event").
+	what string
 }
 
-func newPicker(c *common, title string, items []pickItem, pick func(pickItem) tea.Cmd) *picker {
-	return &picker{common: c, title: title, items: items, pick: pick}
+func (p *picker) bindings() []key.Binding {
+	k := &p.common.keys
+	return []key.Binding{k.Form.Cancel, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick "+p.what)), k.Subs.Down}
+}
+
+func newPicker(c *common, title, what string, items []pickItem, pick func(pickItem) tea.Cmd) *picker {
+	return &picker{common: c, title: title, what: what, items: items, pick: pick}
 }
 
 func (p *picker) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -36,8 +37,24 @@ func newPrompt(label, value string, secret bool, submit func(string) (tea.Cmd, e
 	return &prompt{label: label, input: in, submit: submit}
 }
 
-// update handles a key; done reports that the prompt should close.
-func (p *prompt) update(msg tea.Msg) (done bool, cmd tea.Cmd) {
+func (p *prompt) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) { return p.handle(msg) }
+
+// update takes the input's own messages.
+func (p *prompt) update(msg tea.Msg) tea.Cmd {
+	_, cmd := p.handle(msg)
+	return cmd
+}
+
+func (p *prompt) bindings() []key.Binding {
+	if p.confirm != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "no"))}
+	}
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+}
+
+// handle takes a key or the input's own messages; done reports that the
+// prompt should close.
+func (p *prompt) handle(msg tea.Msg) (done bool, cmd tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && p.confirm != nil {
 		if k.String() == "y" || k.String() == "Y" {
 			return true, p.confirm()
@@ -73,7 +90,7 @@ func (p *prompt) update(msg tea.Msg) (done bool, cmd tea.Cmd) {
 	return false, cmd
 }
 
-func (p *prompt) render(st *Styles, w int) []string {
+func (p *prompt) lines(st *Styles, w int) []string {
 	label := " " + p.label + ": "
 	p.input.SetWidth(max(10, w-len([]rune(label))-1))
 	field := p.input.View()

@@ -32,10 +32,10 @@ func TestQuitEndsWatcherAndCommands(t *testing.T) {
 	defer close(hang) // before Close, which waits for the handler
 	h.app.common.deps.Sender = &send.Sender{DB: h.db, Client: send.NewClient(time.Hour)}
 	h.insert(req(1, "POST", "/slow", hdrs("Content-Type", "application/json"), []byte(`{}`)))
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.app.live = true
 	watcher := h.app.waitDB()
-	replay := h.app.replay(false)
+	replay := h.app.requests.send(*h.app.requests.list.selected(), false)
 	if watcher == nil || replay == nil {
 		t.Fatal("no watcher or no replay command")
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func TestReplayAsksForTargetThenSendsByteForByte(t *testing.T) {
 	if !bytes.Equal(body, bin) || got.Method != "PUT" || got.URL.RawQuery != "a=1&a=2" || got.URL.Path != "/upload" || strings.Join(got.Header.Values("X-Dup"), ",") != "1,2" {
 		t.Fatalf("replayed %s %s %q %q", got.Method, got.URL, body, got.Header)
 	}
-	h.contains("<-- [200] PUT " + tg.URL + "/upload?a=1&a=2")
+	h.contains("replayed #1 PUT /upload → 200 in ")
 	// The target is remembered: r again does not ask.
 	h.keys("r")
 	if tg.Count() != 2 {
@@ -69,7 +70,7 @@ func TestReplayToADeadTargetSaysWhy(t *testing.T) {
 	dead := tg.URL
 	tg.Close()
 	h.insert(req(1, "POST", "/x", nil, []byte("x")))
-	h.app.target = dead
+	h.app.requests.target = dead
 	h.keys("r")
 	h.contains("connection refused")
 	h.keys("t")
@@ -90,7 +91,7 @@ func TestReplayResignedVerifies(t *testing.T) {
 	r := req(1, "POST", "/gh", hdrs("Content-Type", "application/json", "X-GitHub-Event", "ping", sig[0].Name, sig[0].Value), body)
 	r.Provider = "github"
 	h.insert(r)
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.keys("R")
 	got, gotBody := tg.Last()
 	v := provider.Verify("github", secret, &provider.Request{Method: got.Method, Header: got.Header, Body: gotBody}, time.Now())
@@ -104,7 +105,7 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 	withSender(h)
 	tg := newTarget(t, 201)
 	h.insert(req(1, "POST", "/hook", hdrs("Content-Type", "application/json", "X-A", "1"), []byte(`{"n":1}`)))
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.keys("e")
 	h.contains("edit a copy of request #1", "Method", tg.URL+"/hook", "X-A: 1", `{"n":1}`)
 	h.checkSize()
@@ -118,7 +119,7 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 	if string(body) != `{"n":2}` || got.Header.Get("X-Edited") != "yes" || got.Header.Get("X-A") != "1" {
 		t.Fatalf("sent %q %q", body, got.Header)
 	}
-	h.contains("<-- [201] POST")
+	h.contains("sent edited copy of #1 POST /hook → 201 in ")
 	orig, _ := h.db.GetRequest(context.Background(), 1)
 	if string(orig.Body) != `{"n":1}` {
 		t.Fatal("the capture was changed")
@@ -142,24 +143,38 @@ func TestEditAndSendLeavesTheCaptureAlone(t *testing.T) {
 func TestCopyAsCurl(t *testing.T) {
 	h := newHarness(t, 80, 24)
 	h.insert(req(1, "POST", "/hook?x=1", hdrs("Content-Type", "application/json"), []byte(`{"it's":"quoted"}`)))
-	h.app.target = "http://localhost:3000"
+	h.app.requests.target = "http://localhost:3000"
 	_, cmd := h.app.Update(keyPress("y"))
-	msg := cmd()
-	_, cmd = h.app.Update(msg)
-	clip := cmd()
-	text := clipText(clip)
+	text := h.clipboard(cmd)
 	if !strings.Contains(text, "curl") || !strings.Contains(text, "http://localhost:3000/hook?x=1") || !strings.Contains(text, `'{"it'\''s":"quoted"}'`) {
 		t.Fatalf("clipboard %q", text)
 	}
-	h.contains("copied request #1 as curl")
+	h.contains("copied #1 POST /hook as curl")
 }
 
-// clipText reads what a SetClipboard command carries.
-func clipText(msg tea.Msg) string {
-	if s, ok := msg.(interface{ String() string }); ok {
-		return s.String()
+// clipboard runs cmd as Bubble Tea would and returns what it writes to
+// the clipboard (OSC 52), "" for nothing.
+func (h *harness) clipboard(cmd tea.Cmd) string {
+	h.t.Helper()
+	if cmd == nil {
+		return ""
 	}
-	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sprint(msg)), ""))
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		text := ""
+		for _, c := range msg {
+			text += h.clipboard(c)
+		}
+		return text
+	case nil:
+		return ""
+	default:
+		if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
+			return fmt.Sprint(msg)
+		}
+		_, next := h.app.Update(msg)
+		return h.clipboard(next)
+	}
 }
 
 // Fields left as they were send the captured bytes, not the text widget's
@@ -170,7 +185,7 @@ func TestEditKeepsUntouchedBytes(t *testing.T) {
 	tg := newTarget(t, 200)
 	body := []byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\tx\u202e\r\n--b--\r\n")
 	h.insert(req(1, "POST", "/multi", hdrs("Content-Type", "multipart/form-data; boundary=b", "X-Tab", "a\tb"), body))
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.keys("e")
 	h.contains("kept byte for byte; ctrl+e edits it in $EDITOR")
 	h.lacks("\u202e")
@@ -191,7 +206,7 @@ func TestEditShowsHostileURLAndHeadersSanitised(t *testing.T) {
 	tg := newTarget(t, 200)
 	target := "/pay\xff\u202emoc.evil?q=\u200bx"
 	h.insert(req(1, "POST", target, hdrs("X-Bidi", "safe\u202etxt.exe", "X-Zero", "a\u200bb"), []byte(`{}`)))
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.keys("e")
 	h.contains("edit a copy of request #1")
 	h.lacks("\u202e", "\u200b", "\xff")
@@ -212,7 +227,7 @@ func TestEditKeepsUntouchedHeaderLinesWhenAnotherChanges(t *testing.T) {
 	withSender(h)
 	tg := newTarget(t, 200)
 	h.insert(req(1, "POST", "/h", hdrs("X-Bidi", "safe\u202etxt", "X-Plain", "one"), []byte(`{}`)))
-	h.app.target = tg.URL
+	h.app.requests.target = tg.URL
 	h.keys("e")
 	h.contains("edit a copy of request #1")
 	h.send(tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModCtrl})

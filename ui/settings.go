@@ -45,6 +45,27 @@ type settingsScreen struct {
 
 type policySavedMsg struct{ err error }
 
+// settingsMsg marks the messages of the settings screen.
+type settingsMsg interface{ forSettings() }
+
+func (policySavedMsg) forSettings()  {}
+func (responseReadMsg) forSettings() {}
+
+func (s *settingsScreen) update(msg settingsMsg) (tea.Cmd, layer) {
+	switch msg := msg.(type) {
+	case policySavedMsg:
+		s.saved(msg)
+	case responseReadMsg:
+		return s.responseRead(msg), nil
+	}
+	return nil, nil
+}
+
+func (s *settingsScreen) bindings() []key.Binding {
+	k := &s.common.keys.Settings
+	return []key.Binding{k.Back, k.Down, k.Edit, k.Add, k.Delete}
+}
+
 func newSettingsScreen(c *common) *settingsScreen {
 	s := &settingsScreen{common: c}
 	s.rebuild()
@@ -111,25 +132,17 @@ func (s *settingsScreen) apply(change func(p *policy.Policy)) tea.Cmd {
 // save writes the current policy; saves run one at a time and the last
 // change is always the last written, however fast the keys come.
 func (s *settingsScreen) save() tea.Cmd {
-	if !s.saving.start() {
-		return nil
-	}
 	db, p := s.common.db, s.policy()
-	return func() tea.Msg { return policySavedMsg{policy.Save(context.Background(), db, p)} }
+	return s.saving.run(s.save, func() tea.Msg { return policySavedMsg{policy.Save(context.Background(), db, p)} })
 }
 
-func (s *settingsScreen) saved(m policySavedMsg) tea.Cmd {
-	again := s.saving.done()
+func (s *settingsScreen) saved(m policySavedMsg) {
 	switch {
 	case m.err != nil:
 		s.status, s.err = "applied, but not saved: "+m.err.Error(), true
-	case !again:
+	case !s.saving.due():
 		s.status, s.err = "saved", false
 	}
-	if again {
-		return s.save()
-	}
-	return nil
 }
 
 // override says what a flag of this run sets over a saved setting, or "".
@@ -148,7 +161,7 @@ func (s *settingsScreen) flagNote(key string) string {
 }
 
 // key handles a key on this screen; it may open a prompt.
-func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
+func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 	k := &s.common.keys.Settings
 	it := s.items[s.cursor]
 	switch {

@@ -43,6 +43,7 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
 	)
 	f.keys = []key.Binding{s.common.keys.Subs.Generate}
+	f.submitHelp = "save"
 	f.extra = func(f *form, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		if !key.Matches(msg, s.common.keys.Subs.Generate) {
 			return false, nil
@@ -107,19 +108,19 @@ func parseHeaderLines(text string, shown map[string][]storage.Header) (storage.H
 	return out, nil
 }
 
-// openPicker lists what can be fired: the request selected on the requests
-// screen, then every template.
-func (s *subsScreen) openPicker(m templatesMsg) {
+// openPicker lists what can be fired: the request on the requests screen
+// when the user came here, then every template.
+func (s *subsScreen) openPicker(m templatesMsg) layer {
 	sub := s.selected()
 	if sub == nil {
-		return
+		return nil
 	}
 	if m.err != nil && len(m.list) == 0 {
 		s.setStatus("", m.err)
-		return
+		return nil
 	}
 	var items []pickItem
-	if r := s.common.selectedRequest(); r != nil {
+	if r := s.template; r != nil {
 		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), sanitize.Line(r.Path())), id: r.ID})
 	}
 	for _, t := range m.list {
@@ -129,7 +130,7 @@ func (s *subsScreen) openPicker(m templatesMsg) {
 		items = append(items, pickItem{key: t.Name, label: padTo(t.Name, 34) + sanitize.Line(t.Description)})
 	}
 	d, db, subID := s.common.deps.Dispatcher, s.common.db, sub.ID
-	s.pick = newPicker(s.common, "fire at "+sanitize.Line(sub.Name)+": pick an event", items, func(it pickItem) tea.Cmd {
+	pick := newPicker(s.common, "fire at "+sanitize.Line(sub.Name)+": pick an event", "event", items, func(it pickItem) tea.Cmd {
 		return func() tea.Msg {
 			if it.key == "capture" {
 				r, err := db.GetRequest(s.common.run, it.id)
@@ -145,6 +146,7 @@ func (s *subsScreen) openPicker(m templatesMsg) {
 	if m.err != nil {
 		s.setStatus("", m.err) // a broken user template: the built-in ones are still listed
 	}
+	return pick
 }
 
 // payloadForm previews the rendered event for editing before it is fired.
@@ -174,6 +176,7 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 		title += fmt.Sprintf(" — body: %s, sent as captured", bytesize.Format(int64(len(p.Body))))
 	}
 	f := newForm(s.common, title, fields...)
+	f.submitHelp = "fire"
 	// Fields left as they were send the payload's own bytes (see filled).
 	headers := filled[storage.Headers]{f.field("headers").value(), p.Headers}
 	var body filled[[]byte]

@@ -29,23 +29,41 @@ type subsScreen struct {
 	attempts   *textView
 	status     string
 	statusErr  bool
-	form       *form
-	pick       *picker
-	refreshing oneAtATime // a refresh is the subscriptions, then the events
+	refreshing oneAtATime
+	// template is the request on the requests screen when the user came
+	// here: f offers to fire it.
+	template *storage.Summary
 }
+
+// subsMsg marks the messages of the subscriptions screen.
+type subsMsg interface{ forSubs() }
+
+func (subsLoadedMsg) forSubs()     {}
+func (eventsLoadedMsg) forSubs()   {}
+func (attemptsLoadedMsg) forSubs() {}
+func (subsDoneMsg) forSubs()       {}
+func (templatesMsg) forSubs()      {}
+func (payloadMsg) forSubs()        {}
 
 type (
 	subsLoadedMsg struct {
 		list []*storage.Subscription
 		err  error
+		// The events of the subscription selected when the read began.
+		evSub    int64
+		events   []*storage.Event
+		evErr    error
+		attempts *attemptsLoadedMsg // of the event open then, if any
 	}
 	eventsLoadedMsg struct {
 		subID int64
 		list  []*storage.Event
+		err   error
 	}
 	attemptsLoadedMsg struct {
 		eventID int64
 		list    []*storage.Delivery
+		err     error
 	}
 	subsDoneMsg struct {
 		status string
@@ -78,13 +96,21 @@ func (s *subsScreen) selectedEvent() *storage.Event {
 	return s.events[s.evCursor]
 }
 
-// reload fetches the subscriptions, then the selected one's events.
-func (s *subsScreen) reload() tea.Cmd {
-	db := s.common.db
-	return func() tea.Msg {
-		list, err := db.ListSubscriptions(s.common.run)
-		return subsLoadedMsg{list, err}
+func (s *subsScreen) bindings() []key.Binding {
+	k := &s.common.keys.Subs
+	switch {
+	case s.attemptsOf != 0:
+		return []key.Binding{k.Back, k.Down}
+	case s.onEvents:
+		return []key.Binding{k.Back, k.Down, k.Open, k.Retry, k.Cancel, k.Fire, k.Switch}
 	}
+	return []key.Binding{k.Back, k.Down, k.Fire, k.New, k.Edit, k.Toggle, k.Delete, k.Switch}
+}
+
+// show opens the screen; template is the request on screen, or nil.
+func (s *subsScreen) show(template *storage.Summary) tea.Cmd {
+	s.template = template
+	return s.refresh()
 }
 
 func (s *subsScreen) loadEvents() tea.Cmd {
@@ -94,39 +120,49 @@ func (s *subsScreen) loadEvents() tea.Cmd {
 	}
 	db, id := s.common.db, sub.ID
 	return func() tea.Msg {
-		list, _ := db.ListEvents(s.common.run, storage.EventFilter{SubscriptionID: id, Limit: 100})
-		return eventsLoadedMsg{id, list}
+		list, err := db.ListEvents(s.common.run, storage.EventFilter{SubscriptionID: id, Limit: 100})
+		return eventsLoadedMsg{id, list, err}
 	}
 }
 
 func (s *subsScreen) loadAttempts(eventID int64) tea.Cmd {
 	db := s.common.db
 	return func() tea.Msg {
-		list, _ := db.ListDeliveries(s.common.run, storage.DeliveryFilter{EventID: eventID, Limit: 50})
-		return attemptsLoadedMsg{eventID, list}
+		list, err := db.ListDeliveries(s.common.run, storage.DeliveryFilter{EventID: eventID, Limit: 50})
+		return attemptsLoadedMsg{eventID, list, err}
 	}
 }
 
-// refresh is called after any commit: attempts land while the screen is up.
+// refresh rereads the subscriptions, the selected one's events and the
+// open attempts, one refresh at a time: it is called after any commit,
+// as attempts land while the screen is up.
 func (s *subsScreen) refresh() tea.Cmd {
-	if !s.refreshing.start() {
-		return nil
+	db, run, attemptsOf := s.common.db, s.common.run, s.attemptsOf
+	var evSub int64
+	if sel := s.selected(); sel != nil {
+		evSub = sel.ID
 	}
-	cmds := []tea.Cmd{s.reload()}
-	if s.attemptsOf != 0 {
-		cmds = append(cmds, s.loadAttempts(s.attemptsOf))
-	}
-	return tea.Batch(cmds...)
+	return s.refreshing.run(s.refresh, func() tea.Msg {
+		list, err := db.ListSubscriptions(run)
+		m := subsLoadedMsg{list: list, err: err, evSub: evSub}
+		if evSub != 0 {
+			m.events, m.evErr = db.ListEvents(run, storage.EventFilter{SubscriptionID: evSub, Limit: 100})
+		}
+		if attemptsOf != 0 {
+			l, err := db.ListDeliveries(run, storage.DeliveryFilter{EventID: attemptsOf, Limit: 50})
+			m.attempts = &attemptsLoadedMsg{attemptsOf, l, err}
+		}
+		return m
+	})
 }
 
 // update takes the screen's own messages.
-func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
+func (s *subsScreen) update(msg subsMsg) (tea.Cmd, layer) {
 	switch msg := msg.(type) {
 	case subsLoadedMsg:
 		if msg.err != nil {
 			s.setStatus("", msg.err)
-			s.refreshing.done()
-			return nil
+			return nil, nil
 		}
 		var keep int64
 		if sel := s.selected(); sel != nil {
@@ -139,41 +175,55 @@ func (s *subsScreen) update(msg tea.Msg) tea.Cmd {
 				s.cursor = i
 			}
 		}
-		if load := s.loadEvents(); load != nil {
-			return load
+		if msg.attempts != nil {
+			s.attemptsLoaded(*msg.attempts)
 		}
-		if s.refreshing.done() { // no subscription: the refresh ends here
-			return s.refresh()
+		if sel := s.selected(); sel != nil && sel.ID == msg.evSub {
+			s.eventsLoaded(msg.evSub, msg.events, msg.evErr)
+			return nil, nil
 		}
+		return s.loadEvents(), nil
 	case eventsLoadedMsg:
-		if sel := s.selected(); sel != nil && sel.ID == msg.subID {
-			s.events = msg.list
-			s.evCursor = min(s.evCursor, max(0, len(s.events)-1))
-		}
-		if s.refreshing.done() {
-			return s.refresh()
-		}
+		s.eventsLoaded(msg.subID, msg.list, msg.err)
 	case attemptsLoadedMsg:
-		if msg.eventID == s.attemptsOf {
-			v := newTextView(deliveryLines(msg.list, &s.common.styles))
-			if s.attempts != nil {
-				v.line, v.row = s.attempts.line, s.attempts.row
-			}
-			s.attempts = v
-		}
+		s.attemptsLoaded(msg)
 	case subsDoneMsg:
 		s.setStatus(msg.status, msg.err)
-		return s.refresh()
+		return s.refresh(), nil
 	case templatesMsg:
-		s.openPicker(msg)
+		return nil, s.openPicker(msg)
 	case payloadMsg:
 		if msg.err != nil {
 			s.setStatus("", msg.err)
-			return nil
+			return nil, nil
 		}
-		s.form = s.payloadForm(msg.subID, msg.p)
+		return nil, s.payloadForm(msg.subID, msg.p)
 	}
-	return nil
+	return nil, nil
+}
+
+func (s *subsScreen) attemptsLoaded(msg attemptsLoadedMsg) {
+	if msg.eventID == s.attemptsOf {
+		v := newTextView(deliveryLines(msg.list, msg.err, &s.common.styles))
+		if s.attempts != nil {
+			v.line, v.row = s.attempts.line, s.attempts.row
+		}
+		s.attempts = v
+	}
+}
+
+// eventsLoaded shows the events read for subscription subID, if it is
+// still the selected one; a failed read is said, not shown as "no events".
+func (s *subsScreen) eventsLoaded(subID int64, list []*storage.Event, err error) {
+	if sel := s.selected(); sel == nil || sel.ID != subID {
+		return
+	}
+	if err != nil {
+		s.setStatus("", fmt.Errorf("cannot read the events: %w", err))
+		return
+	}
+	s.events = list
+	s.evCursor = min(s.evCursor, max(0, len(s.events)-1))
 }
 
 func (s *subsScreen) setStatus(status string, err error) {
@@ -193,21 +243,7 @@ func (s *subsScreen) action(done string, fn func(ctx context.Context) error) tea
 	}
 }
 
-func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
-	if s.form != nil {
-		done, cmd := s.form.key(msg)
-		if done {
-			s.form = nil
-		}
-		return cmd, nil
-	}
-	if s.pick != nil {
-		done, cmd := s.pick.key(msg)
-		if done {
-			s.pick = nil
-		}
-		return cmd, nil
-	}
+func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 	k := &s.common.keys.Subs
 	d := s.common.deps.Dispatcher
 	if s.attemptsOf != 0 {
@@ -232,9 +268,9 @@ func (s *subsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, *prompt) {
 		s.move(1)
 		return s.eventsIfMoved(), nil
 	case key.Matches(msg, k.New):
-		s.form = s.subscriptionForm(nil)
+		return nil, s.subscriptionForm(nil)
 	case key.Matches(msg, k.Edit) && sub != nil:
-		s.form = s.subscriptionForm(sub)
+		return nil, s.subscriptionForm(sub)
 	case key.Matches(msg, k.Delete) && sub != nil && !s.onEvents:
 		db, id := s.common.db, sub.ID
 		return nil, newConfirm(fmt.Sprintf("delete subscription %s and its events", sanitize.Line(sub.Name)), func() tea.Cmd {
@@ -292,12 +328,6 @@ func (s *subsScreen) eventsIfMoved() tea.Cmd {
 
 func (s *subsScreen) render(w, h int) string {
 	st := &s.common.styles
-	if s.form != nil {
-		return s.form.render(w, h)
-	}
-	if s.pick != nil {
-		return s.pick.render(w, h)
-	}
 	if s.common.deps.Dispatcher == nil {
 		return st.box("subscriptions", []string{st.Muted.Render("Subscriptions need the dispatcher of a running gaff.")}, w, h, true)
 	}

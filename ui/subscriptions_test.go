@@ -41,7 +41,7 @@ func TestSubscriptionsCreateFireAndSeeAttempts(t *testing.T) {
 	typeText(h, strings.Repeat("\b", 40)+tg.URL+"/webhooks")
 	h.keys("tab", "tab")
 	h.send(tea.KeyPressMsg{Code: 'g', Mod: tea.ModCtrl})
-	secret := h.app.subs.form.field("secret").value()
+	secret := topOf[*form](h).field("secret").value()
 	if !strings.HasPrefix(secret, "whsec_") {
 		t.Fatalf("generated secret %q", secret)
 	}
@@ -52,7 +52,7 @@ func TestSubscriptionsCreateFireAndSeeAttempts(t *testing.T) {
 	// f: pick a template, preview, fire.
 	h.keys("f")
 	h.contains("fire at local: pick an event", "github.push", "stripe.payment_intent.succeeded")
-	for !strings.HasPrefix(h.app.subs.pick.items[h.app.subs.pick.cursor].key, "stripe.payment_intent") {
+	for !strings.HasPrefix(topOf[*picker](h).items[topOf[*picker](h).cursor].key, "stripe.payment_intent") {
 		h.keys("j")
 	}
 	h.keys("enter")
@@ -94,10 +94,10 @@ func TestSubscriptionFailureShowsRetryAndManualRetry(t *testing.T) {
 	h.keys("tab")
 	typeText(h, strings.Repeat("\b", 40)+tg.URL)
 	h.keys("tab")
-	for h.app.subs.form.field("scheme").value() != "none" {
+	for topOf[*form](h).field("scheme").value() != "none" {
 		h.keys("right")
 	}
-	if got := h.app.subs.form.field("retry").value(); got != "standard" {
+	if got := topOf[*form](h).field("retry").value(); got != "standard" {
 		t.Fatalf("default retry policy %q, want standard", got)
 	}
 	// An invalid timeout is refused in the form.
@@ -173,4 +173,14 @@ func TestCancelStopsAnEventsRetries(t *testing.T) {
 	if ev := h.app.subs.events; len(ev) != 1 || ev[0].State != storage.EventCancelled {
 		t.Fatalf("after x: %+v", ev)
 	}
+}
+
+// topOf is the top layer, which the test expects to be a T.
+func topOf[T layer](h *harness) T {
+	h.t.Helper()
+	l, ok := h.app.layers.top().(T)
+	if !ok {
+		h.t.Fatalf("the top layer is %T", h.app.layers.top())
+	}
+	return l
 }
