@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gaff/policy"
 	"gaff/provider"
@@ -212,11 +213,11 @@ func secretLabel(id string) string {
 
 // responsePrompt edits rule i (or adds one when i < 0) in --respond syntax.
 func (s *settingsScreen) responsePrompt(i int) *prompt {
-	value := "/path 200"
+	value := ""
 	if i >= 0 {
 		value = s.policy().Responses[i].String()
 	}
-	return newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
+	p := newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
 		r, file, err := policy.ParseResponseSpec(v)
 		if err != nil {
 			return nil, err
@@ -230,6 +231,8 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 			return responseReadMsg{index: i, rule: r, err: err}
 		}, nil
 	})
+	p.input.Placeholder = "/stripe 503 delay=2s"
+	return p
 }
 
 // responseReadMsg carries a rule whose body=@FILE was read.
@@ -268,11 +271,7 @@ func (s *settingsScreen) render(w, h int) string {
 		case settingHeading:
 			line = st.Bold.Render(it.label)
 		case settingSecret:
-			v := st.Muted.Render("not set")
-			if sec := p.Secrets[it.key]; sec != "" {
-				v = st.OK.Render(policy.Mask(sec))
-			}
-			line = "  " + padTo(secretLabel(it.key), 26) + v + s.flagNote("secret."+it.key)
+			line = "  " + padTo(secretLabel(it.key), 26) + s.secretValue(p, it.key)
 		case settingResponse:
 			r := p.Responses[it.index]
 			prefix := r.Prefix
@@ -291,24 +290,46 @@ func (s *settingsScreen) render(w, h int) string {
 			line = "  " + checkbox(!p.NoHandshakes[it.key] && !p.NoHandshakes["all"]) + " " + it.key + s.flagNote("handshake."+it.key) + s.flagNote("handshake.all")
 		}
 		if i == s.cursor {
-			line = st.Selected.Render(fit(line, w-2))
+			// One style across the line: the bar spans it.
+			line = st.Selected.Render(fit(ansi.Strip(line), w-2))
 		}
 		lines = append(lines, line)
 	}
+	// The status keeps the last line, whatever the scroll, so "saved" or
+	// "not saved: …" is seen on a short terminal too.
+	inner := h - 2
+	var status []string
 	if s.status != "" {
 		style := st.OK
 		if s.err {
 			style = st.Error
 		}
-		lines = append(lines, "", style.Render(sanitize.Line(s.status)))
+		status = wrapLines(style, s.status, w-2, 2)
+		inner -= len(status)
 	}
-	// Keep the cursor on screen on short terminals.
-	inner := h - 2
 	top := 0
 	if s.cursor >= inner {
 		top = s.cursor - inner + 1
 	}
-	return st.box("settings", lines[min(top, len(lines)):], w, h, true)
+	lines = lines[min(top, len(lines)):]
+	lines = append(lines[:min(inner, len(lines))], status...)
+	return st.box("settings", lines, w, h, true)
+}
+
+// secretValue is a secret masked, or what sets it for this run: a flag's
+// secret is in force even with none saved.
+func (s *settingsScreen) secretValue(p *policy.Policy, id string) string {
+	st := &s.common.styles
+	flag := s.override("secret." + id)
+	switch sec := p.Secrets[id]; {
+	case sec != "" && flag != "":
+		return st.OK.Render(policy.Mask(sec)) + st.Warn.Render("  ("+flag+" applies over this, this run only)")
+	case sec != "":
+		return st.OK.Render(policy.Mask(sec))
+	case flag != "":
+		return st.Warn.Render("set by " + flag + " (this run)")
+	}
+	return st.Muted.Render("not set")
 }
 
 func checkbox(on bool) string {

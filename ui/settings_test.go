@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"gaff/capture"
 	"gaff/policy"
 )
@@ -132,4 +134,43 @@ func TestSettingsResponseBodyFromFile(t *testing.T) {
 	typeText(h, strings.Repeat("\b", 20)+"/y 500 body=@/no/such/file")
 	h.keys("enter")
 	h.contains("cannot read the body file")
+}
+
+// What this run's flags set is shown as such, the save status is on
+// screen at 80×24, and the selection bar covers the whole line.
+func TestSettingsTellTheTruthAt80x24(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	handler := capture.New(capture.Config{DB: h.db})
+	o := &policy.Overrides{Secrets: map[string]string{"github": "from-the-flag"}, Notes: map[string]string{"secret.github": "--secret"}}
+	l, err := policy.Layer(context.Background(), h.db, o, handler.SetPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.common.deps.Policy = l
+	h.keys("S")
+	h.contains("set by --secret (this run)")
+	sel := selectedLine(h)
+	bar := sel[:strings.Index(sel, "\x1b[m")] // up to the first reset
+	if w := ansi.StringWidth(bar); w != 78 || strings.Count(bar, "\x1b[") != 1 {
+		t.Errorf("the selection bar spans %d of 78 cells:\n%q", w, sel)
+	}
+	for h.app.settings.items[h.app.settings.cursor].kind != settingReject {
+		h.keys("j")
+	}
+	h.keys("space")
+	h.contains("saved")
+	h.checkSize()
+}
+
+// selectedLine is the raw line of the screen in the selection style.
+func selectedLine(h *harness) string {
+	want := h.app.common.styles.Selected.Render("x")
+	prefix := want[:strings.Index(want, "x")]
+	for _, line := range strings.Split(h.app.View().Content, "\n") {
+		if i := strings.Index(line, prefix); i >= 0 {
+			return line[i:]
+		}
+	}
+	h.t.Fatal("no selected line")
+	return ""
 }
