@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -228,13 +229,29 @@ func TestForwardProxyModeEndToEnd(t *testing.T) {
 		t.Fatalf("the capture should record the relayed status:\n%s", out)
 	}
 
+	// The handler down: 502 and why, so the provider retries; the
+	// capture is stored all the same.
 	dead := "http://" + testkit.UnusedAddr(t)
 	g2 := startHeadless(t, "--forward-to", dead, "--forward-mode", "proxy")
 	resp, answer = post(t, "http://"+g2.addr+"/hook", `{}`)
-	if resp.StatusCode != 200 || !strings.Contains(answer, `"gaff_id":1`) {
-		t.Fatalf("with the handler down gaff must answer itself: %d %q", resp.StatusCode, answer)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(answer, "connection refused") || !strings.Contains(answer, "#1") {
+		t.Fatalf("with the handler down the sender must get 502 and why: %d %q", resp.StatusCode, answer)
 	}
 	g2.waitLine(t, "<-- [error] POST "+dead+"/hook: connection refused")
+	if out, _ := gaffCLI(t, "list", "--db", g2.db); !strings.Contains(out, " 502 ") || !strings.Contains(out, "/hook") {
+		t.Fatalf("the capture should be stored with the 502 it got:\n%s", out)
+	}
+
+	// The handler too slow: 502 once --timeout passes.
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hang }))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(hang) })
+	g3 := startHeadless(t, "--forward-to", slow.URL, "--forward-mode", "proxy", "--timeout", "1s")
+	resp, answer = post(t, "http://"+g3.addr+"/hook", `{}`)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(answer, "gaff") {
+		t.Fatalf("with the handler too slow the sender must get 502 and why: %d %q", resp.StatusCode, answer)
+	}
 
 	if out, err := gaffCLI(t, "--forward-mode", "proxy", "--headless", "--db", filepath.Join(t.TempDir(), "x.db")); err == nil ||
 		!strings.Contains(out, "--forward-mode proxy needs --forward-to") {

@@ -32,7 +32,7 @@ const (
 func (f *forwardFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.to, "forward-to", "", "also send every capture, once stored, to this URL (your local server); the path and query are appended")
-	fl.StringVar(&f.mode, "forward-mode", forwardCopy, "copy: the sender gets gaff's answer; proxy: the sender gets the forward target's answer (gaff's own if it fails)")
+	fl.StringVar(&f.mode, "forward-mode", forwardCopy, "copy: the sender gets gaff's answer; proxy: the sender gets the forward target's answer (502 and why if it fails, so the sender retries)")
 	fl.DurationVar(&f.timeout, "timeout", send.DefaultTimeout, "how long to wait for the forward target's answer")
 }
 
@@ -62,7 +62,7 @@ func newSender(db *storage.DB, timeout time.Duration, secret func(string) (strin
 
 // setupForwarding builds the capture hooks for --forward-to: stored queues
 // each capture for forwarding (copy mode), proxy answers with the target's
-// response (proxy mode), or 508 to a capture that came back (both modes).
+// response (proxy mode; 502 when it fails), or 508 to a capture that came back (both modes).
 // Both are nil when not forwarding. stop lets queued
 // forwards finish; call it after the capture server stopped and before the
 // database closes. Headless mode prints a `<-- [200] POST …` line on
@@ -117,11 +117,20 @@ func setupForwarding(ctx context.Context, o serveOptions, db *storage.DB, log *s
 	proxy = func(ctx context.Context, r *storage.Request) (*capture.Answer, error) {
 		a, err := fw.Proxy(ctx, r)
 		if err != nil {
-			return nil, err
+			return badGateway(r, err), nil
 		}
 		return answer(a), nil
 	}
 	return stored, proxy, fw.Close, nil
+}
+
+// badGateway is the answer when the forward target failed: 502, as a
+// proxy would, so the provider retries rather than count the event as
+// delivered; the body says what happened. The capture is stored already.
+func badGateway(r *storage.Request, err error) *capture.Answer {
+	body := fmt.Sprintf("gaff: your server did not answer this request (stored as #%d): %v\n"+
+		"gaff runs with --forward-mode proxy, so the sender gets 502 and may retry; `gaff replay %d` sends it again.\n", r.ID, err, r.ID)
+	return &capture.Answer{Status: http.StatusBadGateway, Header: storage.Headers{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}, Body: []byte(body)}
 }
 
 // pointsAt reports whether target plainly reaches the server at self: the
