@@ -2,23 +2,47 @@ package ui
 
 import "testing"
 
+// Golden screens pin every view and overlay at three sizes; the *-color
+// ones keep the escape sequences, so a style regression fails too.
 func TestGoldenViews(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
 		name := func(s string) string { return s + "-" + itoa(sz[0]) + "x" + itoa(sz[1]) }
+		color := sz[0] == 80 // one size in colour: a style change fails once
+		shot := func(h *harness, view string) {
+			t.Helper()
+			h.golden(name(view))
+			if color {
+				h.goldenColor(name(view))
+			}
+		}
 		h := newHarness(t, sz[0], sz[1])
-		h.golden(name("empty"))
+		withSender(h)
+		h.app.requests.target = "http://localhost:3000"
+		withDispatcher(t, h)
+		shot(h, "empty")
 		h.insert(fixtures()...)
-		h.golden(name("list"))
-		h.keys("G", "enter")
-		h.golden(name("detail-json"))
-		h.keys("tab")
-		h.golden(name("detail-headers"))
-		h.keys("tab", "tab")
-		h.golden(name("detail-overview"))
-		h.keys("tab", "tab", "esc", "k", "k", "k", "enter")
-		h.golden(name("detail-binary"))
-		h.keys("esc", "?")
-		h.golden(name("help"))
+		// Each step: the keys pressed, then the screen they lead to.
+		for _, step := range []struct {
+			keys []string
+			view string
+		}{
+			{nil, "list"},
+			{[]string{"G", "enter"}, "detail-json"},
+			{[]string{"tab"}, "detail-headers"},
+			{[]string{"tab", "tab"}, "detail-overview"},
+			{[]string{"tab", "tab", "esc", "k", "k", "k", "enter"}, "detail-binary"},
+			{[]string{"esc", "?"}, "help"},
+			{[]string{"esc", "/"}, "search-prompt"},
+			{[]string{"esc", "d"}, "delete-confirm"},
+			{[]string{"n", "e"}, "edit-form"},
+			{[]string{"esc", "L"}, "log"},
+			{[]string{"esc", "S"}, "settings"},
+			{[]string{"esc", "s"}, "subscriptions"},
+			{[]string{"n"}, "subscription-form"},
+		} {
+			h.keys(step.keys...)
+			shot(h, step.view)
+		}
 	}
 }
 

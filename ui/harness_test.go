@@ -159,7 +159,20 @@ func (h *harness) checkSize() {
 func (h *harness) golden(name string) {
 	h.t.Helper()
 	h.checkSize()
-	got := []byte(h.screen())
+	h.compareGolden(name, []byte(h.screen()), func(got []byte) string { return string(got) })
+}
+
+// goldenColor compares the view with its escape sequences, so a style
+// regression fails too.
+func (h *harness) goldenColor(name string) {
+	h.t.Helper()
+	h.compareGolden(name+"-color", []byte(h.app.View().Content), func([]byte) string {
+		return "the styles changed; if on purpose, go test ./ui -run TestGoldenViews -update"
+	})
+}
+
+func (h *harness) compareGolden(name string, got []byte, show func([]byte) string) {
+	h.t.Helper()
 	path := filepath.Join("testdata", "golden", name+".txt")
 	if *update {
 		os.WriteFile(path, got, 0o644)
@@ -170,7 +183,7 @@ func (h *harness) golden(name string) {
 		h.t.Fatalf("%v (run go test ./ui -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		h.t.Errorf("%s differs from %s:\n%s", name, path, got)
+		h.t.Errorf("%s differs from %s:\n%s", name, path, show(got))
 	}
 }
 

@@ -80,3 +80,13 @@ func (h *harness) request(id int64) *storage.Request {
 	}
 	return r
 }
+
+// esc on a search prompt left empty leaves the cursor where it was.
+func TestCancelledSearchKeepsTheCursor(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.insert(many(5)...)
+	h.keys("j", "j", "/", "esc")
+	if got := h.selectedTarget(); got != "/n/3" {
+		t.Fatalf("esc on an empty search moved the cursor to %s", got)
+	}
+}

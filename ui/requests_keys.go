@@ -131,7 +131,12 @@ func (r *requestsScreen) searchPrompt() *prompt {
 		}
 		return r.list.search(q), nil
 	}
-	p.cancel = func() tea.Cmd { return r.list.search(prev) }
+	p.cancel = func() tea.Cmd {
+		if r.list.query == prev {
+			return nil // nothing typed: the list and its cursor stay
+		}
+		return r.list.search(prev)
+	}
 	return p
 }
 

@@ -104,6 +104,9 @@ func (s *subsScreen) bindings() []key.Binding {
 	case s.onEvents:
 		return []key.Binding{k.Back, k.Down, k.Open, k.Retry, k.Cancel, k.Fire, k.Switch}
 	}
+	if s.selected() == nil {
+		return []key.Binding{k.Back, k.New}
+	}
 	return []key.Binding{k.Back, k.Down, k.Fire, k.New, k.Edit, k.Toggle, k.Delete, k.Switch}
 }
 

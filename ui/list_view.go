@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gaff/provider"
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+// How the list draws: its title (search, arrivals, following), the rows
+// and the hint shown while nothing has arrived.
+
+func (l *requestList) title() string {
+	st := &l.common.styles
+	t := "requests"
+	if l.query != nil {
+		t = "search: " + sanitize.Line(l.query.Raw)
+		if l.lag > 0 {
+			t += st.Warn.Render(fmt.Sprintf(" (indexing: %s not searchable yet)", commas(l.lag)))
+		}
+	}
+	switch n := l.unseen(); {
+	case n > 0:
+		t += "  " + st.NewRow.Render(fmt.Sprintf("▲ %s new · g", commas(n)))
+	case n < 0:
+		t += "  " + st.NewRow.Render("▲ new · g")
+	case l.follow:
+		t += "  " + st.Muted.Render("● following")
+	}
+	return t
+}
+
+func (l *requestList) render(focused bool) string {
+	st := &l.common.styles
+	inner := max(1, l.w-2)
+	var lines []string
+	switch {
+	case l.err != nil:
+		lines = append(lines, st.Error.Render(sanitize.Line(l.err.Error())))
+	case len(l.rows) == 0 && !l.loadingOlder && l.query != nil:
+		lines = append(lines, st.Muted.Render("Nothing matches. esc clears the search; / edits it."))
+	case len(l.rows) == 0 && !l.loadingOlder:
+		lines = append(lines, l.emptyHint()...)
+	}
+	for i := l.top; i < len(l.rows) && len(lines) < l.innerH(); i++ {
+		lines = append(lines, l.row(&l.rows[i], i == l.cursor, focused, inner))
+	}
+	return st.box(l.title(), lines, l.w, l.h, focused)
+}
+
+func (l *requestList) emptyHint() []string {
+	st := &l.common.styles
+	url := l.common.hookURL()
+	return []string{
+		st.Muted.Render("Waiting for the first webhook."),
+		"",
+		st.Muted.Render("Paste this URL into the provider's settings:"),
+		st.URL.Render(url),
+		"",
+		st.Muted.Render("or try:"),
+		st.Dim.Render(fmt.Sprintf(`curl -d '{"hello":"world"}' -H 'Content-Type: application/json' %s/hook`, url)),
+	}
+}
+
+// row lays out one summary: time, method, path, provider and verdict,
+// size, status. The path takes what the fixed columns leave; the provider
+// column goes first when the pane is narrow.
+func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
+	st := &l.common.styles
+	type cell struct {
+		text  string
+		style lipgloss.Style
+	}
+	method := padTo(ansi.Truncate(sanitize.Line(s.Method), 6, ""), 6)
+	prov := ""
+	if w >= 60 {
+		prov = padTo(ansi.Truncate(s.Provider, 8, "…"), 8) + " " + padTo(verdictMark(s), 1)
+	}
+	size := fmt.Sprintf("%7s", shortBytes(s.Size))
+	status := fmt.Sprintf("%3d", s.Status)
+	fixed := 2 + 8 + 1 + 6 + 1 + 1 + 7 + 1 + 3
+	if prov != "" {
+		fixed += ansi.StringWidth(prov) + 1
+	}
+	out, outStyle := l.outcomeCell(s.ID)
+	if out != "" {
+		fixed += 6
+	}
+	pathW := max(4, w-fixed)
+	path := padTo(ansi.Truncate(sanitize.Line(s.Target), pathW, "…"), pathW)
+	cells := []cell{
+		{s.Time.Format("15:04:05"), st.Muted},
+		{method, st.methodStyle(s.Method)},
+		{path, lipgloss.NewStyle()},
+	}
+	if prov != "" {
+		cells = append(cells, cell{prov, verdictStyle(st, s)})
+	}
+	cells = append(cells, cell{size, st.Muted}, cell{status, st.statusStyle(s.Status)})
+	if out != "" {
+		cells = append(cells, cell{out, outStyle})
+	}
+	var b strings.Builder
+	if selected {
+		b.WriteString("▸ ")
+	} else {
+		b.WriteString("  ")
+	}
+	for i, c := range cells {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if selected {
+			b.WriteString(c.text)
+		} else {
+			b.WriteString(c.style.Render(c.text))
+		}
+	}
+	switch {
+	case selected && focused:
+		return st.Selected.Render(fit(b.String(), w))
+	case selected:
+		return st.SelectedBlur.Render(fit(b.String(), w))
+	}
+	return b.String()
+}
+
+// outcomeCell is "→200" or "→ERR" for a request that was forwarded or
+// replayed, padded to the column every row gets once any row has one.
+func (l *requestList) outcomeCell(id int64) (string, lipgloss.Style) {
+	if len(l.outcomes) == 0 {
+		return "", lipgloss.Style{}
+	}
+	st := &l.common.styles
+	o, ok := l.outcomes[id]
+	switch {
+	case !ok:
+		return "     ", st.Muted
+	case o.Error:
+		return "→ERR ", st.Status5xx
+	}
+	return padTo(fmt.Sprintf("→%d", o.Status), 5), st.statusStyle(o.Status)
+}
+
+func padTo(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
+}
+
+// verdictMark is one cell that says what gaff made of the request:
+// ⇄ it answered a handshake, ✓/✗ the signature checked out or not, ? no
+// secret to check it.
+func verdictMark(s *storage.Summary) string {
+	switch {
+	case s.Handshake != "":
+		return "⇄"
+	case s.Signature == provider.Valid:
+		return "✓"
+	case s.Signature == provider.Invalid:
+		return "✗"
+	case s.Signature == provider.NoSecret:
+		return "?"
+	}
+	return ""
+}
+
+func verdictStyle(st *Styles, s *storage.Summary) lipgloss.Style {
+	switch {
+	case s.Handshake != "":
+		return st.URL
+	case s.Signature == provider.Valid:
+		return st.BadgeGood
+	case s.Signature == provider.Invalid:
+		return st.BadgeBad
+	}
+	return st.Badge
+}
+
+// verdictText is the long form for the detail title and overview.
+func verdictText(s *storage.Summary) string {
+	switch s.Signature {
+	case provider.Valid:
+		return "✓ valid"
+	case provider.Invalid:
+		return "✗ invalid"
+	case provider.NoSecret:
+		return "? no secret"
+	case provider.Unsigned:
+		return "unsigned"
+	}
+	return ""
+}
