@@ -417,7 +417,7 @@ func TestTUIReplayToAHandler(t *testing.T) {
 	if g := <-got; g != "POST /hooks/github?x=1 "+pushBody {
 		t.Fatalf("the handler got %q", g)
 	}
-	s.waitFor("<-- [202] POST " + handler.URL + "/hooks/github?x=1")
+	s.waitFor("replayed #1 POST /hooks/github → 202")
 	s.keys("Enter", "BTab")
 	s.waitFor("[deliveries 1]", `{"handled":"yes"}`)
 }
