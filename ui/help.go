@@ -152,6 +152,10 @@ func (hl *helpLayer) render(w, h int) string {
 	hl.view.wrap = false
 	// The last line says how to leave, whatever the scroll.
 	hl.view.setSize(w-2, h-3)
-	lines := append(hl.view.render(), st.Muted.Render("j/k scroll · any other key closes"))
+	hint := "any other key closes"
+	if len(rows) > hl.view.h {
+		hint = "j/k scroll · " + hint
+	}
+	lines := append(hl.view.render(), st.Muted.Render(hint))
 	return st.box("help", lines, w, h, true)
 }
