@@ -1,6 +1,13 @@
 package ui
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+
+	"gaff/send"
+	"gaff/storage"
+)
 
 // Golden screens pin every view and overlay at three sizes; the *-color
 // ones keep the escape sequences, so a style regression fails too.
@@ -19,6 +26,10 @@ func TestGoldenViews(t *testing.T) {
 		withSender(h)
 		h.app.requests.target = "http://localhost:3000"
 		withDispatcher(t, h)
+		sub := &storage.Subscription{Name: "local", URL: "http://127.0.0.1:9/x", Scheme: "none", Retry: send.RetryNone, Enabled: true, Timeout: time.Second}
+		if err := send.CreateSubscription(context.Background(), h.db, sub); err != nil {
+			t.Fatal(err)
+		}
 		shot(h, "empty")
 		h.insert(fixtures()...)
 		// Each step: the keys pressed, then the screen they lead to.
@@ -39,6 +50,8 @@ func TestGoldenViews(t *testing.T) {
 			{[]string{"esc", "S"}, "settings"},
 			{[]string{"esc", "s"}, "subscriptions"},
 			{[]string{"n"}, "subscription-form"},
+			{[]string{"esc", "f"}, "fire-picker"},
+			{[]string{"enter"}, "fire-form"},
 		} {
 			h.keys(step.keys...)
 			shot(h, step.view)
