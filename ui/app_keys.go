@@ -9,7 +9,12 @@ import (
 // and then to the screen in view.
 
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	// Any key clears the flash, which may free a line for the screen.
 	a.flash.now = ""
+	return tea.Batch(a.routeKey(msg), a.layout())
+}
+
+func (a *App) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &a.common.keys.Global
 	if key.Matches(msg, k.ForceQuit) {
 		return a.quit()
@@ -19,7 +24,7 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		if done {
 			a.layers.remove(top)
 		}
-		return tea.Batch(cmd, a.layout())
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -18,6 +18,7 @@ func TestLongFlashWrapsAndIsLogged(t *testing.T) {
 	}
 	h.keys("j") // any key clears the flash
 	h.lacks("too big")
+	h.checkSize()
 	h.keys("L")
 	h.contains("messages (last 100)", "too big for the")
 	h.checkSize()

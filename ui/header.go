@@ -40,6 +40,9 @@ func (a *App) header() string {
 		segs = append(segs, seg{st.Warn.Render(fmt.Sprintf("⚠ busy: %s turned away (503)", commas(a.busy))), 0})
 	}
 	segs = append(segs, seg{st.Muted.Render(countLabel(a.count)), 1})
+	if n := a.requests.arrivalsHidden(); n != "" {
+		segs = append(segs, seg{st.NewRow.Render(n), 0})
+	}
 	for drop := 3; drop > 0; drop-- {
 		if width(segs, func(s seg) string { return s.text }) <= a.w {
 			break

@@ -15,6 +15,18 @@ import (
 // How the list draws: its title (search, arrivals, following), the rows
 // and the hint shown while nothing has arrived.
 
+// arrivals announces requests the user was not shown: "▲ 3 new", "▲ new"
+// when a search cannot tell how many match, "" for none.
+func (l *requestList) arrivals() string {
+	switch n := l.unseen(); {
+	case n > 0:
+		return fmt.Sprintf("▲ %s new", commas(n))
+	case n < 0:
+		return "▲ new"
+	}
+	return ""
+}
+
 func (l *requestList) title() string {
 	st := &l.common.styles
 	t := "requests"
@@ -24,11 +36,9 @@ func (l *requestList) title() string {
 			t += st.Warn.Render(fmt.Sprintf(" (indexing: %s not searchable yet)", commas(l.lag)))
 		}
 	}
-	switch n := l.unseen(); {
-	case n > 0:
-		t += "  " + st.NewRow.Render(fmt.Sprintf("▲ %s new · g", commas(n)))
-	case n < 0:
-		t += "  " + st.NewRow.Render("▲ new · g")
+	switch a := l.arrivals(); {
+	case a != "":
+		t += "  " + st.NewRow.Render(a+" · g")
 	case l.follow:
 		t += "  " + st.Muted.Render("● following")
 	}

@@ -248,6 +248,15 @@ func (r *requestsScreen) render(w, h int) string {
 	return r.list.render(true)
 }
 
+// arrivalsHidden announces arrivals while the detail hides the list
+// ("▲ 3 new"), "" otherwise: the list's title says it when it is shown.
+func (r *requestsScreen) arrivalsHidden() string {
+	if r.split() || r.focus != focusDetail {
+		return ""
+	}
+	return r.list.arrivals()
+}
+
 // describe names a request in flashes: "#12 POST /stripe".
 func describe(s *storage.Summary) string {
 	return fmt.Sprintf("#%d %s %s", s.ID, sanitize.Line(s.Method), sanitize.Line(s.Path()))

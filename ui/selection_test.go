@@ -21,7 +21,7 @@ func TestArrivalKeepsTheOpenRequest(t *testing.T) {
 		if got := h.shownID(); got != 3 {
 			t.Fatalf("%d cols: an arrival replaced the open request #3 with #%d", w, got)
 		}
-		h.contains("/n/3")
+		h.contains("/n/3", "▲ 1 new") // in the list's title, or the header while it is hidden
 		h.keys("esc")
 		h.contains("▲ 1 new · g")
 		if got := h.selectedTarget(); got != "/n/3" {
