@@ -92,11 +92,13 @@ func (l *requestList) selected() *storage.Summary {
 // older row there is, else the oldest shown.
 func (l *requestList) place() {
 	if len(l.rows) == 0 {
-		l.cursor, l.top = 0, 0
+		l.cursor, l.top, l.sel = 0, 0, 0 // the next rows start afresh
 		return
 	}
+	if l.follow && l.atNewest || l.sel == 0 {
+		l.sel = l.rows[0].ID // following, or nothing chosen yet
+	}
 	if l.follow && l.atNewest {
-		l.sel = l.rows[0].ID
 		l.seen = max(l.seen, l.sel)
 	}
 	l.cursor = len(l.rows) - 1
@@ -283,7 +285,7 @@ func (l *requestList) apply(m pageMsg) tea.Cmd {
 	full := len(m.rows) == pageSize
 	switch m.kind {
 	case pageNewest:
-		if !l.follow && len(m.rows) > 0 && l.sel < m.rows[len(m.rows)-1].ID {
+		if !l.follow && len(l.rows) > 0 && len(m.rows) > 0 && l.sel < m.rows[len(m.rows)-1].ID {
 			// The user moved away while following's page was read: keep
 			// their row and only add what arrived above it.
 			return l.fetchNewer()

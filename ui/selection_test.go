@@ -125,3 +125,15 @@ func (h *harness) selectedTarget() string {
 	}
 	return ""
 }
+
+// Not following on an empty list: the first arrivals are still listed,
+// with the cursor on the newest and the arrivals announced.
+func TestNotFollowingAnEmptyList(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.keys("f")
+	h.insert(many(2)...)
+	h.contains("/n/1 ", "/n/2 ", "▲ 2 new · g")
+	if got := h.selectedTarget(); got != "/n/2" {
+		t.Fatalf("the cursor is on %q", got)
+	}
+}
