@@ -94,13 +94,13 @@ func TestSecretsAreNeverShownWhole(t *testing.T) {
 	// The settings screen says a flag sets it; a secret saved there shows
 	// masked, and is masked while it is typed.
 	s.keys("Escape", "S")
-	screens = append(screens, s.waitFor("GitHub secret", "--secret github applies"))
+	screens = append(screens, s.waitFor("GitHub secret", "set by --secret github (this run)"))
 	s.keys("Enter")
 	s.tmux("send-keys", "-l", saved)
 	time.Sleep(200 * time.Millisecond)
 	screens = append(screens, s.screen())
 	s.keys("Enter")
-	screens = append(screens, s.waitFor("GitHub secret", policy.Mask(saved)))
+	screens = append(screens, s.waitFor("GitHub secret", policy.Mask(saved), "--secret github applies over this"))
 	s.keys("Escape", "q")
 	deadline := time.Now().Add(10 * time.Second)
 	for exec.Command("tmux", "-L", s.socket, "has-session").Run() == nil {
