@@ -94,6 +94,7 @@ type App struct {
 	count    int64
 
 	watch     <-chan struct{}
+	lastDB    time.Time // when the last dbChangedMsg was made
 	stopWatch func()
 	// live is false in tests that drive Update by hand: they deliver
 	// dbChangedMsg themselves instead of waiting on the feed or a clock.
@@ -116,7 +117,7 @@ func New(deps Deps) *App {
 }
 
 type (
-	dbChangedMsg  struct{}
+	dbChangedMsg  struct{ at time.Time }
 	countMsg      struct{ n, lag int64 }
 	healthTickMsg struct{}
 	tunnelMsg     struct{}
@@ -170,6 +171,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return a.quit()
 	case dbChangedMsg:
+		a.lastDB = msg.at
 		return a.committed()
 	case execMsg:
 		return msg.cmd

@@ -18,8 +18,35 @@ func (a *App) waitTunnel() tea.Cmd {
 }
 
 // waitDB waits for the writer to say something was committed. The channel
-// coalesces, so a burst is one message.
-func (a *App) waitDB() tea.Cmd { return a.waitFor(a.watch, dbChangedMsg{}) }
+// coalesces, so a burst is one message, and messages come at most every
+// dbRefresh: under a flood each one costs queries and a frame, and the
+// captures themselves compete for that CPU (rendering was two fifths of
+// the TUI's CPU under wrk). A capture after a quiet moment shows at once.
+func (a *App) waitDB() tea.Cmd {
+	if !a.live {
+		return nil
+	}
+	ch, done, next := a.watch, a.common.run.Done(), a.lastDB.Add(dbRefresh)
+	return func() tea.Msg {
+		select {
+		case <-ch:
+		case <-done:
+			return nil
+		}
+		if wait := time.Until(next); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-done:
+				return nil
+			}
+		}
+		return dbChangedMsg{at: time.Now()}
+	}
+}
+
+// dbRefresh is the shortest time between two refreshes for new captures:
+// ten a second is as fast as anyone reads a list.
+const dbRefresh = 100 * time.Millisecond
 
 // waitFor blocks in a Cmd goroutine, never in Update, until ch signals,
 // and then says msg; it ends quietly when the UI quits.
