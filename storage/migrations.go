@@ -141,6 +141,14 @@ CREATE TABLE reindex (
 	id  INTEGER NOT NULL
 );
 `,
+	// 6: the event a capture carries (pull_request.opened), derived from its
+	// bytes at capture like provider and verdict; '' when unknown. The index
+	// serves event:NAME and event:PREFIX* searches (GLOB with a literal
+	// start is a range on it); rows captured before stay ''.
+	`
+ALTER TABLE requests ADD COLUMN event TEXT NOT NULL DEFAULT '';
+CREATE INDEX requests_by_event ON requests(event);
+`,
 }
 
 // migrate brings the schema up to date and marks the file as gaff's.

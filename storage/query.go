@@ -14,17 +14,22 @@ import (
 //
 //	method:POST  status:404  status:4xx  path:/github*  provider:stripe
 //	header:X-GitHub-Event=push  header:X-Request-Id  sig:invalid  since:10m
+//	event:push  event:pull_request.*
 //	"exact phrase"  word  prefix*
 //
 // Terms combine with AND. Every filter with an index behind it becomes a
 // full-text term (the index carries method, status, provider and verdict
 // tokens in a meta column), so a rare filter is as fast as a rare word.
 // Filters the index only approximates (path globs) are checked exactly too.
+// Event filters are conditions on the event column, served by its own index.
 type Query struct {
 	Raw   string
 	fts   []string // MATCH terms, ANDed
 	where []string // exact SQL conditions on requests r
 	args  []any
+	// keyed: a where condition is an index seek (event:NAME, event:PREFIX*),
+	// so the query needs no full-text term to avoid reading every row.
+	keyed bool
 	since time.Duration // 0: no bound
 	at    time.Time     // absolute since:DATE
 }
@@ -41,7 +46,7 @@ func (e *QueryError) Error() string { return e.Msg }
 
 func qerr(format string, args ...any) error { return &QueryError{Msg: fmt.Sprintf(format, args...)} }
 
-const queryHelp = "fields: method: status: path: provider: header: sig: since:"
+const queryHelp = "fields: method: status: path: provider: event: header: sig: since:"
 
 // ParseQuery parses the search syntax above. An error says what is wrong.
 func ParseQuery(s string) (*Query, error) {
@@ -67,11 +72,11 @@ func ParseQuery(s string) (*Query, error) {
 			return nil, err
 		}
 	}
-	if len(q.fts) == 0 && len(q.where) > 0 && q.since == 0 && q.at.IsZero() {
+	if len(q.fts) == 0 && len(q.where) > 0 && !q.keyed && q.since == 0 && q.at.IsZero() {
 		// Only a path glob with no literal start: nothing the index can
 		// narrow, so every stored request would be read (never scan the
 		// history: ARCHITECTURE.md, "Search and indexing").
-		return nil, qerr("%s would read every stored request: start the path with a literal segment (path:/hooks*), or add a word or another filter", strings.TrimSpace(s))
+		return nil, qerr("%s would read every stored request: start the path or event with a literal (path:/hooks*, event:pull_request.*), or add a word or another filter", strings.TrimSpace(s))
 	}
 	return q, nil
 }
@@ -86,6 +91,8 @@ func example(field string) string {
 		return "path:/github*"
 	case "provider":
 		return "provider:stripe"
+	case "event":
+		return "event:pull_request.*"
 	case "header":
 		return "header:X-GitHub-Event=push"
 	case "sig":
@@ -119,6 +126,8 @@ func (q *Query) addField(field, value string) error {
 		p := strings.ToLower(value)
 		q.meta("p" + metaToken(p))
 		q.cond("r.provider = ?", p)
+	case "event":
+		q.addEvent(value)
 	case "sig", "signature":
 		v := strings.ToLower(value)
 		switch v {
@@ -204,6 +213,20 @@ func (q *Query) addPath(glob string) error {
 		q.cond("(r.target = ? OR r.target GLOB ?)", glob, globEscape(glob)+"[?]*")
 	}
 	return nil
+}
+
+// addEvent: the event name exactly, or a glob over it (event:pull_request.*).
+// Names are matched as the provider spells them (case matters: Discord's
+// PING, Graph's Message.created). A glob that starts with a literal is a
+// range on the event index; one that starts with a wildcard needs another
+// term to narrow it.
+func (q *Query) addEvent(glob string) {
+	if strings.ContainsAny(glob, "*?[") {
+		q.cond("r.event GLOB ?", glob)
+	} else {
+		q.cond("r.event = ?", glob)
+	}
+	q.keyed = q.keyed || !strings.ContainsAny(glob[:1], "*?[")
 }
 
 type globPiece struct {

@@ -18,6 +18,7 @@ type Summary struct {
 	Truncated   bool
 	Status      int // what gaff answered
 	Provider    string
+	Event       string // the event the capture carries (pull_request.opened), "" when unknown
 	Signature   string // valid, invalid, unsigned, no-secret, or "" when not checked
 	SigReason   string
 	Handshake   string
@@ -48,13 +49,13 @@ type Request struct {
 	Body       []byte // at most --max-body bytes; see Truncated
 }
 
-const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note`
+const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note, event`
 
 func scanSummary(sc interface{ Scan(...any) error }, s *Summary, extra ...any) error {
 	var ns int64
 	var trunc int
 	dest := append([]any{&s.ID, &ns, &s.Method, &s.Target, &s.Size, &trunc, &s.Status,
-		&s.Provider, &s.Signature, &s.SigReason, &s.Handshake, &s.ContentType, &s.Via, &s.Note}, extra...)
+		&s.Provider, &s.Signature, &s.SigReason, &s.Handshake, &s.ContentType, &s.Via, &s.Note, &s.Event}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return err
 	}
@@ -91,8 +92,8 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 }
 
 const insertRequestSQL = `INSERT INTO requests
-	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note)
-	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 // requestArgs are insertRequestSQL's arguments for r. Encoding happens
 // here, before the writer's transaction, to keep that short.
@@ -101,7 +102,7 @@ func requestArgs(r *Request) []any {
 		r.ContentType = r.Headers.Get("Content-Type")
 	}
 	return []any{r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, encodeHeaders(r.Headers), nonNil(r.Body),
-		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note}
+		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note, r.Event}
 }
 
 func (d *DB) raiseLast(id int64) {
