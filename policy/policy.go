@@ -128,12 +128,19 @@ func (p *Policy) handshakeConfig(now time.Time) provider.HandshakeConfig {
 	return cfg
 }
 
-// Decide is the capture handler's decision gaff runs with: it names the provider, checks
-// the signature, answers a handshake if this is one, and otherwise applies
+// Decide is the capture handler's decision gaff runs with: it names the provider and
+// the event, checks the signature, answers a handshake if this is one, and otherwise applies
 // --reject-invalid and the user's responses. Pure computation, no I/O:
 // every handshake must be answered within the provider's few seconds.
 func (p *Policy) Decide(r *storage.Request) *Answer {
 	pr := providerRequest(r)
+	a := p.decide(r, pr)
+	// After decide: a handshake may be what names the provider.
+	r.Event = provider.EventName(r.Provider, pr)
+	return a
+}
+
+func (p *Policy) decide(r *storage.Request, pr *provider.Request) *Answer {
 	r.Provider = provider.Detect(pr)
 	if r.Provider == "" {
 		r.Provider = providerBySignature(pr)
