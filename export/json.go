@@ -49,6 +49,7 @@ func AppendJSON(b []byte, r *storage.Request) []byte {
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(r.Status), 10)
 	b = field(b, "provider", r.Provider)
+	b = field(b, "event", r.Event)
 	sig := r.Signature
 	if sig == "" {
 		// Rows stored before every capture got a verdict: they came from

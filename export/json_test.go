@@ -93,3 +93,18 @@ func TestHeaderGroupingFewAndMany(t *testing.T) {
 		t.Errorf("many: %d groups, X-Rep %d, Other %d (%v)", len(obj), len(obj["X-Rep"]), len(obj["Other"]), err)
 	}
 }
+
+// "event" follows "provider", always present: empty when no provider names
+// the event, and terminal-safe like every string (the name comes from the
+// network).
+func TestJSONCarriesTheEvent(t *testing.T) {
+	r := &storage.Request{Summary: storage.Summary{ID: 1, Method: "POST", Target: "/", Provider: "github", Event: "pull_request.opened\x1b[2J"}}
+	out := string(JSON(r))
+	if !strings.Contains(out, `"provider":"github","event":"pull_request.opened\u001b[2J"`) {
+		t.Fatalf("event missing, out of place or not escaped: %s", out)
+	}
+	r.Provider, r.Event = "", ""
+	if out := string(JSON(r)); !strings.Contains(out, `"provider":"","event":""`) {
+		t.Fatalf("unknown event not an empty string: %s", out)
+	}
+}
