@@ -20,8 +20,9 @@ type ForwardOptions struct {
 	Queue int
 	// OnResult is called with every stored attempt, and with every capture
 	// that was not forwarded, from a forwarder goroutine (never from the
-	// capture handler). Headless mode prints Line(d) with it.
-	OnResult func(d *storage.Delivery)
+	// capture handler), with the capture's event name ("" when unknown).
+	// Headless mode prints EventLine(d, event) with it.
+	OnResult func(d *storage.Delivery, event string)
 	// Grace is how long Close lets queued forwards finish before it cancels
 	// them (default 5 s).
 	Grace time.Duration
@@ -38,8 +39,8 @@ type Forwarder struct {
 	mu     sync.RWMutex // guards closed against sends on closed channels
 	closed bool
 	queue  chan job
-	skips  chan *storage.Delivery // not-forwarded records, stored off the capture path
-	lost   atomic.Int64           // not-forwarded records dropped because skips was full too
+	skips  chan skipped // not-forwarded records, stored off the capture path
+	lost   atomic.Int64 // not-forwarded records dropped because skips was full too
 
 	ctx    context.Context // cancelled by Close once the grace is over
 	cancel context.CancelFunc
@@ -72,7 +73,7 @@ func NewForwarder(s *Sender, target string, opt ForwardOptions) (*Forwarder, err
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	f := &Forwarder{s: s, opt: opt, queue: make(chan job, opt.Queue), skips: make(chan *storage.Delivery, skipBuffer)}
+	f := &Forwarder{s: s, opt: opt, queue: make(chan job, opt.Queue), skips: make(chan skipped, skipBuffer)}
 	if err := f.SetTarget(target); err != nil {
 		return nil, err
 	}
@@ -150,10 +151,17 @@ func (f *Forwarder) skip(r *storage.Request, target, why string) {
 			"request", r.ID, "to", RedactURL(target))
 	}
 	select {
-	case f.skips <- notForwarded(r, target, why):
+	case f.skips <- skipped{notForwarded(r, target, why), r.Event}:
 	default:
 		f.lost.Add(1)
 	}
+}
+
+// skipped is a not-forwarded record with the event of its capture, for
+// OnResult: the capture itself is not kept waiting in the buffer.
+type skipped struct {
+	d     *storage.Delivery
+	event string
 }
 
 // notForwarded is the record of a capture that was not sent, and why.
@@ -169,7 +177,7 @@ func (f *Forwarder) work() {
 	defer f.wg.Done()
 	for j := range f.queue {
 		if f.ctx.Err() != nil {
-			f.store(notForwarded(j.r, j.target, "not forwarded: gaff was stopping; replay it"))
+			f.store(skipped{notForwarded(j.r, j.target, "not forwarded: gaff was stopping; replay it"), j.r.Event})
 			continue
 		}
 		f.forward(f.ctx, j.r, j.target)
@@ -182,27 +190,27 @@ func (f *Forwarder) forward(ctx context.Context, r *storage.Request, target stri
 	if err != nil {
 		f.opt.Log.Warn("forward not stored", "request", r.ID, "err", err)
 	}
-	f.report(d)
+	f.report(d, r.Event)
 	return d
 }
 
 func (f *Forwarder) recordSkips() {
 	defer f.wg.Done()
-	for d := range f.skips {
-		f.store(d)
+	for s := range f.skips {
+		f.store(s)
 	}
 }
 
-func (f *Forwarder) store(d *storage.Delivery) {
-	if err := f.s.DB.InsertDelivery(context.Background(), d); err != nil {
-		f.opt.Log.Warn("forward record not stored", "request", d.RequestID, "err", err)
+func (f *Forwarder) store(s skipped) {
+	if err := f.s.DB.InsertDelivery(context.Background(), s.d); err != nil {
+		f.opt.Log.Warn("forward record not stored", "request", s.d.RequestID, "err", err)
 	}
-	f.report(d)
+	f.report(s.d, s.event)
 }
 
-func (f *Forwarder) report(d *storage.Delivery) {
+func (f *Forwarder) report(d *storage.Delivery, event string) {
 	if f.opt.OnResult != nil {
-		f.opt.OnResult(d)
+		f.opt.OnResult(d, event)
 	}
 }
 

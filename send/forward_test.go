@@ -19,10 +19,10 @@ type lines struct {
 	all []string
 }
 
-func (l *lines) add(d *storage.Delivery) {
+func (l *lines) add(d *storage.Delivery, event string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.all = append(l.all, send.Line(d))
+	l.all = append(l.all, send.EventLine(d, event))
 }
 
 func (l *lines) get() []string {
@@ -49,7 +49,7 @@ func TestForwardSendsEveryCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/"}, Body: []byte{byte(i)}}))
+		fw.Enqueue(testkit.Store(t, db, &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/", Event: "push"}, Body: []byte{byte(i)}}))
 	}
 	fw.Close()
 	rows := forwards(t, db)
@@ -65,7 +65,7 @@ func TestForwardSendsEveryCapture(t *testing.T) {
 		t.Fatalf("target got %d", n)
 	}
 	for _, line := range l.get() {
-		if !strings.HasPrefix(line, "<-- [200] POST "+base+"/hook (") || !strings.HasSuffix(line, "ms)") {
+		if !strings.HasPrefix(line, "<-- [200] push POST "+base+"/hook (") || !strings.HasSuffix(line, "ms)") {
 			t.Errorf("line %q", line)
 		}
 	}

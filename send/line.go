@@ -14,12 +14,19 @@ import (
 // `<-- [error] POST http://localhost:3000/hook: connection refused: … (1ms)`.
 // Method and URL come from the network, so the line is sanitised for a
 // terminal.
-func Line(d *storage.Delivery) string {
+func Line(d *storage.Delivery) string { return EventLine(d, "") }
+
+// EventLine is Line naming the event of the capture sent, when known:
+// "<-- [200] pull_request.opened POST http://localhost:3000/hook (12ms)".
+func EventLine(d *storage.Delivery, event string) string {
 	s := "<-- "
 	if d.Status > 0 {
 		s += fmt.Sprintf("[%d] ", d.Status)
 	} else {
 		s += "[error] "
+	}
+	if event != "" {
+		s += sanitize.Line(event) + " "
 	}
 	s += sanitize.Line(d.Method) + " " + sanitize.Line(RedactURL(d.URL))
 	if d.Error != "" {

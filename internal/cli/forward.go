@@ -85,7 +85,7 @@ func setupForwarding(ctx context.Context, o serveOptions, db *storage.DB, log *s
 	}
 	opt := send.ForwardOptions{Log: log}
 	if headless {
-		opt.OnResult = func(d *storage.Delivery) { fmt.Fprintln(os.Stderr, send.Line(d)) }
+		opt.OnResult = func(d *storage.Delivery, event string) { fmt.Fprintln(os.Stderr, send.EventLine(d, event)) }
 	}
 	fw, err := send.NewForwarder(s, f.to, opt)
 	if err != nil {

@@ -73,8 +73,13 @@ func list(ctx context.Context, out io.Writer, db *storage.DB, q *storage.Query, 
 			break
 		}
 		for _, s := range rows {
-			fmt.Fprintf(w, "%6d  %s  %-7s %3d %8d  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
+			// The event last: a short word after the path, which varies in length.
+			fmt.Fprintf(w, "%6d  %s  %-7s %3d %8d  %s", s.ID, s.Time.Format("2006-01-02 15:04:05"),
 				sanitize.Line(s.Method), s.Status, s.Size, sanitize.Line(s.Target))
+			if s.Event != "" {
+				fmt.Fprintf(w, "  %s", sanitize.Line(s.Event))
+			}
+			w.WriteByte('\n')
 		}
 		limit -= len(rows)
 		before = rows[len(rows)-1].ID

@@ -20,6 +20,9 @@ func printRequest(out io.Writer, r *storage.Request) {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	fmt.Fprintf(w, "# request %d, %s, from %s, answered %d\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), r.Status)
+	if r.Event != "" {
+		fmt.Fprintf(w, "# event %s\n", sanitize.Line(r.Event))
+	}
 	if r.Note != "" {
 		fmt.Fprintf(w, "# %s\n", sanitize.Line(r.Note))
 	}
