@@ -95,6 +95,17 @@ func TestEventSearchUsesTheIndex(t *testing.T) {
 	}
 }
 
+// An event filter reads the rows, not the full-text index: gaff list does
+// not warn that unindexed captures are left out of it.
+func TestEventFilterNeedsNoFullTextIndex(t *testing.T) {
+	for q, want := range map[string]bool{"event:push": false, "event:pull_request.* since:1h": false, "event:push zebra": true} {
+		pq, err := ParseQuery(q)
+		if err != nil || pq.NeedsIndex() != want {
+			t.Errorf("%q: NeedsIndex %v (%v), want %v", q, pq.NeedsIndex(), err, want)
+		}
+	}
+}
+
 func TestEventGlobWithoutLiteralStartIsRefused(t *testing.T) {
 	_, err := ParseQuery("event:*.opened")
 	var qe *QueryError

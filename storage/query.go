@@ -39,6 +39,11 @@ func (q *Query) Empty() bool {
 	return q == nil || len(q.fts) == 0 && len(q.where) == 0 && q.since == 0 && q.at.IsZero()
 }
 
+// NeedsIndex reports a query answered through the full-text index, which
+// may not hold the newest captures yet. Event filters and since: read the
+// rows themselves.
+func (q *Query) NeedsIndex() bool { return q != nil && len(q.fts) > 0 }
+
 // QueryError is a malformed query; its message says what to write instead.
 type QueryError struct{ Msg string }
 

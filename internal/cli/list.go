@@ -35,7 +35,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if !q.Empty() {
+			if q.NeedsIndex() {
 				if lag, _ := db.IndexLag(cmd.Context()); lag > 0 {
 					fmt.Fprintf(os.Stderr, "gaff: the %d newest requests are not indexed yet and are not searched; a running gaff indexes them\n", lag)
 				}
@@ -45,7 +45,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
-	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe header:K=V sig:invalid since:10m, words)")
+	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid since:10m, words)")
 	return cmd
 }
 
