@@ -245,6 +245,9 @@ func (d *detail) title() string {
 	}
 	r := d.req
 	parts := []string{st.methodStyle(r.Method).Render(sanitize.Line(r.Method)) + " " + sanitize.Line(r.Path())}
+	if r.Event != "" {
+		parts = append(parts, sanitize.Line(r.Event))
+	}
 	if r.Provider != "" {
 		badge := st.Badge.Render(r.Provider)
 		if v := verdictText(&r.Summary); v != "" {
@@ -338,6 +341,9 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 	)
 	if r.Provider != "" {
 		out = append(out, row("Provider", providerName(r.Provider)))
+	}
+	if r.Event != "" {
+		out = append(out, row("Event", sanitize.Line(r.Event)))
 	}
 	if r.Signature != "" {
 		v := verdictStyle(st, &r.Summary).Render(verdictText(&r.Summary))

@@ -53,6 +53,8 @@ func fixtures() []*storage.Request {
 	out[1].Provider, out[1].Signature, out[1].SigReason = "stripe", "invalid", "timestamp 612 s old, outside 300 s tolerance (the signature matches)"
 	out[2].Provider, out[2].Signature = "slack", "no-secret"
 	out[5].Provider, out[5].Handshake = "meta", "answered Meta subscription challenge"
+	// As capture names them from these bytes (provider.EventName).
+	out[0].Event, out[1].Event = "push", "payment_intent.succeeded"
 	return out
 }
 

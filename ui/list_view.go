@@ -77,9 +77,9 @@ func (l *requestList) emptyHint() []string {
 	}
 }
 
-// row lays out one summary: time, method, path, provider and verdict,
-// size, status. The path takes what the fixed columns leave; the provider
-// column goes first when the pane is narrow.
+// row lays out one summary: time, method, path, event, provider and
+// verdict, size, status. The path takes what the fixed columns leave; the
+// event column goes first when the pane is narrow, then the provider.
 func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
 	st := &l.common.styles
 	type cell struct {
@@ -101,12 +101,22 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) str
 	if out != "" {
 		fixed += 6
 	}
+	// The event gets a third of what the path would, up to a typical
+	// name's length (pull_request.opened), from where the path keeps 18.
+	evW := 0
+	if w >= 70 {
+		evW = min(22, (w-fixed)/3)
+		fixed += evW + 1
+	}
 	pathW := max(4, w-fixed)
 	path := padTo(ansi.Truncate(sanitize.Line(s.Target), pathW, "…"), pathW)
 	cells := []cell{
 		{s.Time.Format("15:04:05"), st.Muted},
 		{method, st.methodStyle(s.Method)},
 		{path, lipgloss.NewStyle()},
+	}
+	if evW > 0 {
+		cells = append(cells, cell{padTo(ansi.Truncate(sanitize.Line(s.Event), evW, "…"), evW), st.Muted})
 	}
 	if prov != "" {
 		cells = append(cells, cell{prov, verdictStyle(st, s)})
