@@ -132,6 +132,8 @@ func (h *hexLines) Line(i int) (string, bool) {
 			b.WriteByte('.')
 		}
 	}
+	// A short last row pads so its closing bar lines up with the rows above.
+	b.WriteString(strings.Repeat(" ", 16-len(row)))
 	b.WriteString("│")
 	return b.String(), true
 }
