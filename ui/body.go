@@ -21,10 +21,11 @@ const (
 	kindForm
 	kindText
 	kindBinary
+	kindMultipart
 )
 
 func (k bodyKind) String() string {
-	return [...]string{"empty", "JSON", "form", "text", "binary"}[k]
+	return [...]string{"empty", "JSON", "form", "text", "binary", "multipart"}[k]
 }
 
 // bodyDoc is a body analysed for display. Building it may read the whole
@@ -36,6 +37,9 @@ type bodyDoc struct {
 	kind  bodyKind
 	lang  string // chroma lexer for text bodies, "" for none
 	notes []string
+	// parts of a multipart/form-data body, the first maxParts of total.
+	parts      []bodyPart
+	partsTotal int
 }
 
 // maxFormTable is the largest form body shown as a table.
@@ -60,8 +64,26 @@ func analyseBody(r *storage.Request) *bodyDoc {
 			d.notes = append(d.notes, fmt.Sprintf("decoded from %s for display: %s → %s (press v for the bytes as received)", enc, bytesize.Format(int64(len(r.Body))), bytesize.Format(int64(len(dec)))))
 		}
 	}
-	d.kind, d.lang = classify(r.Headers.Get("Content-Type"), d.shown)
+	ct := r.Headers.Get("Content-Type")
+	d.kind, d.lang = classify(ct, d.shown)
+	if mt, _, _ := mime.ParseMediaType(ct); strings.EqualFold(mt, "multipart/form-data") && len(d.shown) > 0 {
+		d.multipart(ct)
+	}
 	return d
+}
+
+// multipart shows the body as its parts, or, when it does not parse, as the
+// text or bytes it is, with a note saying why.
+func (d *bodyDoc) multipart(contentType string) {
+	parts, total, err := parseMultipart(contentType, d.shown)
+	if err != nil {
+		d.notes = append(d.notes, fmt.Sprintf("not well-formed multipart (%v): showing the body as %s", err, d.kind))
+		return
+	}
+	d.kind, d.parts, d.partsTotal = kindMultipart, parts, total
+	if total > len(parts) {
+		d.notes = append(d.notes, fmt.Sprintf("showing the first %d of %d parts (press v for the whole body)", len(parts), total))
+	}
 }
 
 func decode(enc string, b []byte) ([]byte, error) {

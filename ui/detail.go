@@ -186,27 +186,39 @@ func (d *detail) bodySource() lineSource {
 		}
 		return &hexLines{src: doc.raw, off: st.Code.Offset}
 	}
-	switch doc.kind {
+	if doc.kind == kindJSON && d.json == nil {
+		d.json = newJSONLines(doc.shown)
+	}
+	if doc.kind == kindMultipart {
+		return newPartsSource(doc.parts, doc.partsTotal, st)
+	}
+	return kindSource(doc.kind, doc.lang, doc.shown, d.json, st)
+}
+
+// kindSource shows bytes of a kind: a whole body, or one part of a
+// multipart body. j, when not nil, is the JSON index to reuse.
+func kindSource(kind bodyKind, lang string, b []byte, j *jsonLines, st *Styles) lineSource {
+	switch kind {
 	case kindEmpty:
 		return staticLines{st.Muted.Render("(empty body)")}
 	case kindJSON:
-		if d.json == nil {
-			d.json = newJSONLines(doc.shown)
+		if j == nil {
+			j = newJSONLines(b)
 		}
-		return &jsonSource{j: d.json, hl: newHighlighter("json", &st.Code)}
+		return &jsonSource{j: j, hl: newHighlighter("json", &st.Code)}
 	case kindForm:
-		if lines := formLines(doc.shown, st); len(lines) > 0 {
+		if lines := formLines(b, st); len(lines) > 0 {
 			return lines
 		}
 		return staticLines{st.Muted.Render("(a form with no fields)")}
 	case kindText:
 		var hl *highlighter
-		if doc.lang != "" {
-			hl = newHighlighter(doc.lang, &st.Code)
+		if lang != "" {
+			hl = newHighlighter(lang, &st.Code)
 		}
-		return newTextLines(doc.shown, hl, false)
+		return newTextLines(b, hl, false)
 	}
-	return &hexLines{src: doc.shown, off: st.Code.Offset}
+	return &hexLines{src: b, off: st.Code.Offset}
 }
 
 func (d *detail) notes() []string {
