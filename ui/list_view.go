@@ -55,7 +55,7 @@ func (l *requestList) render(focused bool) string {
 	case len(l.rows) == 0 && !l.loadingOlder && l.query != nil:
 		lines = append(lines, st.Muted.Render("Nothing matches. esc clears the search; / edits it."))
 	case len(l.rows) == 0 && !l.loadingOlder:
-		lines = append(lines, l.emptyHint()...)
+		lines = append(lines, l.emptyHint(inner)...)
 	}
 	for i := l.top; i < len(l.rows) && len(lines) < l.innerH(); i++ {
 		lines = append(lines, l.row(&l.rows[i], i == l.cursor, focused, inner))
@@ -63,18 +63,60 @@ func (l *requestList) render(focused bool) string {
 	return st.box(l.title(), lines, l.w, l.h, focused)
 }
 
-func (l *requestList) emptyHint() []string {
+func (l *requestList) emptyHint(width int) []string {
 	st := &l.common.styles
 	url := l.common.hookURL()
-	return []string{
-		st.Muted.Render("Waiting for the first webhook."),
-		"",
-		st.Muted.Render("Paste this URL into the provider's settings:"),
-		st.URL.Render(url),
-		"",
-		st.Muted.Render("or try:"),
-		st.Dim.Render(fmt.Sprintf(`curl -d '{"hello":"world"}' -H 'Content-Type: application/json' %s/hook`, url)),
+	prose := func(text string) []string {
+		var out []string
+		for _, line := range strings.Split(ansi.Wordwrap(text, width, ""), "\n") {
+			out = append(out, st.Muted.Render(line))
+		}
+		return out
 	}
+	out := prose("Waiting for the first webhook.")
+	out = append(out, "")
+	if l.common.deps.Public == nil {
+		// The one URL there is answers only this machine: say so before a
+		// user pastes it into GitHub and waits for nothing.
+		out = append(out, prose("Send webhooks from this machine to:")...)
+		out = append(out, st.URL.Render(url), "")
+		out = append(out, prose("GitHub, Stripe, Slack and other providers cannot reach 127.0.0.1. "+
+			"For a public URL, set NGROK_AUTHTOKEN and start gaff again (README: A public URL (ngrok)).")...)
+	} else {
+		out = append(out, prose("Paste this URL into the provider's settings:")...)
+		out = append(out, st.URL.Render(url))
+	}
+	out = append(out, "")
+	out = append(out, prose("or try:")...)
+	for _, line := range shellLines(width, "curl", `-d '{"hello":"world"}'`, `-H 'Content-Type: application/json'`, url+"/hook") {
+		out = append(out, st.Dim.Render(line))
+	}
+	return out
+}
+
+// shellLines lays a command out in lines of at most width cells, breaking
+// between arguments with a trailing backslash, so what is shown pastes
+// into a shell as one command. An argument wider than width gets its own
+// line.
+func shellLines(width int, args ...string) []string {
+	var out []string
+	line := ""
+	for i, a := range args {
+		cont := " \\" // the last line needs no room for a backslash
+		if i == len(args)-1 {
+			cont = ""
+		}
+		switch {
+		case line == "":
+			line = a
+		case ansi.StringWidth(line+" "+a+cont) <= width:
+			line += " " + a
+		default:
+			out = append(out, line+" \\")
+			line = "  " + a
+		}
+	}
+	return append(out, line)
 }
 
 // row lays out one summary: time, method, path, event, provider and
