@@ -256,7 +256,7 @@ func (d *detail) title() string {
 		return "request"
 	}
 	r := d.req
-	parts := []string{st.methodStyle(r.Method).Render(sanitize.Line(r.Method)) + " " + sanitize.Line(r.Path())}
+	parts := []string{st.methodStyle(r.Method).Render(sanitize.Line(r.Method)) + " " + displayPath(r.Path())}
 	if r.Event != "" {
 		parts = append(parts, sanitize.Line(r.Event))
 	}

@@ -151,7 +151,7 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) str
 		fixed += evW + 1
 	}
 	pathW := max(4, w-fixed)
-	path := padTo(ansi.Truncate(sanitize.Line(s.Target), pathW, "…"), pathW)
+	path := padTo(ansi.Truncate(displayTarget(s.Target), pathW, "…"), pathW)
 	cells := []cell{
 		{s.Time.Format("15:04:05"), st.Muted},
 		{method, st.methodStyle(s.Method)},
