@@ -5,6 +5,8 @@ import (
 
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/internal/bytesize"
@@ -42,6 +44,9 @@ type detail struct {
 	// switches; a background command completes it for large bodies.
 	json          *jsonLines
 	pendingBottom bool // G pressed before the index reached the end
+	// findQuery is the body's find, kept when the body view is rebuilt
+	// (raw/pretty) and cleared with another request.
+	findQuery     string
 	deliveries    []*storage.Delivery
 	deliveriesErr error
 	// loadedID is the id whose load last finished, whether it succeeded or
@@ -110,6 +115,7 @@ func newDetail(c *common) *detail { return &detail{common: c, wrap: true} }
 
 // set shows a freshly loaded request.
 func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
+	prev := d.loadedID
 	d.req, d.doc, d.err = r, doc, err
 	d.loadedID = 0
 	if r != nil {
@@ -117,6 +123,9 @@ func (d *detail) set(r *storage.Request, doc *bodyDoc, err error) {
 	}
 	d.views = [numTabs]*textView{}
 	d.json, d.pendingBottom = nil, false
+	if d.loadedID != prev {
+		d.findQuery = "" // a reload of the same request keeps its find
+	}
 }
 
 func (d *detail) id() int64 {
@@ -155,10 +164,34 @@ func (d *detail) view() *textView {
 		v := newTextView(d.source(d.tab))
 		v.wrap = d.wrap
 		d.views[d.tab] = v
+		v.setSize(d.innerW(), d.viewH())
+		if d.tab == tabBody && d.findQuery != "" {
+			d.applyFind(v)
+		}
 	}
 	v := d.views[d.tab]
 	v.setSize(d.innerW(), d.viewH())
 	return v
+}
+
+// find searches the body for q ("" clears it) and shows the body tab.
+func (d *detail) find(q string) {
+	d.findQuery = q
+	d.tab = tabBody
+	if v := d.view(); v != nil {
+		d.applyFind(v)
+	}
+}
+
+func (d *detail) applyFind(v *textView) {
+	st := &d.common.styles
+	v.setFind(d.findQuery, st.Match, st.MatchNow)
+}
+
+// countKnown is false while a large body's line index is built in the
+// background: counting its lines here would stall the screen.
+func (d *detail) countKnown() bool {
+	return d.tab != tabBody || d.raw || d.json == nil || d.json.done || len(d.doc.shown) < largeJSON
 }
 
 func (d *detail) source(t tab) lineSource {
@@ -299,6 +332,32 @@ func (d *detail) tabBar() string {
 	return strings.Join(parts, " ")
 }
 
+// tabLine is the tab bar with, on its right, the find's count and where
+// the view is in a long text.
+func (d *detail) tabLine() string {
+	bar := d.tabBar()
+	v := d.view()
+	var status []string
+	if d.tab == tabBody && v.find != nil {
+		status = append(status, "find “"+sanitize.Line(v.find.query)+"” "+v.findStatus())
+	}
+	if p := v.position(d.countKnown()); p != "" {
+		status = append(status, p)
+	}
+	if len(status) == 0 {
+		return bar
+	}
+	// On a narrow screen the find's count, listed first, is what stays.
+	for len(status) > 0 {
+		right := d.common.styles.Muted.Render(strings.Join(status, " · "))
+		if gap := d.innerW() - ansi.StringWidth(bar) - ansi.StringWidth(right); gap >= 2 {
+			return bar + strings.Repeat(" ", gap) + right
+		}
+		status = status[:len(status)-1]
+	}
+	return bar
+}
+
 func (d *detail) render(focused bool) string {
 	st := &d.common.styles
 	var lines []string
@@ -308,7 +367,7 @@ func (d *detail) render(focused bool) string {
 	case d.req == nil:
 		lines = []string{st.Muted.Render("no request selected")}
 	default:
-		lines = append(lines, d.tabBar())
+		lines = append(lines, d.tabLine())
 		if d.tab == tabBody {
 			lines = append(lines, d.notes()...)
 		}

@@ -53,6 +53,7 @@ type ListKeys struct {
 // DetailKeys act on the open request.
 type DetailKeys struct {
 	Back, NextTab, PrevTab, Up, Down, PageUp, PageDown, Top, Bottom, Raw, Wrap key.Binding
+	Find, NextMatch, PrevMatch, Left, Right                                    key.Binding
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -142,6 +143,12 @@ func DefaultKeys() KeyMap {
 			Bottom:   bind("G", "bottom", "G", "end"),
 			Raw:      bind("v", "raw/pretty", "v"),
 			Wrap:     bind("w", "wrap", "w"),
+			// h/l and ←/→ already switch tabs, and ctrl+f pages down.
+			Find:      bind("F", "find in body", "F"),
+			NextMatch: bind("n", "next match", "n"),
+			PrevMatch: bind("N", "previous match", "N"),
+			Left:      bind("<", "scroll left (wrap off)", "<", "shift+left"),
+			Right:     bind(">", "scroll right (wrap off)", ">", "shift+right"),
 		},
 	}
 }

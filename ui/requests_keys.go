@@ -83,8 +83,12 @@ func (r *requestsScreen) detailKey(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 	d := r.detail
 	v := d.view()
 	switch {
+	case key.Matches(msg, k.Back) && d.findQuery != "":
+		d.find("") // esc clears a find before it leaves the detail
 	case key.Matches(msg, k.Back):
 		return r.back(), nil
+	case key.Matches(msg, k.Find) && d.req != nil:
+		return nil, r.findPrompt()
 	case key.Matches(msg, r.common.keys.List.Search):
 		// Searching is about the list: go back to it with the prompt open.
 		return r.back(), r.searchPrompt()
@@ -109,8 +113,34 @@ func (r *requestsScreen) detailKey(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 		v.top()
 	case key.Matches(msg, k.Bottom):
 		d.bottom(v)
+	case key.Matches(msg, k.NextMatch):
+		v.stepFind(1)
+	case key.Matches(msg, k.PrevMatch):
+		v.stepFind(-1)
+	case key.Matches(msg, k.Left):
+		v.scrollX(-max(1, v.w/4))
+	case key.Matches(msg, k.Right):
+		v.scrollX(max(1, v.w/4))
 	}
 	return nil, nil
+}
+
+// findPrompt finds in the open body as the user types; esc puts back the
+// find there was before.
+func (r *requestsScreen) findPrompt() *prompt {
+	d := r.detail
+	prev := d.findQuery
+	p := newPrompt("find in body", prev, false, func(string) (tea.Cmd, error) { return nil, nil })
+	p.hint = "enter keep · esc cancel · then n/N next/previous · case-insensitive, within a line"
+	p.change = func(v string) (tea.Cmd, error) {
+		d.find(v)
+		return nil, nil
+	}
+	p.cancel = func() tea.Cmd {
+		d.find(prev)
+		return nil
+	}
+	return p
 }
 
 // searchPrompt filters the list as the user types; each keystroke starts a

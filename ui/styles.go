@@ -11,6 +11,7 @@ type Styles struct {
 	Online, Warn, Error, OK                    lipgloss.Style
 	Border, BorderFocus, BoxTitle, BoxTitleFoc lipgloss.Style
 	Selected, SelectedBlur, NewRow             lipgloss.Style
+	Match, MatchNow                            lipgloss.Style // find hits in a body, the current one
 	Method                                     map[string]lipgloss.Style
 	StatusOK, Status3xx, Status4xx, Status5xx  lipgloss.Style
 	Tab, TabActive                             lipgloss.Style
@@ -47,6 +48,8 @@ func DefaultStyles() Styles {
 	s.Selected = lipgloss.NewStyle().Reverse(true)
 	s.SelectedBlur = lipgloss.NewStyle().Background(c("8")).Foreground(c("15"))
 	s.NewRow = lipgloss.NewStyle().Foreground(c("2"))
+	s.Match = lipgloss.NewStyle().Background(c("3")).Foreground(c("0"))
+	s.MatchNow = lipgloss.NewStyle().Background(c("5")).Foreground(c("15")).Bold(true)
 	s.Method = map[string]lipgloss.Style{
 		"GET":    lipgloss.NewStyle().Foreground(c("4")),
 		"POST":   lipgloss.NewStyle().Foreground(c("2")),

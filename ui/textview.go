@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -36,6 +37,8 @@ type textView struct {
 	row  int // first visible wrapped row of that line
 	wrap bool
 	w, h int
+	xoff int     // first shown cell of every line when wrap is off
+	find *finder // nil with no find
 }
 
 func newTextView(src lineSource) *textView {
@@ -49,8 +52,14 @@ func (v *textView) rows(i int) []string {
 	if !ok {
 		return nil
 	}
-	s = strings.ReplaceAll(s, "\t", "    ")
-	if !v.wrap || ansi.StringWidth(s) <= v.w {
+	s = v.marked(i, strings.ReplaceAll(s, "\t", "    "))
+	if !v.wrap {
+		if v.xoff > 0 {
+			s = ansi.TruncateLeft(s, v.xoff, "")
+		}
+		return []string{s}
+	}
+	if ansi.StringWidth(s) <= v.w {
 		return []string{s}
 	}
 	return strings.Split(ansi.Hardwrap(s, v.w, true), "\n")
@@ -147,5 +156,32 @@ func (v *textView) bottom() {
 
 func (v *textView) toggleWrap() {
 	v.wrap = !v.wrap
-	v.row = 0
+	v.row, v.xoff = 0, 0
+}
+
+// scrollX moves the view sideways by n cells; lines only run past the
+// view's edge with wrap off.
+func (v *textView) scrollX(n int) {
+	if v.wrap {
+		return
+	}
+	v.xoff = max(0, v.xoff+n)
+}
+
+// position is "line 120 of 3,400 · 4%" once the lines do not fit, and ""
+// while they do. A count not known yet (a large body still being indexed)
+// is left out rather than computed here.
+func (v *textView) position(known bool) string {
+	if !known {
+		return "line " + commas(int64(v.line+1))
+	}
+	n := v.src.Count()
+	if n <= v.h && v.line == 0 && v.row == 0 && v.atEnd() {
+		return ""
+	}
+	pct := 100
+	if !v.atEnd() {
+		pct = (v.line + 1) * 100 / n
+	}
+	return fmt.Sprintf("line %s of %s · %d%%", commas(int64(v.line+1)), commas(int64(n)), pct)
 }
