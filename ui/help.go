@@ -94,7 +94,7 @@ func (hl *helpLayer) sections() []helpSection {
 		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Subscriptions, k.Global.Settings, k.Global.Log, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Find, k.Detail.NextMatch, k.Detail.PrevMatch, k.Detail.Left, k.Detail.Right, k.Detail.Back}},
 		{"edit form (e)", []key.Binding{k.Edit.Send, k.Edit.Next, k.Edit.Prev, k.Edit.External, k.Edit.Resign, k.Edit.Cancel}},
-		{"subscriptions (s)", []key.Binding{k.Subs.New, k.Subs.Edit, k.Subs.Fire, k.Subs.Toggle, k.Subs.Delete, k.Subs.Switch, k.Subs.Open, k.Subs.Retry, k.Subs.Cancel, k.Subs.Generate, k.Subs.Back}},
+		{"subscriptions (s)", []key.Binding{k.Subs.New, k.Subs.Edit, k.Subs.Fire, k.Subs.Toggle, k.Subs.Delete, k.Subs.Switch, k.Subs.Open, k.Subs.Retry, k.Subs.Cancel, k.Subs.Generate, k.Subs.Reveal, k.Subs.Back}},
 		{"forms", []key.Binding{k.Form.Next, k.Form.Prev, k.Form.Submit, k.Form.Cancel}},
 		{"settings (S)", []key.Binding{k.Settings.Edit, k.Settings.Add, k.Settings.Delete, k.Settings.Back}},
 	}

@@ -22,7 +22,7 @@ type FormKeys struct {
 
 // SubsKeys act on the subscriptions screen.
 type SubsKeys struct {
-	Up, Down, Switch, New, Edit, Delete, Toggle, Fire, Retry, Cancel, Open, Back, Generate key.Binding
+	Up, Down, Switch, New, Edit, Delete, Toggle, Fire, Retry, Cancel, Open, Back, Generate, Reveal key.Binding
 }
 
 // EditKeys work in the edit-and-send form.
@@ -122,6 +122,7 @@ func DefaultKeys() KeyMap {
 			Open:     bind("enter", "attempts", "enter"),
 			Back:     bind("esc", "back", "esc", "s"),
 			Generate: bind("ctrl+g", "generate secret", "ctrl+g"),
+			Reveal:   bind("ctrl+r", "show/hide generated secret", "ctrl+r"),
 		},
 		Settings: SettingsKeys{
 			Up:     bind("k/↑", "up", "k", "up"),

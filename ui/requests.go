@@ -259,7 +259,7 @@ func (r *requestsScreen) arrivalsHidden() string {
 
 // describe names a request in flashes: "#12 POST /stripe".
 func describe(s *storage.Summary) string {
-	return fmt.Sprintf("#%d %s %s", s.ID, sanitize.Line(s.Method), sanitize.Line(s.Path()))
+	return fmt.Sprintf("#%d %s %s", s.ID, sanitize.Line(s.Method), displayPath(s.Path()))
 }
 
 // bindings are the keys that work here now, most needed first: nothing

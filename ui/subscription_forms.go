@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gaff/internal/bytesize"
@@ -42,19 +43,40 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 		toggleField("enabled", "Enabled", x.Enabled),
 		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
 	)
-	f.keys = []key.Binding{s.common.keys.Subs.Generate}
+	k := &s.common.keys.Subs
+	f.keys = []key.Binding{k.Generate, k.Reveal}
 	f.submitHelp = "save"
+	// generated is the secret made here: the user has to copy it into their
+	// handler, so it alone can be shown, and only while this form is open.
+	// A secret already saved stays masked.
+	var generated string
 	f.extra = func(f *form, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-		if !key.Matches(msg, s.common.keys.Subs.Generate) {
+		field := f.field("secret")
+		switch {
+		case key.Matches(msg, k.Generate):
+			secret, err := provider.GenerateSecret(f.field("scheme").value())
+			if err != nil {
+				f.err = err.Error()
+				return true, nil
+			}
+			generated = secret
+			field.set(secret)
+			f.err = ""
+		case key.Matches(msg, k.Reveal):
+			if generated == "" || field.value() != generated {
+				field.input.EchoMode = textinput.EchoPassword
+				f.err = "ctrl+r shows a secret generated here with ctrl+g; a saved or typed one stays hidden"
+				return true, nil
+			}
+			if field.input.EchoMode == textinput.EchoNormal {
+				field.input.EchoMode = textinput.EchoPassword
+			} else {
+				field.input.EchoMode = textinput.EchoNormal
+			}
+			f.err = ""
+		default:
 			return false, nil
 		}
-		secret, err := provider.GenerateSecret(f.field("scheme").value())
-		if err != nil {
-			f.err = err.Error()
-			return true, nil
-		}
-		f.field("secret").set(secret)
-		f.err = ""
 		return true, nil
 	}
 	db := s.common.db
@@ -121,7 +143,7 @@ func (s *subsScreen) openPicker(m templatesMsg) layer {
 	}
 	var items []pickItem
 	if r := s.template; r != nil {
-		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), sanitize.Line(r.Path())), id: r.ID})
+		items = append(items, pickItem{key: "capture", label: fmt.Sprintf("captured request #%d  %s %s", r.ID, sanitize.Line(r.Method), displayPath(r.Path())), id: r.ID})
 	}
 	for _, t := range m.list {
 		if !send.Accepts(sub, t.Name) {
