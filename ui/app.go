@@ -54,6 +54,8 @@ type common struct {
 	// database or sending a request stop, and watchers end.
 	run    context.Context
 	cancel context.CancelFunc
+	// now is the clock the list dates its rows by; tests pin it.
+	now func() time.Time
 }
 
 // hookURL is the URL to paste into a provider: the public one once ngrok
@@ -109,7 +111,7 @@ type App struct {
 
 // New builds the UI.
 func New(deps Deps) *App {
-	c := &common{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys()}
+	c := &common{db: deps.DB, deps: deps, styles: DefaultStyles(), keys: DefaultKeys(), now: time.Now}
 	c.run, c.cancel = context.WithCancel(context.Background())
 	a := &App{common: c, requests: newRequestsScreen(c), settings: newSettingsScreen(c), subs: newSubsScreen(c), w: 80, h: 24, live: true}
 	a.watch, a.stopWatch = deps.DB.Watch()

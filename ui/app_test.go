@@ -360,7 +360,7 @@ func TestLargeJSONBodyReachesItsEnd(t *testing.T) {
 // dropped; the harness would never return if the load were retried in a
 // loop.
 func TestDeletedRowIsReportedNotReloadedForever(t *testing.T) {
-	h := newHarness(t, 120, 30)
+	h := newHarness(t, 160, 30) // wide enough for the detail beside the list
 	h.insert(many(3)...)
 	if err := h.db.DeleteRequest(context.Background(), 2); err != nil {
 		t.Fatal(err)

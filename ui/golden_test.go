@@ -9,10 +9,10 @@ import (
 	"gaff/storage"
 )
 
-// Golden screens pin every view and overlay at three sizes; the *-color
+// Golden screens pin every view and overlay at four sizes; the *-color
 // ones keep the escape sequences, so a style regression fails too.
 func TestGoldenViews(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 48}, {200, 50}} {
 		name := func(s string) string { return s + "-" + itoa(sz[0]) + "x" + itoa(sz[1]) }
 		color := sz[0] == 80 // one size in colour: a style change fails once
 		shot := func(h *harness, view string) {

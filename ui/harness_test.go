@@ -46,6 +46,7 @@ func newHarnessDB(t testing.TB, db *storage.DB, w, h int) *harness {
 	t.Helper()
 	app := New(Deps{DB: db, Local: fixedURL("http://127.0.0.1:4747")})
 	app.live = false
+	app.common.now = func() time.Time { return t0 } // the fixtures' day
 	hs := &harness{t: t, db: db, app: app}
 	hs.run(app.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})

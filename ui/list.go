@@ -78,7 +78,9 @@ func (l *requestList) setSize(w, h int) {
 	l.keepVisible()
 }
 
-func (l *requestList) innerH() int { return max(1, l.h-2) }
+// innerH is how many rows show: the box's borders and the column
+// headers take three lines.
+func (l *requestList) innerH() int { return max(1, l.h-3) }
 
 func (l *requestList) selected() *storage.Summary {
 	if l.cursor < 0 || l.cursor >= len(l.rows) {

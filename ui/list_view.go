@@ -57,8 +57,12 @@ func (l *requestList) render(focused bool) string {
 	case len(l.rows) == 0 && !l.loadingOlder:
 		lines = append(lines, l.emptyHint(inner)...)
 	}
-	for i := l.top; i < len(l.rows) && len(lines) < l.innerH(); i++ {
-		lines = append(lines, l.row(&l.rows[i], i == l.cursor, focused, inner))
+	if len(l.rows) > 0 {
+		cols := l.columns(inner)
+		lines = append(lines, l.header(cols))
+		for i := l.top; i < len(l.rows) && len(lines) <= l.innerH(); i++ {
+			lines = append(lines, l.row(&l.rows[i], i == l.cursor, focused, cols, inner))
+		}
 	}
 	return st.box(l.title(), lines, l.w, l.h, focused)
 }
@@ -119,52 +123,54 @@ func shellLines(width int, args ...string) []string {
 	return append(out, line)
 }
 
-// row lays out one summary: time, method, path, event, provider and
-// verdict, size, status. The path takes what the fixed columns leave; the
-// event column goes first when the pane is narrow, then the provider.
-func (l *requestList) row(s *storage.Summary, selected, focused bool, w int) string {
+// columns lays out the rows on screen at width w.
+func (l *requestList) columns(w int) listColumns {
+	return layoutColumns(w, timeColumn(l.rows, l.common.now()), len(l.outcomes) > 0)
+}
+
+type cell struct {
+	text  string
+	style lipgloss.Style
+}
+
+// header names the columns above the rows.
+func (l *requestList) header(c listColumns) string {
+	name := func(s string, w int) string { return padTo(ansi.Truncate(s, w, ""), w) }
+	cells := []string{name("time", c.time), name("method", c.method), name("path", c.path), name("event", c.event)}
+	if c.provider > 0 {
+		cells = append(cells, name("provider", c.provider))
+	}
+	cells = append(cells, name("✓", c.verdict))
+	if c.size > 0 {
+		cells = append(cells, fmt.Sprintf("%*s", c.size, "size"))
+	}
+	cells = append(cells, name("got", c.status))
+	if c.outcome > 0 {
+		cells = append(cells, name("→", c.outcome))
+	}
+	return l.common.styles.Muted.Render("  " + strings.Join(cells, " "))
+}
+
+// row lays out one summary in the columns c.
+func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColumns, w int) string {
 	st := &l.common.styles
-	type cell struct {
-		text  string
-		style lipgloss.Style
-	}
-	method := padTo(ansi.Truncate(sanitize.Line(s.Method), 6, ""), 6)
-	prov := ""
-	if w >= 60 {
-		prov = padTo(ansi.Truncate(s.Provider, 8, "…"), 8) + " " + padTo(verdictMark(s), 1)
-	}
-	size := fmt.Sprintf("%7s", shortBytes(s.Size))
-	status := fmt.Sprintf("%3d", s.Status)
-	fixed := 2 + 8 + 1 + 6 + 1 + 1 + 7 + 1 + 3
-	if prov != "" {
-		fixed += ansi.StringWidth(prov) + 1
-	}
-	out, outStyle := l.outcomeCell(s.ID)
-	if out != "" {
-		fixed += 6
-	}
-	// The event gets a third of what the path would, up to a typical
-	// name's length (pull_request.opened), from where the path keeps 18.
-	evW := 0
-	if w >= 70 {
-		evW = min(22, (w-fixed)/3)
-		fixed += evW + 1
-	}
-	pathW := max(4, w-fixed)
-	path := padTo(ansi.Truncate(displayTarget(s.Target), pathW, "…"), pathW)
+	fitCell := func(text string, w int) string { return padTo(ansi.Truncate(text, w, "…"), w) }
 	cells := []cell{
-		{s.Time.Format("15:04:05"), st.Muted},
-		{method, st.methodStyle(s.Method)},
-		{path, lipgloss.NewStyle()},
+		{timeCell(s.Time, l.common.now(), c.time), st.Muted},
+		{padTo(ansi.Truncate(sanitize.Line(s.Method), c.method, ""), c.method), st.methodStyle(s.Method)},
+		{fitCell(displayTarget(s.Target), c.path), lipgloss.NewStyle()},
+		{fitCell(sanitize.Line(s.Event), c.event), st.Muted},
 	}
-	if evW > 0 {
-		cells = append(cells, cell{padTo(ansi.Truncate(sanitize.Line(s.Event), evW, "…"), evW), st.Muted})
+	if c.provider > 0 {
+		cells = append(cells, cell{fitCell(s.Provider, c.provider), verdictStyle(st, s)})
 	}
-	if prov != "" {
-		cells = append(cells, cell{prov, verdictStyle(st, s)})
+	cells = append(cells, cell{padTo(verdictMark(s), c.verdict), verdictStyle(st, s)})
+	if c.size > 0 {
+		cells = append(cells, cell{fmt.Sprintf("%*s", c.size, shortBytes(s.Size)), st.Muted})
 	}
-	cells = append(cells, cell{size, st.Muted}, cell{status, st.statusStyle(s.Status)})
-	if out != "" {
+	cells = append(cells, cell{fmt.Sprintf("%3d", s.Status), st.statusStyle(s.Status)})
+	if c.outcome > 0 {
+		out, outStyle := l.outcomeCell(s.ID)
 		cells = append(cells, cell{out, outStyle})
 	}
 	var b strings.Builder

@@ -38,7 +38,7 @@ const (
 
 // splitWidth is where the list and the detail fit side by side; below it the
 // detail takes the whole width and enter/esc switch between them.
-const splitWidth = 110
+const splitWidth = 140
 
 // requestsMsg marks the messages of the requests screen; the root hands
 // every one of them to it.
@@ -82,7 +82,10 @@ func (r *requestsScreen) split() bool { return r.w >= splitWidth }
 func (r *requestsScreen) setSize(w, h int) tea.Cmd {
 	r.w, r.h = w, h
 	if r.split() {
-		lw := min(max(w*2/5, 40), 72)
+		// The list keeps room for every column users scan, a whole event
+		// name among them; the detail gets the rest, from about 160 columns
+		// enough for request and response side by side.
+		lw := min(max(w*2/5, 65), 80)
 		r.list.setSize(lw, h)
 		r.detail.setSize(w-lw, h)
 	} else {
