@@ -416,6 +416,9 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 	if r.Event != "" {
 		out = append(out, row("Event", sanitize.Line(r.Event)))
 	}
+	if id := stripeEventID(r); id != "" {
+		out = append(out, row("Event ID", id))
+	}
 	if r.Signature != "" {
 		v := verdictStyle(st, &r.Summary).Render(verdictText(&r.Summary))
 		if r.SigReason != "" {
