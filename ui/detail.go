@@ -52,6 +52,7 @@ type detail struct {
 	// loadedID is the id whose load last finished, whether it succeeded or
 	// not, so a failing load is shown once rather than retried in a loop.
 	loadedID int64
+	wide     bool // the terminal has room for request and response side by side
 }
 
 // setDeliveries shows a fresh list of attempts for the open request.
@@ -139,7 +140,7 @@ func (d *detail) setSize(w, h int) {
 	d.w, d.h = w, h
 	for _, v := range d.views {
 		if v != nil {
-			v.setSize(d.innerW(), d.viewH())
+			v.setSize(d.viewSize())
 		}
 	}
 }
@@ -170,7 +171,7 @@ func (d *detail) view() *textView {
 		}
 	}
 	v := d.views[d.tab]
-	v.setSize(d.innerW(), d.viewH())
+	v.setSize(d.viewSize())
 	return v
 }
 
@@ -370,6 +371,10 @@ func (d *detail) render(focused bool) string {
 		lines = append(lines, d.tabLine())
 		if d.tab == tabBody {
 			lines = append(lines, d.notes()...)
+		}
+		if d.sideBySide() {
+			lines = append(lines, d.renderSideBySide()...)
+			break
 		}
 		lines = append(lines, d.view().render()...)
 	}

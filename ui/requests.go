@@ -81,6 +81,7 @@ func (r *requestsScreen) split() bool { return r.w >= splitWidth }
 
 func (r *requestsScreen) setSize(w, h int) tea.Cmd {
 	r.w, r.h = w, h
+	r.detail.wide = w >= sideBySideW
 	if r.split() {
 		// The list keeps room for every column users scan, a whole event
 		// name among them; the detail gets the rest, from about 160 columns
