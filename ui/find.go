@@ -22,7 +22,13 @@ type finder struct {
 	matches []match
 	cur     int
 	hl, now lipgloss.Style // every hit, the current one
+	partial bool           // the body has more lines than findLines
 }
+
+// findLines bounds what one find reads, on the UI goroutine and at every
+// keystroke: the UI must never stall on a 25 MiB body. Beyond it the
+// status says the rest was not searched.
+const findLines = 20000
 
 // findStarter is a source whose lines have a part that is not searched,
 // such as a hex dump's offsets and hex bytes.
@@ -60,6 +66,10 @@ func (v *textView) setFind(q string, hl, now lipgloss.Style) {
 	needle := []rune(strings.ToLower(q))
 	starter, _ := v.src.(findStarter)
 	for i := 0; ; i++ {
+		if i == findLines {
+			_, f.partial = v.src.Line(i)
+			break
+		}
 		plain, ok := v.plainLine(i)
 		if !ok {
 			break
@@ -190,8 +200,14 @@ func (v *textView) findStatus() string {
 	switch {
 	case v.find == nil:
 		return ""
+	case len(v.find.matches) == 0 && v.find.partial:
+		return "no match in the first " + commas(findLines) + " lines"
 	case len(v.find.matches) == 0:
 		return "no match"
 	}
-	return commas(int64(v.find.cur+1)) + " of " + commas(int64(len(v.find.matches)))
+	status := commas(int64(v.find.cur+1)) + " of " + commas(int64(len(v.find.matches)))
+	if v.find.partial {
+		status += " in the first " + commas(findLines) + " lines"
+	}
+	return status
 }

@@ -133,3 +133,13 @@ func TestHorizontalScroll(t *testing.T) {
 	h.contains("start")
 	h.checkSize()
 }
+
+// One find reads at most findLines lines on the UI goroutine, whatever the
+// body's size, and says so: the screen never stalls on a huge body.
+func TestFindIsBoundedAndSaysSo(t *testing.T) {
+	h := newHarness(t, 120, 24)
+	h.insert(req(1, "POST", "/t", hdrs("Content-Type", "text/plain"), longText(findLines+5000)))
+	h.keys("enter", "F")
+	typeText(h, "needle")
+	h.contains(commas(findLines/10+1) + " in the first " + commas(findLines) + " lines")
+}
