@@ -43,7 +43,7 @@ func TestEventsAreListedAndSearched(t *testing.T) {
 		`{"id":"evt_1","object":"event","type":"payment_intent.succeeded"}`)
 
 	out, err := gaffCLI(t, "list", "--db", g.db)
-	if err != nil || !strings.Contains(out, "/github  pull_request.opened") || !strings.Contains(out, "/stripe  payment_intent.succeeded") {
+	if err != nil || !strings.Contains(out, "pull_request.opened       /github") || !strings.Contains(out, "payment_intent.succeeded  /stripe") {
 		t.Fatalf("gaff list: %v\n%s", err, out)
 	}
 
@@ -64,7 +64,7 @@ func TestEventsAreListedAndSearched(t *testing.T) {
 	}
 
 	out, err = gaffCLI(t, "list", "--db", g.db, "--search", "event:pull_request.*")
-	if err != nil || strings.Count(out, "\n") != 1 || !strings.Contains(out, "pull_request.opened") {
+	if err != nil || strings.Count(out, "\n") != 2 || !strings.Contains(out, "pull_request.opened") {
 		t.Fatalf("gaff list --search event:pull_request.*: %v\n%s", err, out)
 	}
 }

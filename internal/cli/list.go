@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gaff/export"
+	"gaff/internal/bytesize"
 	"gaff/sanitize"
 	"gaff/storage"
 )
@@ -40,7 +41,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 					fmt.Fprintf(os.Stderr, "gaff: the %d newest requests are not indexed yet and are not searched; a running gaff indexes them\n", lag)
 				}
 			}
-			return list(cmd.Context(), cmd.OutOrStdout(), db, q, asJSON, limit)
+			return list(cmd.Context(), cmd.OutOrStdout(), db, q, search, asJSON, limit)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
@@ -49,7 +50,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 	return cmd
 }
 
-func list(ctx context.Context, out io.Writer, db *storage.DB, q *storage.Query, asJSON bool, limit int) error {
+func list(ctx context.Context, out io.Writer, db *storage.DB, q *storage.Query, search string, asJSON bool, limit int) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	if asJSON {
@@ -62,27 +63,62 @@ func list(ctx context.Context, out io.Writer, db *storage.DB, q *storage.Query, 
 		}
 		return nil
 	}
-	// The list shows summaries, a page at a time: no bodies are read.
+	return listText(ctx, w, db, q, search, limit)
+}
+
+// listHeader names listText's columns; a row lines up under it.
+const listHeader = "    ID  TIME                 METHOD  STATUS      SIZE  PROVIDER    VERDICT      EVENT                     PATH\n"
+
+// listText prints summaries a page at a time (no bodies are read) under a
+// header, then says when --limit cut the list short, or that it is empty.
+// One row past the limit is read to know whether more exist.
+func listText(ctx context.Context, w io.Writer, db *storage.DB, q *storage.Query, search string, limit int) error {
 	var before int64
-	for limit > 0 {
-		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit, 500), Query: q})
+	shown, more := 0, false
+	for !more {
+		rows, err := db.ListRequests(ctx, storage.Page{Before: before, Limit: min(limit+1-shown, 500), Query: q})
 		if err != nil {
 			return err
 		}
 		if len(rows) == 0 {
 			break
 		}
-		for _, s := range rows {
-			// The event last: a short word after the path, which varies in length.
-			fmt.Fprintf(w, "%6d  %s  %-7s %3d %8d  %s", s.ID, s.Time.Format("2006-01-02 15:04:05"),
-				sanitize.Line(s.Method), s.Status, s.Size, sanitize.Line(s.Target))
-			if s.Event != "" {
-				fmt.Fprintf(w, "  %s", sanitize.Line(s.Event))
+		for i := range rows {
+			if shown == limit {
+				more = true
+				break
 			}
-			w.WriteByte('\n')
+			if shown == 0 {
+				io.WriteString(w, listHeader)
+			}
+			writeListRow(w, &rows[i])
+			shown++
 		}
-		limit -= len(rows)
 		before = rows[len(rows)-1].ID
 	}
+	switch {
+	case shown == 0 && q.Empty():
+		fmt.Fprintln(w, "no captures yet")
+	case shown == 0:
+		fmt.Fprintf(w, "nothing matches %q\n", sanitize.Line(search))
+	case more && q.Empty():
+		// The counter costs nothing; a rough total is still the right hint.
+		total, err := db.CountRequests(ctx)
+		if err != nil || total <= int64(shown) {
+			fmt.Fprintln(w, "more captures; raise --limit")
+		} else {
+			fmt.Fprintf(w, "%d of %d; --limit to see more\n", shown, total)
+		}
+	case more:
+		fmt.Fprintln(w, "more match; raise --limit")
+	}
 	return nil
+}
+
+// writeListRow prints one summary; the path goes last, as it varies most in
+// length, and a long provider or event pushes the rest right.
+func writeListRow(w io.Writer, s *storage.Summary) {
+	fmt.Fprintf(w, "%6d  %s  %-7s %6d %9s  %-10s  %-11s  %-24s  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
+		sanitize.Line(s.Method), s.Status, bytesize.Format(s.Size), sanitize.Line(s.Provider), verdictWord(s),
+		sanitize.Line(s.Event), sanitize.Line(s.Target))
 }
