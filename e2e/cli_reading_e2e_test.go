@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -64,5 +67,38 @@ func TestListHasColumnsAndSaysWhatItLeftOut(t *testing.T) {
 	out, err = gaffCLI(t, "list", "--db", empty)
 	if err != nil || out != "no captures yet\n" {
 		t.Fatalf("gaff list of an empty database: %v\n%q", err, out)
+	}
+}
+
+// gaff show decodes a gzip body, saying so, and dumps a binary one in hex,
+// as the TUI does.
+func TestShowDecodesGzipAndDumpsBinary(t *testing.T) {
+	g := startHeadless(t)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte(`{"zipped":"` + strings.Repeat("yes", 100) + `"}`))
+	zw.Close()
+	req, _ := http.NewRequest("POST", "http://"+g.addr+"/zipped", &z)
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = http.Post("http://"+g.addr+"/png", "image/png", strings.NewReader("\x89PNG\r\n\x1a\n\x00\x1b[2J\xff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	out, err := gaffCLI(t, "show", "--db", g.db, "1")
+	if err != nil || !strings.Contains(out, "\n# decoded from gzip for display: ") || !strings.HasSuffix(out, "\n\n{\"zipped\":\""+strings.Repeat("yes", 100)+"\"}\n") {
+		t.Fatalf("gaff show of a gzip body: %v\n%s", err, out)
+	}
+	out, err = gaffCLI(t, "show", "--db", g.db, "2")
+	want := "\n\n00000000  89 50 4e 47 0d 0a 1a 0a  00 1b 5b 32 4a ff        |.PNG......[2J.|\n"
+	if err != nil || !strings.HasSuffix(out, want) {
+		t.Fatalf("gaff show of a binary body: %v\n%s\nwant it to end %q", err, out, want)
 	}
 }

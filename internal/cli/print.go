@@ -26,8 +26,12 @@ func printRequest(out io.Writer, r *storage.Request) {
 	if r.Note != "" {
 		fmt.Fprintf(w, "# %s\n", sanitize.Line(r.Note))
 	}
+	body, note := decodedBody(r.Headers, r.Body)
+	if note != "" {
+		fmt.Fprintf(w, "# %s\n", sanitize.Line(note))
+	}
 	fmt.Fprintf(w, "%s %s %s\n", sanitize.Line(r.Method), sanitize.Line(r.Target), sanitize.Line(r.Proto))
-	writeHeadersAndBody(w, r.Headers, r.Body)
+	writeHeadersAndBody(w, r.Headers, body)
 }
 
 // printDelivery writes an attempt's outcome: the `<--` line, then the
@@ -45,12 +49,17 @@ func printDelivery(out io.Writer, d *storage.Delivery) {
 	}
 }
 
-// writeHeadersAndBody prints a message's headers, a blank line and its body.
+// writeHeadersAndBody prints a message's headers, a blank line and its
+// body: text as text, anything else as a hex dump.
 func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte) {
 	for _, x := range h {
 		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
 	}
 	fmt.Fprintln(w)
+	if !looksText(body) {
+		hexDump(w, body)
+		return
+	}
 	w.WriteString(sanitize.Bytes(body))
 	if len(body) > 0 && body[len(body)-1] != '\n' {
 		w.WriteByte('\n')
