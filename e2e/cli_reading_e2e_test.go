@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"gaff/internal/testkit"
@@ -100,5 +105,54 @@ func TestShowDecodesGzipAndDumpsBinary(t *testing.T) {
 	want := "\n\n00000000  89 50 4e 47 0d 0a 1a 0a  00 1b 5b 32 4a ff        |.PNG......[2J.|\n"
 	if err != nil || !strings.HasSuffix(out, want) {
 		t.Fatalf("gaff show of a binary body: %v\n%s\nwant it to end %q", err, out, want)
+	}
+}
+
+// --headless --format text prints a line a capture for people, like
+// `stripe listen`; a --format gaff does not know is refused before it
+// listens, saying what to write.
+func TestHeadlessTextLines(t *testing.T) {
+	dir := t.TempDir()
+	pr, pw := io.Pipe()
+	g := startHeadlessOn(t, testkit.UnusedAddr(t), filepath.Join(dir, "g.db"), filepath.Join(dir, "g.log"), pw,
+		"--format", "text", "--secret", "github=whsec_c2VjcmV0")
+	postSigned(t, "http://"+g.addr+"/github", provider.SchemeGitHub,
+		map[string]string{"X-GitHub-Event": "pull_request", "User-Agent": "GitHub-Hookshot/abc"}, `{"action":"opened","number":7}`)
+	// Closed first at cleanup, so gaff's stdout never blocks its kill.
+	t.Cleanup(func() { pr.Close() })
+	lines := make(chan string, 10)
+	go func() {
+		for sc := bufio.NewScanner(pr); sc.Scan(); {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	post(t, "http://"+g.addr+"/plain?x=1", `{"a":1}`)
+	for _, want := range []string{
+		`^\d\d:\d\d:\d\d #1 --> pull_request\.opened \[github ✓\] POST /github 30 B → 200$`,
+		`^\d\d:\d\d:\d\d #2 --> POST /plain\?x=1 7 B → 200$`,
+	} {
+		var line string
+		select {
+		case line = <-lines:
+		case <-time.After(15 * time.Second): // catches a hang, measures nothing
+			t.Fatalf("no line for %s", want)
+		}
+		if !regexp.MustCompile(want).MatchString(line) {
+			t.Fatalf("line %q, want %s", line, want)
+		}
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--headless", "--format", "yaml"}, `--format "yaml": write --format json`},
+		{[]string{"--format", "text"}, "--format applies to --headless"},
+	} {
+		out, err := gaffCLI(t, append(c.args, "--db", filepath.Join(dir, "other.db"), "--tunnel", "none")...)
+		if err == nil || !strings.Contains(out, c.want) {
+			t.Errorf("gaff %v: %v\n%s", c.args, err, out)
+		}
 	}
 }

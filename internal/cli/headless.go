@@ -15,7 +15,8 @@ import (
 // errStdoutClosed says the reader of --headless's output went away.
 var errStdoutClosed = errors.New("stdout was closed by its reader (a pipe into head?): gaff stopped capturing; every request it answered 2xx is stored, and `gaff list` shows them")
 
-// headless prints each request as one JSON line once it is committed. It
+// headless prints each request as one line (JSON, or text with --format
+// text) once it is committed. It
 // takes them from a storage.Follower (the committed requests, in order,
 // read back from the database only when it fell behind) rather than being
 // called by the capture handler, so a stdout pipe nobody drains slows this
@@ -33,6 +34,7 @@ type headless struct {
 	follow *storage.Follower
 	log    *slog.Logger
 	buf    []byte
+	line   func(*storage.Request) []byte // one capture's line, without its newline
 }
 
 // writeChunk is how many bytes of whole lines go to stdout in one write.
@@ -46,7 +48,7 @@ func newHeadless(db *storage.DB, out io.Writer, after int64, log *slog.Logger) *
 	if after < 0 {
 		after = db.LastRequestID()
 	}
-	return &headless{db: db, out: out, last: after, hold: db.Hold(after), follow: db.Follow(), log: log}
+	return &headless{db: db, out: out, last: after, hold: db.Hold(after), follow: db.Follow(), log: log, line: export.JSON}
 }
 
 // run prints until ctx ends, the listener fails or stdout closes.
@@ -93,12 +95,12 @@ func (hl *headless) printNew(ctx context.Context, next func(context.Context, int
 	return nil
 }
 
-// print writes rows as JSON lines, in writes of whole lines.
+// print writes rows as lines, in writes of whole lines.
 func (hl *headless) print(rows []*storage.Request) error {
 	hl.buf = hl.buf[:0]
 	upTo := hl.last
 	for _, r := range rows {
-		b := export.JSON(r)
+		b := hl.line(r)
 		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
 			if err := hl.write(upTo); err != nil {
 				return err

@@ -39,7 +39,8 @@ type serveOptions struct {
 	maxBody   int64
 	maxPages  int64 // hidden --max-db-pages: a small "disk" for tests
 	headless  bool
-	after     int64 // --after: the capture --headless prints after; -1: the newest
+	after     int64  // --after: the capture --headless prints after; -1: the newest
+	format    string // --format: json or text lines from --headless
 	logPath   string
 
 	tunnel, url, basicAuth, basicAuthFile, trafficPolicy string
@@ -97,6 +98,9 @@ func serve(ctx context.Context, o serveOptions) error {
 	if o.headless {
 		// Before retention starts, so it never deletes what is unprinted.
 		printer = newHeadless(db, os.Stdout, o.after, log)
+		if o.format == "text" {
+			printer.line = captureLine
+		}
 	}
 	stopBackground, err := startBackground(ctx, db, o.retention, log)
 	if err != nil {

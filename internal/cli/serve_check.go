@@ -25,6 +25,10 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--after %d: give the id of a capture (0 prints every stored capture first)", o.after)
 	case o.after >= 0 && !o.headless:
 		return errors.New("--after applies to --headless: add --headless, or drop --after")
+	case o.format != "json" && o.format != "text":
+		return fmt.Errorf("--format %q: write --format json (an object a line, the default) or --format text (a line a capture, to read)", o.format)
+	case o.format != "json" && !o.headless:
+		return errors.New("--format applies to --headless: add --headless, or drop --format")
 	}
 	var err error
 	if o.overrides, err = o.policy.parse(); err != nil {
