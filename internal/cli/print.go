@@ -31,7 +31,7 @@ func printRequest(out io.Writer, r *storage.Request) {
 		fmt.Fprintf(w, "# %s\n", sanitize.Line(note))
 	}
 	fmt.Fprintf(w, "%s %s %s\n", sanitize.Line(r.Method), sanitize.Line(r.Target), sanitize.Line(r.Proto))
-	writeHeadersAndBody(w, r.Headers, body)
+	writeHeadersAndBody(w, r.Headers, body, true)
 }
 
 // printDelivery writes an attempt's outcome: the `<--` line, then the
@@ -43,20 +43,22 @@ func printDelivery(out io.Writer, d *storage.Delivery) {
 	if d.Status == 0 {
 		return
 	}
-	writeHeadersAndBody(w, d.RespHeaders, d.RespBody)
+	// A short answer with an escape in it reads better sanitised than
+	// dumped: only captures are dumped, as the TUI shows them.
+	writeHeadersAndBody(w, d.RespHeaders, d.RespBody, false)
 	if d.RespTruncated {
 		fmt.Fprintf(w, "[response cut: only the first %d bytes were kept]\n", len(d.RespBody))
 	}
 }
 
 // writeHeadersAndBody prints a message's headers, a blank line and its
-// body: text as text, anything else as a hex dump.
-func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte) {
+// body: sanitised text, or with dump a hex dump when it is not text.
+func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte, dump bool) {
 	for _, x := range h {
 		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
 	}
 	fmt.Fprintln(w)
-	if !looksText(body) {
+	if dump && !looksText(body) {
 		hexDump(w, body)
 		return
 	}
