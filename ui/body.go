@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"gaff/internal/bytesize"
+	"gaff/sanitize"
 	"gaff/storage"
 )
 
@@ -115,7 +116,7 @@ func classify(contentType string, b []byte) (bodyKind, string) {
 			return kindForm, ""
 		}
 	}
-	if !looksText(b) {
+	if !sanitize.LooksText(b) {
 		return kindBinary, ""
 	}
 	switch {
@@ -136,29 +137,6 @@ func firstNonSpace(b []byte) byte {
 		}
 	}
 	return 0
-}
-
-// looksText: valid UTF-8 with few control bytes. Text with a stray escape is
-// still text (the sanitiser shows it); a PNG is not.
-func looksText(b []byte) bool {
-	sample := b
-	if len(sample) > 64<<10 {
-		sample = sample[:64<<10]
-		// Do not judge by a rune cut in half at the sample's end.
-		for k := 0; k < utf8.UTFMax && len(sample) > 0 && !utf8.Valid(sample); k++ {
-			sample = sample[:len(sample)-1]
-		}
-	}
-	if !utf8.Valid(sample) {
-		return false
-	}
-	ctl := 0
-	for _, c := range sample {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
-			ctl++
-		}
-	}
-	return ctl*100 <= len(sample)
 }
 
 // shortBytes is a size without the space, for the narrow list column.

@@ -114,26 +114,10 @@ func (h *hexLines) Line(i int) (string, bool) {
 	var b strings.Builder
 	b.WriteString(h.off.Render(fmt.Sprintf("%08x", i*16)))
 	b.WriteString("  ")
-	for k := 0; k < 16; k++ {
-		if k == 8 {
-			b.WriteByte(' ')
-		}
-		if k < len(row) {
-			fmt.Fprintf(&b, "%02x ", row[k])
-		} else {
-			b.WriteString("   ")
-		}
-	}
+	hex, ascii := sanitize.HexRow(row)
+	b.WriteString(hex)
 	b.WriteString(" │")
-	for _, c := range row {
-		if c >= 0x20 && c < 0x7f {
-			b.WriteByte(c)
-		} else {
-			b.WriteByte('.')
-		}
-	}
-	// A short last row pads so its closing bar lines up with the rows above.
-	b.WriteString(strings.Repeat(" ", 16-len(row)))
+	b.WriteString(ascii)
 	b.WriteString("│")
 	return b.String(), true
 }

@@ -72,7 +72,7 @@ func responsePreview(d *storage.Delivery, st *Styles) []string {
 	if len(d.RespBody) == 0 {
 		return []string{"  " + st.Muted.Render("(empty body)")}
 	}
-	if !looksText(d.RespBody) {
+	if !sanitize.LooksText(d.RespBody) {
 		return []string{"  " + st.Muted.Render(fmt.Sprintf("(%s of binary data)", bytesize.Format(int64(len(d.RespBody)))))}
 	}
 	var out []string

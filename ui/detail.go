@@ -215,7 +215,7 @@ func (d *detail) bodySource() lineSource {
 	st := &d.common.styles
 	doc := d.doc
 	if d.raw {
-		if looksText(doc.raw) {
+		if sanitize.LooksText(doc.raw) {
 			return newTextLines(doc.raw, nil, true)
 		}
 		return &hexLines{src: doc.raw, off: st.Code.Offset}

@@ -24,7 +24,7 @@ const inlineBodyLimit = 64 << 10
 // \r and tabs and drops control characters, and it would show bidi or
 // zero-width characters raw; such bodies go through $EDITOR instead.
 func inlineSafe(b []byte) bool {
-	if len(b) > inlineBodyLimit || !looksText(b) && len(b) > 0 {
+	if len(b) > inlineBodyLimit || !sanitize.LooksText(b) && len(b) > 0 {
 		return false
 	}
 	s := string(b)

@@ -219,22 +219,8 @@ func padTo(s string, w int) string {
 	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }
 
-// verdictMark is one cell that says what gaff made of the request:
-// ⇄ it answered a handshake, ✓/✗ the signature checked out or not, ? no
-// secret to check it.
-func verdictMark(s *storage.Summary) string {
-	switch {
-	case s.Handshake != "":
-		return "⇄"
-	case s.Signature == provider.Valid:
-		return "✓"
-	case s.Signature == provider.Invalid:
-		return "✗"
-	case s.Signature == provider.NoSecret:
-		return "?"
-	}
-	return ""
-}
+// verdictMark is one cell that says what gaff made of the request.
+func verdictMark(s *storage.Summary) string { return provider.Mark(s.Handshake, s.Signature) }
 
 func verdictStyle(st *Styles, s *storage.Summary) lipgloss.Style {
 	switch {

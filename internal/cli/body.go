@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"gaff/internal/bytesize"
+	"gaff/sanitize"
 	"gaff/storage"
 )
 
@@ -33,52 +33,12 @@ func decodedBody(h storage.Headers, body []byte) ([]byte, string) {
 		enc, bytesize.Format(int64(len(body))), bytesize.Format(int64(len(dec))))
 }
 
-// looksText: valid UTF-8 with few control bytes. Text with a stray escape
-// is still text (the sanitiser shows it); a PNG is not.
-func looksText(b []byte) bool {
-	// A body cut at --max-body may end in half a rune; judge what is whole.
-	for k := 0; k < utf8.UTFMax && len(b) > 0 && !utf8.Valid(b); k++ {
-		b = b[:len(b)-1]
-	}
-	if !utf8.Valid(b) {
-		return false
-	}
-	ctl := 0
-	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
-			ctl++
-		}
-	}
-	return ctl*100 <= len(b)
-}
-
 // hexDump writes b 16 bytes a row, as the TUI does: offset, bytes, and the
 // printable ASCII ones (anything else is a dot, so nothing reaches the
 // terminal but plain characters).
 func hexDump(w io.Writer, b []byte) {
-	var row strings.Builder
 	for off := 0; off < len(b); off += 16 {
-		chunk := b[off:min(len(b), off+16)]
-		row.Reset()
-		fmt.Fprintf(&row, "%08x  ", off)
-		for k := range 16 {
-			if k == 8 {
-				row.WriteByte(' ')
-			}
-			if k < len(chunk) {
-				fmt.Fprintf(&row, "%02x ", chunk[k])
-			} else {
-				row.WriteString("   ")
-			}
-		}
-		row.WriteString(" |")
-		for _, c := range chunk {
-			if c < 0x20 || c >= 0x7f {
-				c = '.'
-			}
-			row.WriteByte(c)
-		}
-		row.WriteString("|\n")
-		io.WriteString(w, row.String())
+		hex, ascii := sanitize.HexRow(b[off:min(len(b), off+16)])
+		fmt.Fprintf(w, "%08x  %s |%s|\n", off, hex, ascii)
 	}
 }

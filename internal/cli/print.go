@@ -58,7 +58,7 @@ func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte, dump b
 		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
 	}
 	fmt.Fprintln(w)
-	if dump && !looksText(body) {
+	if dump && !sanitize.LooksText(body) {
 		hexDump(w, body)
 		return
 	}
