@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/url"
 	"strings"
 )
@@ -35,7 +34,7 @@ func bodyText(h Headers, body []byte) string {
 	case mt == "application/x-www-form-urlencoded" && textual(body):
 		return formText(string(body))
 	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
-		if t, ok := multipartText(body, params["boundary"]); ok {
+		if t, ok := multipartText(h.Get("Content-Type"), body); ok {
 			return t
 		}
 	case bytes.IndexByte(body, '\\') >= 0 && (strings.Contains(mt, "json") || json.Valid(body)):
@@ -116,17 +115,13 @@ func unescapeForm(s string) string {
 const maxParts = 100
 
 // multipartText is each part's name and file name, and its content when
-// it is text.
-func multipartText(body []byte, boundary string) (string, bool) {
-	r := multipart.NewReader(bytes.NewReader(body), boundary)
+// it is text. A part cut short still gives what came before it.
+func multipartText(contentType string, body []byte) (string, bool) {
+	parts, _, _ := Parts(contentType, body, maxParts)
 	var b strings.Builder
-	for range maxParts {
-		p, err := r.NextPart()
-		if err != nil {
-			break
-		}
-		b.WriteString(p.FormName() + " " + p.FileName() + "\n")
-		content, _ := io.ReadAll(io.LimitReader(p, int64(maxIndexedBody-b.Len())))
+	for _, p := range parts {
+		b.WriteString(p.Name + " " + p.Filename + "\n")
+		content := p.Body[:min(len(p.Body), max(0, maxIndexedBody-b.Len()))]
 		if textual(content) {
 			b.Write(content)
 			b.WriteByte('\n')

@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"strings"
 
 	"gaff/internal/bytesize"
 	"gaff/sanitize"
+	"gaff/storage"
 )
 
 // maxParts is how many parts of a multipart body are shown; a body of
@@ -30,41 +26,14 @@ type bodyPart struct {
 // parts and counts the rest. An error means the body is not well-formed
 // multipart, and the caller shows it whole instead.
 func parseMultipart(contentType string, b []byte) (parts []bodyPart, total int, err error) {
-	_, params, err := mime.ParseMediaType(contentType)
+	ps, total, err := storage.Parts(contentType, b, maxParts)
 	if err != nil {
 		return nil, 0, err
 	}
-	boundary := params["boundary"]
-	if boundary == "" {
-		return nil, 0, errors.New("no boundary in Content-Type")
-	}
-	mr := multipart.NewReader(bytes.NewReader(b), boundary)
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		total++
-		if total > maxParts {
-			// Read through the rest only to count it.
-			if _, err := io.Copy(io.Discard, p); err != nil {
-				return nil, 0, err
-			}
-			continue
-		}
-		body, err := io.ReadAll(p)
-		if err != nil {
-			return nil, 0, err
-		}
-		bp := bodyPart{name: p.FormName(), filename: p.FileName(), ctype: p.Header.Get("Content-Type"), body: body}
-		bp.kind, bp.lang = classify(bp.ctype, body)
+	for _, p := range ps {
+		bp := bodyPart{name: p.Name, filename: p.Filename, ctype: p.ContentType, body: p.Body}
+		bp.kind, bp.lang = classify(bp.ctype, bp.body)
 		parts = append(parts, bp)
-	}
-	if total == 0 {
-		return nil, 0, errors.New("no parts before the closing boundary")
 	}
 	return parts, total, nil
 }

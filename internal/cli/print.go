@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
+	"gaff/internal/bytesize"
 	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
@@ -31,7 +33,43 @@ func printRequest(out io.Writer, r *storage.Request) {
 		fmt.Fprintf(w, "# %s\n", sanitize.Line(note))
 	}
 	fmt.Fprintf(w, "%s %s %s\n", sanitize.Line(r.Method), sanitize.Line(r.Target), sanitize.Line(r.Proto))
-	writeHeadersAndBody(w, r.Headers, body, true)
+	ct := r.Headers.Get("Content-Type")
+	if !strings.HasPrefix(strings.ToLower(ct), "multipart/") {
+		writeHeadersAndBody(w, r.Headers, body, true)
+		return
+	}
+	parts, total, err := storage.Parts(ct, body, maxParts)
+	if err != nil {
+		// Not well-formed: the body as it came, and why.
+		writeHeadersAndBody(w, r.Headers, body, true)
+		fmt.Fprintf(w, "# not well-formed multipart (%s): shown as received\n", sanitize.Line(err.Error()))
+		return
+	}
+	writeHeadersAndBody(w, r.Headers, nil, false)
+	for i, p := range parts {
+		fmt.Fprintf(w, "# part %d of %d: %s\n", i+1, total, partLabel(p))
+		writeBody(w, p.Body, true)
+	}
+	if total > len(parts) {
+		fmt.Fprintf(w, "# %d more parts not shown; gaff show --json has the whole body\n", total-len(parts))
+	}
+}
+
+// maxParts is how many parts of a multipart body gaff show prints.
+const maxParts = 100
+
+// partLabel says what a part says of itself, sanitised.
+func partLabel(p storage.Part) string {
+	var fields []string
+	add := func(k, v string) {
+		if v != "" {
+			fields = append(fields, k+" "+sanitize.Line(v))
+		}
+	}
+	add("name", p.Name)
+	add("file", p.Filename)
+	add("type", p.ContentType)
+	return strings.Join(append(fields, bytesize.Format(int64(len(p.Body)))), ", ")
 }
 
 // printDelivery writes an attempt's outcome: the `<--` line, then the
@@ -58,6 +96,12 @@ func writeHeadersAndBody(w *bufio.Writer, h storage.Headers, body []byte, dump b
 		fmt.Fprintf(w, "%s: %s\n", sanitize.Line(x.Name), sanitize.Line(x.Value))
 	}
 	fmt.Fprintln(w)
+	writeBody(w, body, dump)
+}
+
+// writeBody prints a body: sanitised text, or with dump a hex dump when it
+// is not text.
+func writeBody(w *bufio.Writer, body []byte, dump bool) {
 	if dump && !sanitize.LooksText(body) {
 		hexDump(w, body)
 		return
