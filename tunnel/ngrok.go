@@ -298,8 +298,8 @@ func (t *ngrokTunnel) onDisconnect(err error) {
 	wasOnline := t.ep != nil
 	// The SDK retries every failure forever, a refused token included
 	// ((*reconnectingSession).connect sends auth errors to the same
-	// retry as network errors; ngrok/ngrok-go#176, still open in the
-	// SDK's own TODO.md at v2.4.0). Stop on the errors no retry can
+	// retry as network errors; ngrok/ngrok-go#176, still listed as open
+	// in the SDK's own to-do file at v2.4.0). Stop on the errors no retry can
 	// fix: a refused token always; account problems on the first
 	// connection. Once online, account errors such as the session limit
 	// can be a stale session on ngrok's side that clears, so those keep
