@@ -273,3 +273,13 @@ func formValue(form []byte, key string) (string, bool) {
 	}
 	return "", false
 }
+
+// StripeEventID is the evt_… id of a Stripe event body, "" for anything
+// else. It reads with the same bounded scanner as EventName, so a 25 MiB
+// body costs a scan, not a parse.
+func StripeEventID(body []byte) string {
+	if id := jsonFields(body, "id")[0]; strings.HasPrefix(id, "evt_") && len(id) <= MaxEventNameLen {
+		return id
+	}
+	return ""
+}

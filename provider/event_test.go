@@ -363,3 +363,17 @@ func firstTopLevelType(doc []byte) (string, bool) {
 	}
 	return "", true
 }
+
+func TestStripeEventID(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"id":"evt_1QWalk","object":"event","data":{"object":{"id":"pi_3"}}}`: "evt_1QWalk",
+		`{"object":"event","data":{"object":{"id":"evt_nested"}}}`:             "",
+		`{"id":"pi_3Walk"}`: "",
+		`not json`:          "",
+		`{"id":"evt_` + strings.Repeat("x", 200) + `"}`: "",
+	} {
+		if got := StripeEventID([]byte(body)); got != want {
+			t.Errorf("StripeEventID(%.40q) = %q, want %q", body, got, want)
+		}
+	}
+}

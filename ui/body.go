@@ -59,7 +59,7 @@ func analyseBody(r *storage.Request) *bodyDoc {
 		dec, err := decode(enc, r.Body)
 		switch {
 		case err != nil:
-			d.notes = append(d.notes, fmt.Sprintf("Content-Encoding %s could not be decoded (%v): showing the bytes as received", enc, err))
+			d.notes = append(d.notes, fmt.Sprintf("Content-Encoding %q could not be decoded (%q): showing the bytes as received", sanitize.Line(enc), sanitize.Line(err.Error())))
 		default:
 			d.shown = dec
 			d.notes = append(d.notes, fmt.Sprintf("decoded from %s for display: %s → %s (press v for the bytes as received)", enc, bytesize.Format(int64(len(r.Body))), bytesize.Format(int64(len(dec)))))
@@ -78,7 +78,7 @@ func analyseBody(r *storage.Request) *bodyDoc {
 func (d *bodyDoc) multipart(contentType string) {
 	parts, total, err := parseMultipart(contentType, d.shown)
 	if err != nil {
-		d.notes = append(d.notes, fmt.Sprintf("not well-formed multipart (%v): showing the body as %s", err, d.kind))
+		d.notes = append(d.notes, fmt.Sprintf("not well-formed multipart (%q): showing the body as %s", sanitize.Line(err.Error()), d.kind))
 		return
 	}
 	d.kind, d.parts, d.partsTotal = kindMultipart, parts, total

@@ -79,6 +79,11 @@ func (v *textView) setFind(q string, hl, now lipgloss.Style) {
 			start = starter.findStart(plain)
 		}
 		f.matches = append(f.matches, lineMatches(i, plain, needle, start)...)
+		if len(f.matches) >= findLines {
+			// A one-letter find in a huge body: enough hits to step through.
+			f.matches, f.partial = f.matches[:findLines], true
+			break
+		}
 	}
 	for f.cur < len(f.matches) && f.matches[f.cur].line < v.line {
 		f.cur++
@@ -93,19 +98,23 @@ func (v *textView) setFind(q string, hl, now lipgloss.Style) {
 // lineMatches finds needle in plain from rune start on, without overlaps.
 // Runes are lowered one by one so rune indexes stay those of the shown line.
 func lineMatches(line int, plain string, needle []rune, start int) []match {
-	hay := []rune(plain)
-	for i, r := range hay {
+	orig := []rune(plain)
+	hay := make([]rune, len(orig))
+	for i, r := range orig {
 		hay[i] = unicode.ToLower(r)
 	}
 	var out []match
+	// Widths add up as i moves, so a line of many hits costs one pass.
+	width, at := 0, 0
 	for i := start; i+len(needle) <= len(hay); {
 		if string(hay[i:i+len(needle)]) != string(needle) {
 			i++
 			continue
 		}
-		orig := []rune(plain)
-		from := ansi.StringWidth(string(orig[:i]))
-		out = append(out, match{line: line, from: from, to: from + ansi.StringWidth(string(orig[i:i+len(needle)]))})
+		width += ansi.StringWidth(string(orig[at:i]))
+		w := ansi.StringWidth(string(orig[i : i+len(needle)]))
+		out = append(out, match{line: line, from: width, to: width + w})
+		width, at = width+w, i+len(needle)
 		i += len(needle)
 	}
 	return out

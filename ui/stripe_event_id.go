@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
-	"strings"
-
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/storage"
@@ -16,11 +13,5 @@ func stripeEventID(r *storage.Request) string {
 	if r.Provider != provider.Stripe {
 		return ""
 	}
-	var ev struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(r.Body, &ev) != nil || !strings.HasPrefix(ev.ID, "evt_") {
-		return ""
-	}
-	return sanitize.Line(ev.ID)
+	return sanitize.Line(provider.StripeEventID(r.Body))
 }
