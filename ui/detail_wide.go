@@ -1,5 +1,7 @@
 package ui
 
+import "gaff/sanitize"
+
 // sideBySideW is the terminal width from which the body tab shows the
 // request's headers and body and, beside them, the newest response of the
 // forward or replay target, so a user sees what was sent and what came
@@ -13,11 +15,42 @@ func (d *detail) sideBySide() bool {
 	return d.wide && d.tab == tabBody && d.req != nil && d.err == nil
 }
 
+// hexRowW is the width of one hex dump row (offset, 16 bytes in hex, the
+// text column between bars); minResponseW what the response column keeps.
+const (
+	hexRowW      = 78
+	minResponseW = 30
+)
+
 // halves are the widths of the request and response columns, with one
-// cell between them for the rule.
+// cell between them for the rule. A body shown as bytes (whole, or any
+// part of it) widens the request column to a hex row, so no row breaks in
+// two; the response column keeps at least minResponseW.
 func (d *detail) halves() (int, int) {
-	l := (d.innerW() - 1) / 2
-	return l, d.innerW() - 1 - l
+	w := d.innerW() - 1
+	l := w / 2
+	if d.showsHex() {
+		l = max(l, min(hexRowW, w-minResponseW))
+	}
+	return l, w - l
+}
+
+// showsHex says whether the body view draws a hex dump.
+func (d *detail) showsHex() bool {
+	switch {
+	case d.doc == nil:
+		return false
+	case d.raw:
+		return !sanitize.LooksText(d.doc.raw)
+	case d.doc.kind == kindBinary:
+		return true
+	}
+	for _, p := range d.doc.parts {
+		if p.kind == kindBinary {
+			return true
+		}
+	}
+	return false
 }
 
 // requestHead is the headers drawn above the body when side by side: at

@@ -44,3 +44,23 @@ func TestWideDetailShowsRequestBesideLatestResponse(t *testing.T) {
 	h.lacks("latest response")
 	h.contains(`"ref": "refs/heads/main"`)
 }
+
+// A hex dump row is never broken across two lines side by side: the
+// request column is as wide as a row whenever the body is bytes, and the
+// response column keeps the rest (seen at 200×50: each row's text column
+// wrapped onto a line of its own).
+func TestWideDetailKeepsHexRowsWhole(t *testing.T) {
+	h := newHarness(t, 200, 50)
+	h.insert(req(1, "POST", "/png", hdrs("Content-Type", "image/png"), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x01\x02\x03")))
+	h.keys("enter")
+	h.contains("latest response")
+	var whole bool
+	for line := range strings.Lines(h.screen()) {
+		if strings.Contains(line, "00000000  89 50 4e 47") && strings.Contains(line, "│.PNG........IHDR│") {
+			whole = true
+		}
+	}
+	if !whole {
+		t.Fatalf("the first hex row is broken across lines:\n%s", h.screen())
+	}
+}
