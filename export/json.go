@@ -61,6 +61,13 @@ func AppendJSON(b []byte, r *storage.Request) []byte {
 		b = field(b, "signature_reason", r.SigReason)
 	}
 	b = field(b, "handshake", r.Handshake)
+	b = append(b, `,"duplicate_of":`...)
+	if r.DuplicateOf > 0 {
+		b = strconv.AppendInt(b, r.DuplicateOf, 10)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = field(b, "origin", r.Origin)
 	if r.Note != "" {
 		b = field(b, "note", r.Note)
 	}

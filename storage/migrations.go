@@ -149,6 +149,22 @@ CREATE TABLE reindex (
 ALTER TABLE requests ADD COLUMN event TEXT NOT NULL DEFAULT '';
 CREATE INDEX requests_by_event ON requests(event);
 `,
+	// 7: what the delivery lab and team sharing add to a capture. See
+	// ARCHITECTURE.md, "Duplicates" and "Team".
+	//   - delivery_id: the provider's id for this delivery (X-GitHub-Delivery,
+	//     the Stripe event id, webhook-id, …), "" when it sent none.
+	//   - duplicate_of: the first capture with the same delivery id, or NULL.
+	//   - origin: the teammate a shared capture came from, "" for local ones.
+	//   - origin_key: the shipped capture's unique key, so applying it twice
+	//     stores it once.
+	`
+ALTER TABLE requests ADD COLUMN delivery_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN duplicate_of INTEGER;
+ALTER TABLE requests ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN origin_key TEXT;
+CREATE INDEX requests_by_delivery ON requests(delivery_id, id) WHERE delivery_id != '';
+CREATE UNIQUE INDEX requests_by_origin_key ON requests(origin_key) WHERE origin_key IS NOT NULL;
+`,
 }
 
 // migrate brings the schema up to date and marks the file as gaff's.

@@ -25,6 +25,9 @@ type Summary struct {
 	ContentType string
 	Via         string
 	Note        string
+	DeliveryID  string // the provider's id for this delivery, "" when none
+	DuplicateOf int64  // the first capture with the same DeliveryID, 0 when this is the first
+	Origin      string // the teammate a shared capture came from, "" for local ones
 }
 
 // Path is the target without its query.
@@ -49,18 +52,20 @@ type Request struct {
 	Body       []byte // at most --max-body bytes; see Truncated
 }
 
-const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note, event`
+const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note, event, delivery_id, duplicate_of, origin`
 
 func scanSummary(sc interface{ Scan(...any) error }, s *Summary, extra ...any) error {
 	var ns int64
 	var trunc int
+	var dup sql.NullInt64
 	dest := append([]any{&s.ID, &ns, &s.Method, &s.Target, &s.Size, &trunc, &s.Status,
-		&s.Provider, &s.Signature, &s.SigReason, &s.Handshake, &s.ContentType, &s.Via, &s.Note, &s.Event}, extra...)
+		&s.Provider, &s.Signature, &s.SigReason, &s.Handshake, &s.ContentType, &s.Via, &s.Note, &s.Event, &s.DeliveryID, &dup, &s.Origin}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return err
 	}
 	s.Time = time.Unix(0, ns)
 	s.Truncated = trunc != 0
+	s.DuplicateOf = dup.Int64
 	return nil
 }
 
@@ -92,8 +97,8 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 }
 
 const insertRequestSQL = `INSERT INTO requests
-	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event)
-	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event, delivery_id, duplicate_of, origin)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 // requestArgs are insertRequestSQL's arguments for r. Encoding happens
 // here, before the writer's transaction, to keep that short.
@@ -102,7 +107,7 @@ func requestArgs(r *Request) []any {
 		r.ContentType = r.Headers.Get("Content-Type")
 	}
 	return []any{r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, encodeHeaders(r.Headers), nonNil(r.Body),
-		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note, r.Event}
+		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note, r.Event, r.DeliveryID, nullID(r.DuplicateOf), r.Origin}
 }
 
 func (d *DB) raiseLast(id int64) {
