@@ -92,7 +92,7 @@ func CurlCommand(r *storage.Request, base string) (string, error) {
 // writeCurl writes a shell script with one curl command per capture.
 func writeCurl(ctx context.Context, db *storage.DB, w *bufio.Writer, opt Options) error {
 	w.WriteString("#!/bin/sh\n# Requests captured by gaff, sent again byte for byte: run with sh.\n# Binary bodies travel as base64 and need base64(1).\n")
-	return eachRequest(ctx, db, opt.IDs, func(r *storage.Request) error {
+	return eachRequest(ctx, db, opt, func(r *storage.Request) error {
 		cmd, err := CurlCommand(r, opt.Base)
 		if err != nil {
 			return err

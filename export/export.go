@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"gaff/redact"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -30,6 +31,9 @@ type Options struct {
 	Base string
 	// Version is gaff's version, named as HAR's creator.
 	Version string
+	// Redact, when set, exports redacted copies (docs/redaction.md); the
+	// database keeps the captures as they came.
+	Redact *redact.Options
 }
 
 // Write writes captures to w in opt.Format. It streams (storage's Walk):
@@ -61,6 +65,11 @@ func (opt Options) Check() error {
 	default:
 		return fmt.Errorf("unknown export format %q; use har, curl or jsonl", opt.Format)
 	}
+	if opt.Redact != nil {
+		if err := opt.Redact.Check(); err != nil {
+			return err
+		}
+	}
 	if opt.Base != "" {
 		if _, err := send.ParseTarget(opt.Base); err != nil {
 			return fmt.Errorf("--to: %w", err)
@@ -69,8 +78,14 @@ func (opt Options) Check() error {
 	return nil
 }
 
-// eachRequest calls fn with each capture opt selects, whole, in order.
-func eachRequest(ctx context.Context, db *storage.DB, ids []int64, fn func(*storage.Request) error) error {
+// eachRequest calls fn with each capture opt selects, whole, in order,
+// redacted when opt asks.
+func eachRequest(ctx context.Context, db *storage.DB, opt Options, each func(*storage.Request) error) error {
+	fn := each
+	if opt.Redact != nil {
+		fn = func(r *storage.Request) error { return each(redact.Request(r, *opt.Redact)) }
+	}
+	ids := opt.IDs
 	if len(ids) > 0 {
 		for _, id := range ids {
 			r, err := db.GetRequest(ctx, id)

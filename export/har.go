@@ -108,7 +108,7 @@ func writeHAR(ctx context.Context, db *storage.DB, w *bufio.Writer, opt Options)
 	var buf, safe bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	err := eachRequest(ctx, db, opt.IDs, func(r *storage.Request) error {
+	err := eachRequest(ctx, db, opt, func(r *storage.Request) error {
 		e, err := harEntryOf(r, opt.Base)
 		if err != nil {
 			return err

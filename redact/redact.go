@@ -7,6 +7,7 @@ package redact
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"slices"
 	"strconv"
@@ -26,6 +27,20 @@ type Options struct {
 	// ".items.email" are the same path); a name without a leading dot,
 	// like "token", is that key at any depth, compared case-insensitively.
 	Fields []string
+}
+
+// Check says what is wrong with a --redact-field before anything is read.
+func (o Options) Check() error {
+	for _, f := range o.Fields {
+		t := strings.TrimSpace(f)
+		switch {
+		case t == "" || t == ".":
+			return fmt.Errorf("--redact-field %q names no field; give a key like token or a path like .data.object.customer", f)
+		case strings.HasPrefix(t, ".") && strings.Contains(t[1:], ".."), strings.HasSuffix(t, "."):
+			return fmt.Errorf("--redact-field %q has an empty step; write a path like .data.object.customer", f)
+		}
+	}
+	return nil
 }
 
 // Request returns a redacted copy of r; r itself is left untouched. Size,

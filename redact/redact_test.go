@@ -228,3 +228,17 @@ func TestCopyOwnsItsData(t *testing.T) {
 		t.Fatalf("editing the copy edited the original: %s %q", r.Body, r.Headers)
 	}
 }
+
+func TestCheckFields(t *testing.T) {
+	for _, ok := range []string{"token", ".data.object.customer", ".items[].sku", "Plan", "hub.verify_token"} {
+		if err := (redact.Options{Fields: []string{ok}}).Check(); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", " ", ".", ".a..b", ".a."} {
+		err := (redact.Options{Fields: []string{bad}}).Check()
+		if err == nil || !strings.Contains(err.Error(), "--redact-field") {
+			t.Errorf("%q: error %v", bad, err)
+		}
+	}
+}

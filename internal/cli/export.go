@@ -10,6 +10,7 @@ import (
 
 func exportCmd(dbf *dbFlags, version string) *cobra.Command {
 	var format, to string
+	var red redactFlags
 	cmd := &cobra.Command{
 		Use:   "export [ID...]",
 		Short: "Write captured requests as JSON lines, HAR or a curl script",
@@ -18,9 +19,15 @@ func exportCmd(dbf *dbFlags, version string) *cobra.Command {
   har    HAR 1.2, for browser devtools, Postman and Insomnia
   curl   a sh script with one curl command per request, bodies byte for byte
 With --to, har and curl send the requests to that base URL instead of the
-URL the sender used. Exports stream: any number of requests, little memory.`,
+URL the sender used. Exports stream: any number of requests, little memory.
+With --redact, secrets and e-mail addresses are replaced in every format
+(docs/redaction.md lists what); the database keeps the captures as they came.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt := export.Options{Format: format, Base: to, Version: version}
+			var err error
+			if opt.Redact, err = red.options(); err != nil {
+				return err
+			}
 			if err := opt.Check(); err != nil {
 				return err
 			}
@@ -41,5 +48,6 @@ URL the sender used. Exports stream: any number of requests, little memory.`,
 	}
 	cmd.Flags().StringVar(&format, "format", export.FormatJSONL, "jsonl, har or curl")
 	cmd.Flags().StringVar(&to, "to", "", "har and curl: send to this base URL instead of the sender's")
+	red.add(cmd)
 	return cmd
 }
