@@ -58,7 +58,9 @@ func (d *Dispatcher) attempt(ctx context.Context, ev *storage.Event) (*storage.D
 func (d *Dispatcher) deliver(ctx context.Context, sub *storage.Subscription, ev *storage.Event) *storage.Delivery {
 	now := d.opt.Clock.Now()
 	extra := append(storage.Headers(nil), sub.Headers...)
-	if sub.Scheme == provider.SchemeSlack && ev.Attempts > 0 {
+	// A Slack-signed subscription has always carried them; the slack
+	// profile adds them whatever the signing.
+	if prof, _ := Profile(sub.Retry); (prof.RetryHeaders || sub.Scheme == provider.SchemeSlack) && ev.Attempts > 0 {
 		extra = append(extra, slackRetryHeaders(ev)...)
 	}
 	p := Payload{Method: ev.Method, Headers: ev.Headers, Body: ev.Body}
@@ -77,13 +79,16 @@ func (d *Dispatcher) deliver(ctx context.Context, sub *storage.Subscription, ev 
 }
 
 // slackRetryHeaders are what Slack adds to a retry, which Bolt apps read
-// (and some use to skip retries).
+// (and some use to skip retries). The reason is Slack's word for how the
+// last attempt failed (docs/providers.md, "Retry profiles").
 func slackRetryHeaders(ev *storage.Event) storage.Headers {
 	reason := "http_error"
 	switch {
 	case ev.LastStatus != 0:
 	case strings.HasPrefix(ev.LastError, "timed out"):
 		reason = "http_timeout"
+	case strings.HasPrefix(ev.LastError, "TLS:"):
+		reason = "ssl_error"
 	default:
 		reason = "connection_failed"
 	}

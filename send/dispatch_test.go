@@ -70,14 +70,7 @@ func TestScheduleRunsOut(t *testing.T) {
 	tg := newTarget(t, h.clock, "", "", script(500, 500, 500, 500, 500, 500))
 	sub := h.subscribe(storage.Subscription{URL: tg.URL, Retry: RetryTesting})
 	id := h.fire(sub.ID, "generic.event")
-	at := t0
-	for i, step := range Schedule(RetryTesting) {
-		at = at.Add(step)
-		if i > 0 {
-			h.clock.advanceTo(t, at)
-		}
-		h.next()
-	}
+	h.runSchedule(RetryTesting)
 	ev := h.event(id)
 	if ev.State != storage.EventFailed || ev.Attempts != 5 || !ev.NextAttempt.IsZero() || ev.LastError != "answered 500 Internal Server Error" {
 		t.Fatalf("after the last step: %+v", ev)

@@ -7,12 +7,12 @@ import "time"
 // InstanceID is this gaff's id in LoopHeader.
 func InstanceID() string { return instanceID }
 
-// Schedule is a copy of the policy's delays (see schedules), nil for an
+// Schedule is a copy of the policy's delays (see profiles), nil for an
 // unknown policy.
 func Schedule(policy string) []time.Duration {
-	s, ok := schedules[policy]
+	p, ok := Profile(policy)
 	if !ok {
 		return nil
 	}
-	return append([]time.Duration(nil), s...)
+	return append([]time.Duration(nil), p.Steps...)
 }

@@ -10,32 +10,8 @@ import (
 	"gaff/storage"
 )
 
-// Retry policies a subscription can take.
-const (
-	RetryStandard = "standard" // Svix's schedule: about a day in 8 attempts
-	RetryTesting  = "testing"  // the same shape in under a minute, for a dev loop
-	RetryNone     = "none"     // one attempt
-)
-
-// schedules hold, per policy, the delay before each attempt: entry i is the
-// wait after attempt i (counted from 0, the first attempt being immediate)
-// before attempt i+1. The standard one is Svix's (docs/providers.md,
-// "Standard Webhooks / Svix"), which
-// Standard Webhooks recommends: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-var schedules = map[string][]time.Duration{
-	RetryStandard: {0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
-	RetryTesting:  {0, time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second},
-	RetryNone:     {0},
-}
-
-// RetryPolicies lists the policies in the order a picker shows them.
-func RetryPolicies() []string { return []string{RetryStandard, RetryTesting, RetryNone} }
-
-// MaxAttempts is how many attempts the policy makes in all.
-func MaxAttempts(policy string) int { return len(schedules[policy]) }
-
 // MaxRetryAfter caps how far a target's Retry-After can push the next
-// attempt: a day, longer than any step of the schedules, but short enough
+// attempt: a day, longer than all but Stripe's last steps, but short enough
 // that a typo (Retry-After: 9999999) does not park an event for months.
 const MaxRetryAfter = 24 * time.Hour
 
@@ -43,8 +19,9 @@ const MaxRetryAfter = 24 * time.Hour
 // from its record d, under policy, at now (when the attempt ended):
 //
 //   - 2xx: delivered.
-//   - 410 Gone: the target asked for no more; the event is gone and the
-//     subscription switched off, as Svix does.
+//   - 410 Gone, under a profile where it disables (Svix's and gaff's own):
+//     the target asked for no more; the event is gone and the subscription
+//     switched off. Under the others it is one more failure.
 //   - anything else, 3xx included (a webhook sender does not follow
 //     redirects; Shopify counts them as failures), or no response: the
 //     next step of the schedule, or failed when it has run out.
@@ -54,17 +31,18 @@ const MaxRetryAfter = 24 * time.Hour
 // step and Retry-After, the latter capped at MaxRetryAfter. It never adds
 // attempts, and never brings one sooner than the schedule would.
 func outcome(policy string, attempt int, sub *storage.Subscription, d *storage.Delivery, now time.Time) storage.AttemptResult {
+	prof, _ := Profile(policy)
 	switch {
 	case d.Status >= 200 && d.Status < 300:
 		return storage.AttemptResult{State: storage.EventDelivered}
-	case d.Status == http.StatusGone:
+	case d.Status == http.StatusGone && prof.GoneDisables:
 		why := fmt.Sprintf("the target answered 410 Gone at %s, asking for no more events; enable the subscription to send again",
 			now.Format("2006-01-02 15:04:05"))
 		return storage.AttemptResult{State: storage.EventGone, Error: "410 Gone: the target asked for no more events; subscription disabled",
 			DisableSubscription: why}
 	}
 	res := storage.AttemptResult{State: storage.EventFailed, Error: failure(d, sub)}
-	steps := schedules[policy]
+	steps := prof.Steps
 	if attempt >= len(steps) {
 		return res
 	}

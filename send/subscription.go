@@ -19,8 +19,8 @@ import (
 // set: past it a hung target holds a worker for too long.
 const MaxSubscriptionTimeout = 5 * time.Minute
 
-// CheckSubscription fills in defaults (scheme none, the 15 s timeout, the
-// standard retry policy) and says, in words, what is wrong with s: a URL
+// CheckSubscription fills in defaults (scheme none, the svix retry profile,
+// the profile's timeout), stores the alias standard as svix, and says, in words, what is wrong with s: a URL
 // gaff cannot send to, an unknown scheme or policy, a missing secret or one
 // not in the scheme's format, a bad header or event pattern.
 func CheckSubscription(s *storage.Subscription) error {
@@ -30,10 +30,12 @@ func CheckSubscription(s *storage.Subscription) error {
 		s.Scheme = provider.SchemeNone
 	}
 	if s.Retry == "" {
-		s.Retry = RetryStandard
+		s.Retry = RetrySvix
 	}
-	if s.Timeout == 0 {
-		s.Timeout = storage.DefaultSubscriptionTimeout
+	s.Retry = CanonicalRetry(s.Retry)
+	prof, known := Profile(s.Retry)
+	if s.Timeout == 0 && known {
+		s.Timeout = prof.Timeout
 	}
 	switch {
 	case s.Name == "":
@@ -60,8 +62,8 @@ func CheckSubscription(s *storage.Subscription) error {
 	if s.Timeout < 0 || s.Timeout > MaxSubscriptionTimeout {
 		return fmt.Errorf("subscription %s: timeout %s is out of range; give one between 1ms and %s", s.Name, s.Timeout, MaxSubscriptionTimeout)
 	}
-	if !slices.Contains(RetryPolicies(), s.Retry) {
-		return fmt.Errorf("subscription %s: unknown retry policy %q; use one of %s", s.Name, s.Retry, strings.Join(RetryPolicies(), ", "))
+	if !known {
+		return fmt.Errorf("subscription %s: unknown retry profile %q; use one of %s (standard is svix)", s.Name, s.Retry, strings.Join(RetryPolicies(), ", "))
 	}
 	return nil
 }

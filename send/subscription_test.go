@@ -17,7 +17,7 @@ func TestCheckSubscription(t *testing.T) {
 		return storage.Subscription{Name: "local", URL: "http://localhost:3000/hook", Scheme: "github", Secret: "s"}
 	}
 	s := ok()
-	if err := CheckSubscription(&s); err != nil || s.Retry != RetryStandard || s.Timeout != 15*time.Second {
+	if err := CheckSubscription(&s); err != nil || s.Retry != RetrySvix || s.Timeout != 15*time.Second {
 		t.Fatalf("defaults: %v %+v", err, s)
 	}
 	for _, c := range []struct {
@@ -37,7 +37,7 @@ func TestCheckSubscription(t *testing.T) {
 		{func(s *storage.Subscription) { s.Events = []string{"a b"} }, "not a name or pattern"},
 		{func(s *storage.Subscription) { s.Events = []string{"[x"} }, "not a name or pattern"},
 		{func(s *storage.Subscription) { s.Timeout = time.Hour }, "out of range"},
-		{func(s *storage.Subscription) { s.Retry = "forever" }, "unknown retry policy"},
+		{func(s *storage.Subscription) { s.Retry = "forever" }, "unknown retry profile"},
 	} {
 		s := ok()
 		c.change(&s)

@@ -22,11 +22,18 @@ import (
 
 // subscriptionForm creates (sub nil) or edits a subscription.
 func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
-	title, x := "new subscription", &storage.Subscription{Scheme: provider.SchemeStandardWebhooks, Retry: send.RetryStandard, Enabled: true,
-		Timeout: storage.DefaultSubscriptionTimeout, URL: "http://localhost:3000/webhooks"}
+	// A new subscription leaves the timeout empty: it takes the retry
+	// profile's (Slack's 3 s, Shopify's 5 s…) once one is picked.
+	title, x := "new subscription", &storage.Subscription{Scheme: provider.SchemeStandardWebhooks, Retry: send.RetrySvix, Enabled: true,
+		URL: "http://localhost:3000/webhooks"}
 	if sub != nil {
 		c := *sub
+		c.Retry = send.CanonicalRetry(c.Retry)
 		title, x = "edit subscription "+sanitize.Line(sub.Name), &c
+	}
+	timeout := ""
+	if x.Timeout > 0 {
+		timeout = x.Timeout.String()
 	}
 	var hl []string
 	for _, h := range x.Headers {
@@ -38,7 +45,7 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 		choiceField("scheme", "Signing", provider.Schemes(), x.Scheme),
 		secretField("secret", "Secret", x.Secret, "ctrl+g generates one in the scheme's format"),
 		textField("events", "Events", strings.Join(x.Events, ","), "event types it takes, e.g. github.*,stripe.payment_intent.succeeded; empty: all"),
-		textField("timeout", "Timeout", x.Timeout.String(), "e.g. 15s"),
+		textField("timeout", "Timeout", timeout, "e.g. 15s; empty: the retry profile's"),
 		choiceField("retry", "Retries", send.RetryPolicies(), x.Retry),
 		toggleField("enabled", "Enabled", x.Enabled),
 		areaField("headers", "Headers", strings.Join(hl, "\n"), "extra headers, one 'Name: value' a line"),
@@ -89,11 +96,15 @@ func (s *subsScreen) subscriptionForm(sub *storage.Subscription) *form {
 				x.Events = append(x.Events, e)
 			}
 		}
-		t, err := time.ParseDuration(strings.TrimSpace(v["timeout"]))
-		if err != nil {
-			return nil, fmt.Errorf("timeout %q: write a duration like 15s", v["timeout"])
+		x.Timeout = 0
+		if tv := strings.TrimSpace(v["timeout"]); tv != "" {
+			t, err := time.ParseDuration(tv)
+			if err != nil {
+				return nil, fmt.Errorf("timeout %q: write a duration like 15s, or leave it empty for the retry profile's", v["timeout"])
+			}
+			x.Timeout = t
 		}
-		x.Timeout = t
+		var err error
 		if x.Headers, err = parseHeaderLines(v["headers"], nil); err != nil {
 			return nil, err
 		}

@@ -97,8 +97,8 @@ func TestSubscriptionFailureShowsRetryAndManualRetry(t *testing.T) {
 	for topOf[*form](h).field("scheme").value() != "none" {
 		h.keys("right")
 	}
-	if got := topOf[*form](h).field("retry").value(); got != "standard" {
-		t.Fatalf("default retry policy %q, want standard", got)
+	if got := topOf[*form](h).field("retry").value(); got != send.RetrySvix {
+		t.Fatalf("default retry profile %q, want svix", got)
 	}
 	// An invalid timeout is refused in the form.
 	h.keys("tab", "tab", "tab")

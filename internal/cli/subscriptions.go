@@ -24,8 +24,10 @@ func subscriptionsCmd(dbf *dbFlags) *cobra.Command {
 		Aliases: []string{"subs"},
 		Short:   "Manage outbound test subscriptions and fire signed events at them",
 		Long: `A subscription is an endpoint gaff sends test events to, signed the way a
-provider signs them, with retries on a schedule (standard: now, 5s, 5m, 30m,
-2h, 5h, 10h, 10h, as Svix; testing: now, 1s, 5s, 15s, 30s; none). A running
+provider signs them, with retries the way a provider makes them: --retry
+github|stripe|shopify|slack|svix|zoom|testing|none picks a profile (attempts,
+schedule, the timeout the target gets, retry headers, what counts as a
+failure; svix is the default, and standard another name for it). A running
 gaff (TUI or --headless) sends and retries them in the background.
 
 ` + "`fire`" + ` makes the first attempt itself, prints the answer and exits
@@ -108,7 +110,7 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 	var headers []string
 	var generate, disabled bool
 	cmd := &cobra.Command{
-		Use:   "add NAME --to URL [--scheme S] [--secret X|- | --secret-file F | --secret-env VAR | --generate-secret] [--header 'K: V']... [--events a,b] [--timeout 15s] [--retry standard|testing|none] [--disabled]",
+		Use:   "add NAME --to URL [--scheme S] [--secret X|- | --secret-file F | --secret-env VAR | --generate-secret] [--header 'K: V']... [--events a,b] [--timeout D] [--retry github|stripe|shopify|slack|svix|zoom|testing|none] [--disabled]",
 		Short: "Add a subscription",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -159,8 +161,8 @@ func subsAddCmd(dbf *dbFlags) *cobra.Command {
 	f.BoolVar(&generate, "generate-secret", false, "make a secret in the scheme's format and print it")
 	f.StringArrayVar(&headers, "header", nil, "extra header sent with every event, 'Name: value' (repeatable)")
 	f.StringVar(&events, "events", "", "event types it takes, comma-separated; a trailing * matches the rest (default: all)")
-	f.DurationVar(&s.Timeout, "timeout", storage.DefaultSubscriptionTimeout, "how long the target has to answer each attempt")
-	f.StringVar(&s.Retry, "retry", send.RetryStandard, "retry policy: "+strings.Join(send.RetryPolicies(), ", "))
+	f.DurationVar(&s.Timeout, "timeout", 0, "how long the target has to answer each attempt (default: the retry profile's: github 10s, shopify 5s, slack and zoom 3s, others 15s)")
+	f.StringVar(&s.Retry, "retry", send.RetrySvix, "retry profile, as that provider retries: "+strings.Join(send.RetryPolicies(), ", ")+" (standard = svix)")
 	f.BoolVar(&disabled, "disabled", false, "add it switched off")
 	cmd.MarkFlagRequired("to")
 	return cmd
