@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gaff/provider"
 	"gaff/storage"
@@ -16,47 +17,72 @@ import (
 // subscription is gone or off, or ctx ended first (shutdown: the event
 // stays due for the next start).
 func (d *Dispatcher) attempt(ctx context.Context, ev *storage.Event) (*storage.Delivery, error) {
-	// ev may have been read while an earlier attempt of it was in flight,
-	// which has since been recorded and released its claim: sending on that
-	// stale read would send the event twice. Read it again under the claim.
-	fresh, err := d.db.GetEvent(ctx, ev.ID)
+	ev, sub, err := d.ready(ctx, ev)
 	if err != nil {
 		return nil, err
-	}
-	if fresh.State != storage.EventPending || fresh.Attempts != ev.Attempts {
-		return nil, fmt.Errorf("event %d changed while it was being picked up (now %s after %d attempts)", ev.ID, fresh.State, fresh.Attempts)
-	}
-	ev = fresh
-	sub, err := d.db.GetSubscription(ctx, ev.SubscriptionID)
-	if err != nil {
-		return nil, err // removed meanwhile: its events went with it
-	}
-	if !sub.Enabled {
-		return nil, disabledError(sub)
 	}
 	x := d.deliver(ctx, sub, ev)
 	if x.Status == 0 && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	return x, d.record(ctx, sub, ev, x)
+}
+
+// ready reads ev again under its claim, with its subscription, and says
+// why it cannot be sent if it cannot.
+func (d *Dispatcher) ready(ctx context.Context, ev *storage.Event) (*storage.Event, *storage.Subscription, error) {
+	// ev may have been read while an earlier attempt of it was in flight,
+	// which has since been recorded and released its claim: sending on that
+	// stale read would send the event twice. Read it again under the claim.
+	fresh, err := d.db.GetEvent(ctx, ev.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fresh.State != storage.EventPending || fresh.Attempts != ev.Attempts {
+		return nil, nil, fmt.Errorf("event %d changed while it was being picked up (now %s after %d attempts)", ev.ID, fresh.State, fresh.Attempts)
+	}
+	sub, err := d.db.GetSubscription(ctx, fresh.SubscriptionID)
+	if err != nil {
+		return nil, nil, err // removed meanwhile: its events went with it
+	}
+	if !sub.Enabled {
+		return nil, nil, disabledError(sub)
+	}
+	return fresh, sub, nil
+}
+
+// record stores x, an attempt of ev as read before it was sent, with the
+// step of sub's schedule that follows it.
+func (d *Dispatcher) record(ctx context.Context, sub *storage.Subscription, ev *storage.Event, x *storage.Delivery) error {
 	res := outcome(sub.Retry, ev.Attempts+1, sub, x, d.opt.Clock.Now())
 	// The attempt happened: record it even if the caller stops waiting now.
 	if err := d.db.RecordAttempt(context.WithoutCancel(ctx), x, res); err != nil {
 		d.opt.Log.Warn("subscriptions: attempt made but not recorded", "subscription", sub.Name, "event", ev.ID, "err", err)
-		return x, err
+		return err
 	}
 	d.opt.Log.Info("subscriptions: attempt", "subscription", sub.Name, "event", ev.ID, "attempt", x.Attempt,
 		"status", x.Status, "error", x.Error, "state", res.State, "next", res.NextAttempt)
 	if d.opt.OnAttempt != nil {
 		d.opt.OnAttempt(x, res)
 	}
-	return x, nil
+	return nil
 }
 
 // deliver signs ev for sub at the clock's now and sends it within sub's
-// timeout. A signing failure is the attempt's error (nothing is sent), so
-// the user sees it in the log of attempts and can fix the secret.
+// timeout.
 func (d *Dispatcher) deliver(ctx context.Context, sub *storage.Subscription, ev *storage.Event) *storage.Delivery {
 	now := d.opt.Clock.Now()
+	out, x := d.sign(sub, ev, now)
+	if x == nil {
+		x = d.send(ctx, sub, out)
+	}
+	return stamp(x, sub, ev, now)
+}
+
+// sign makes the request for ev as sub signs it at now. A signing failure
+// comes back as the attempt (nothing is sent), so the user sees it in the
+// log of attempts and can fix the secret.
+func (d *Dispatcher) sign(sub *storage.Subscription, ev *storage.Event, now time.Time) (Outbound, *storage.Delivery) {
 	extra := append(storage.Headers(nil), sub.Headers...)
 	// A Slack-signed subscription has always carried them; the slack
 	// profile adds them whatever the signing.
@@ -65,15 +91,22 @@ func (d *Dispatcher) deliver(ctx context.Context, sub *storage.Subscription, ev 
 	}
 	p := Payload{Method: ev.Method, Headers: ev.Headers, Body: ev.Body}
 	out, err := signed(sub.URL, p, extra, sub.Scheme, sub.Secret, ev.MsgID, now)
-	var x *storage.Delivery
 	if err != nil {
-		x = &storage.Delivery{Method: out.Method, URL: sub.URL, Headers: out.Headers, Body: ev.Body, Error: "not sent: " + err.Error()}
-	} else {
-		c := *d.opt.Client // shares the connection pool; only the timeout differs
-		c.Timeout = sub.Timeout
-		x = c.Do(ctx, out)
+		return out, &storage.Delivery{Method: out.Method, URL: sub.URL, Headers: out.Headers, Body: ev.Body, Error: "not sent: " + err.Error()}
 	}
-	// The clock's time, so the attempt log and the schedule agree.
+	return out, nil
+}
+
+// send sends out within sub's timeout.
+func (d *Dispatcher) send(ctx context.Context, sub *storage.Subscription, out Outbound) *storage.Delivery {
+	c := *d.opt.Client // shares the connection pool; only the timeout differs
+	c.Timeout = sub.Timeout
+	return c.Do(ctx, out)
+}
+
+// stamp marks x as an attempt of ev, at the clock's time now, so the
+// attempt log and the schedule agree.
+func stamp(x *storage.Delivery, sub *storage.Subscription, ev *storage.Event, now time.Time) *storage.Delivery {
 	x.Time, x.Kind, x.SubscriptionID, x.EventID = now, storage.KindSubscription, sub.ID, ev.ID
 	return x
 }

@@ -29,8 +29,13 @@ type payloadFlags struct {
 }
 
 func (f *payloadFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.event, "event", "", "event template to send (see gaff send --list-events)")
+	f.addBody(cmd)
+}
+
+// addBody adds the flags but --event, for a command that takes several.
+func (f *payloadFlags) addBody(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.event, "event", "", "event template to send (see gaff send --list-events)")
 	fl.StringVar(&f.body, "body", "", "send this file as the body, or - for standard input")
 	fl.StringArrayVar(&f.headers, "header", nil, "add or replace a header, 'Name: value' (repeatable)")
 	fl.StringVar(&f.method, "method", "", "HTTP method (default: the template's, or POST)")

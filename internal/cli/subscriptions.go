@@ -208,53 +208,38 @@ func subsEnableCmd(dbf *dbFlags, on bool) *cobra.Command {
 }
 
 func subsFireCmd(dbf *dbFlags) *cobra.Command {
-	var pf payloadFlags
-	var captureID string
-	var queue bool
+	var f fireFlags
 	cmd := &cobra.Command{
-		Use:   "fire NAME|ID (--event TEMPLATE | --body FILE|- | --capture ID) [--header 'K: V']... [--queue]",
-		Short: "Fire an event at a subscription",
+		Use:   "fire NAME|ID (--event TEMPLATE... | --body FILE|- | --capture ID...) [--header 'K: V']... [--duplicate N [--concurrent]] [--shuffle [--seed N]] [--queue]",
+		Short: "Fire an event, or a batch of them, at a subscription",
 		Long: `Fire an event at a subscription: a template (--event), a body of your own
 (--body), or a captured request (--capture ID, without its old signature and
-proxy headers). It is signed as the subscription says.
+proxy headers). It is signed as the subscription says. Several --event (or
+--capture) make a batch, delivered in the order given.
 
 The first attempt is made at once and its answer printed; the exit status is
-0 only if it was delivered. Retries follow the subscription's schedule and
-are sent by a running gaff. With --queue the event is only stored, and a
-running gaff sends it within a few seconds.`,
+0 only if every event was delivered. Retries follow the subscription's retry
+profile and are sent by a running gaff. With --queue the events are only
+stored, and a running gaff sends them within a few seconds.
+
+Misbehave as real providers do, to rehearse a handler:
+  --duplicate N   deliver each event N times: the same id, timestamp and
+                  signature, as when a provider's retry crosses a delivery
+                  that arrived; each copy is recorded as an attempt
+  --concurrent    send the copies at the same moment, to expose races
+  --shuffle       deliver a batch out of order; --seed N repeats an order`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if given(pf.event, pf.body, captureID) != 1 {
-				return errors.New("say what to fire with exactly one of --event TEMPLATE, --body FILE or --capture ID")
-			}
-			p, _, err := pf.payload(cmd.InOrStdin())
-			if err != nil {
+			f.seedGiven = cmd.Flags().Changed("seed")
+			if err := f.check(); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			return withSubscription(ctx, dbf, args[0], func(db *storage.DB, s *storage.Subscription) error {
-				var err error
-				if captureID != "" {
-					if p, err = capturePayload(ctx, db, captureID, p); err != nil {
-						return err
-					}
-				}
-				disp := send.NewDispatcher(db, send.DispatcherOptions{})
-				if queue {
-					id, err := disp.Fire(ctx, s.ID, p)
-					if err == nil {
-						fmt.Fprintf(cmd.OutOrStdout(), "event %d queued for %s; a running gaff sends it\n", id, sanitize.Line(s.Name))
-					}
-					return err
-				}
-				ev, x, err := disp.FireNow(ctx, s.ID, p)
-				return reportAttempt(cmd.OutOrStdout(), s, ev, x, err)
+			return withSubscription(cmd.Context(), dbf, args[0], func(db *storage.DB, s *storage.Subscription) error {
+				return f.fire(cmd, db, s)
 			})
 		},
 	}
-	pf.add(cmd)
-	cmd.Flags().StringVar(&captureID, "capture", "", "fire captured request ID (see gaff list)")
-	cmd.Flags().BoolVar(&queue, "queue", false, "only queue the event for a running gaff to send")
+	f.add(cmd)
 	return cmd
 }
 
