@@ -129,7 +129,11 @@ func (f *fireFlags) fire(cmd *cobra.Command, db *storage.DB, s *storage.Subscrip
 	disp := send.NewDispatcher(db, send.DispatcherOptions{})
 	var failed []error
 	for _, i := range order {
-		if err := f.fireOne(ctx, out, disp, s, ps[i], len(ps) > 1); err != nil {
+		place := i + 1
+		if len(ps) == 1 {
+			place = 0
+		}
+		if err := f.fireOne(ctx, out, disp, s, ps[i], place); err != nil {
 			failed = append(failed, err)
 		}
 	}
@@ -139,10 +143,11 @@ func (f *fireFlags) fire(cmd *cobra.Command, db *storage.DB, s *storage.Subscrip
 	return errors.Join(failed...)
 }
 
-// fireOne sends or queues one event of the batch.
-func (f *fireFlags) fireOne(ctx context.Context, out io.Writer, disp *send.Dispatcher, s *storage.Subscription, p send.Payload, batch bool) error {
-	if batch {
-		fmt.Fprintf(out, "-- %s\n", sanitize.Line(eventName(&storage.Event{Template: p.Template, RequestID: p.RequestID, Type: p.Type})))
+// fireOne sends or queues one event: the batch item at place (1-based),
+// or the only one when place is 0.
+func (f *fireFlags) fireOne(ctx context.Context, out io.Writer, disp *send.Dispatcher, s *storage.Subscription, p send.Payload, place int) error {
+	if place > 0 {
+		fmt.Fprintf(out, "-- batch item %d: %s\n", place, sanitize.Line(eventName(&storage.Event{Template: p.Template, RequestID: p.RequestID, Type: p.Type})))
 	}
 	if f.queue {
 		id, err := disp.Fire(ctx, s.ID, p)
