@@ -98,7 +98,9 @@ func TestFireDuplicatesLikeAProvider(t *testing.T) {
 		t.Fatalf("one event, twice: %v", ids)
 	}
 	for id, n := range ids {
+		sh.mu.Lock()
 		sigs := sh.sigs[id]
+		sh.mu.Unlock()
 		if n != 2 || !strings.Contains(out, "id "+id) || len(sigs) != 2 || sigs[0] != sigs[1] || sigs[0] == "" {
 			t.Fatalf("event %s arrived %d times, signatures %q\n%s", id, n, sigs, out)
 		}

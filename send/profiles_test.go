@@ -172,3 +172,20 @@ func (h *harness) runSchedule(policy string) {
 		}
 	}
 }
+
+// A subscription that sets no timeout gets its profile's on the wire: Zoom
+// gives a silent target 3 s.
+func TestProfileTimeoutCutsASilentTarget(t *testing.T) {
+	h := newHarness(t, DispatcherOptions{})
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	tg := newTarget(t, h.clock, "", "", hang(release))
+	sub := h.subscribe(storage.Subscription{URL: tg.URL, Retry: RetryZoom})
+	id := h.fire(sub.ID, "generic.event")
+	if x := h.next(); x.Status != 0 || x.Error != "timed out: no response within 3s" {
+		t.Fatalf("attempt %+v", x)
+	}
+	if ev := h.event(id); ev.State != storage.EventPending || !ev.NextAttempt.Equal(t0.Add(5*time.Minute)) {
+		t.Fatalf("a timeout is a failure to retry at +5 min: %+v", ev)
+	}
+}

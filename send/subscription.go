@@ -20,9 +20,10 @@ import (
 const MaxSubscriptionTimeout = 5 * time.Minute
 
 // CheckSubscription fills in defaults (scheme none, the svix retry profile,
-// the profile's timeout), stores the alias standard as svix, and says, in words, what is wrong with s: a URL
-// gaff cannot send to, an unknown scheme or policy, a missing secret or one
-// not in the scheme's format, a bad header or event pattern.
+// the profile's timeout), stores the alias standard as svix, and says, in
+// words, what is wrong with s: a URL gaff cannot send to, an unknown scheme
+// or retry profile, a missing secret or one not in the scheme's format, a
+// bad header or event pattern.
 func CheckSubscription(s *storage.Subscription) error {
 	s.Name = strings.TrimSpace(s.Name)
 	s.URL = strings.TrimSpace(s.URL)
