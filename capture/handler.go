@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -58,6 +59,9 @@ type Config struct {
 	// or it is cut and answered 408.
 	MinBodyRate int64
 	BodyGrace   time.Duration
+	// HangCap is how long a hang rule holds a connection at most
+	// (DefaultHangCap).
+	HangCap time.Duration
 }
 
 // Handler captures requests. It is safe for concurrent use.
@@ -70,6 +74,10 @@ type Handler struct {
 	mem      *budget
 	shed     atomic.Int64 // 503s for want of memory
 	lastShed atomic.Int64 // unix nanos of the last one logged
+
+	states   *policy.RuleStates // for policies that bring none
+	stopping chan struct{}      // closed by Stop: hangs and drips end
+	stopOnce sync.Once
 }
 
 // SetPolicy replaces how gaff answers; captures already running finish with
@@ -77,6 +85,12 @@ type Handler struct {
 func (h *Handler) SetPolicy(p *policy.Policy) {
 	if p == nil {
 		p = &policy.Policy{}
+	}
+	if p.State == nil {
+		// Policies built by hand (tests, callers without layers) still
+		// get counting rules.
+		p = p.Clone()
+		p.State = h.states
 	}
 	h.policy.Store(p)
 }
@@ -116,7 +130,11 @@ func New(cfg Config) *Handler {
 	if cfg.BodyGrace <= 0 {
 		cfg.BodyGrace = DefaultBodyGrace
 	}
-	h := &Handler{cfg: cfg, mem: newBudget(cfg.MaxInFlight, cfg.MaxInFlightPerConn, cfg.MaxInFlightPerAddr, cfg.BudgetWait)}
+	if cfg.HangCap <= 0 {
+		cfg.HangCap = DefaultHangCap
+	}
+	h := &Handler{cfg: cfg, mem: newBudget(cfg.MaxInFlight, cfg.MaxInFlightPerConn, cfg.MaxInFlightPerAddr, cfg.BudgetWait),
+		states: policy.NewRuleStates(policy.RandomSeed()), stopping: make(chan struct{})}
 	h.SetPolicy(nil)
 	return h
 }
@@ -166,6 +184,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ans = &Answer{Status: http.StatusOK}
 	}
 	req.Status = ans.Status
+	h.noteMisbehaviour(req, ans)
 
 	err = h.cfg.DB.InsertRequest(context.WithoutCancel(r.Context()), req)
 	body.close() // stored or refused: no longer waiting in memory
@@ -177,7 +196,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.Stored != nil {
 		h.cfg.Stored(req)
 	}
-	if h.cfg.Proxy != nil && cut == nil && ans.Label == "" {
+	if h.cfg.Proxy != nil && cut == nil && ans.Label == "" && !ans.Hang && !ans.Reset {
 		if pa, err := h.cfg.Proxy(r.Context(), req); err == nil && pa != nil {
 			ans = pa
 			if pa.Status != req.Status {
@@ -329,15 +348,17 @@ func (h *Handler) Overloaded() int64 { return h.shed.Load() }
 
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Request, a *Answer) {
 	if a.Delay > 0 {
-		// The server's write timeout must not cut a delay the user asked for.
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(a.Delay + WriteTimeout))
-		t := time.NewTimer(a.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		extend(w, a.Delay)
+		if !h.wait(r, a.Delay) {
 			return
 		}
+	}
+	switch {
+	case a.Reset:
+		abort()
+	case a.Hang:
+		h.hang(w, r)
+		abort()
 	}
 	hdr := w.Header()
 	for _, x := range a.Header {
@@ -352,5 +373,9 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Re
 	// handshake): always a length.
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(a.Status)
+	if a.Drip > 0 {
+		h.drip(w, r, body, a.Drip)
+		return
+	}
 	w.Write(body)
 }

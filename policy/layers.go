@@ -15,6 +15,10 @@ type Overrides struct {
 	Rules         []ResponseRule    // each replaces a saved rule of its prefix
 	NoHandshakes  []string          // handshake kinds, or "all"
 	RejectInvalid bool
+	// Seed, when set, makes rate= rules draw the same answers every run
+	// (--respond-seed).
+	Seed    uint64
+	SeedSet bool
 	// Notes say what sets each setting, by settings key ("secret.github",
 	// "reject_invalid", "responses", "handshake.KIND"): the flag or the
 	// variable, for the settings screen to show.
@@ -50,6 +54,7 @@ type Layered struct {
 	inForce *Policy // saved with the overrides over it
 	o       *Overrides
 	apply   func(*Policy)
+	states  *RuleStates
 }
 
 // Layer loads the saved policy and puts it in force with o (which may be
@@ -60,7 +65,11 @@ func Layer(ctx context.Context, db *storage.DB, o *Overrides, apply func(*Policy
 	if err != nil {
 		return nil, err
 	}
-	l := &Layered{o: o, apply: apply}
+	seed := RandomSeed()
+	if o != nil && o.SeedSet {
+		seed = o.Seed
+	}
+	l := &Layered{o: o, apply: apply, states: NewRuleStates(seed)}
 	l.SetPolicy(saved)
 	return l, nil
 }
@@ -76,12 +85,26 @@ func (l *Layered) Policy() *Policy {
 // it, in force.
 func (l *Layered) SetPolicy(p *Policy) {
 	e := l.o.over(p)
+	e.State = l.states
 	l.mu.Lock()
 	l.saved, l.inForce = p, e
 	l.mu.Unlock()
 	if l.apply != nil {
 		l.apply(e)
 	}
+}
+
+// States is where the rules in force keep count, for the settings screen
+// to show and reset.
+func (l *Layered) States() *RuleStates { return l.states }
+
+// FlagRules are the rules this run's --respond flags put over the saved
+// ones.
+func (l *Layered) FlagRules() []ResponseRule {
+	if l.o == nil {
+		return nil
+	}
+	return l.o.Rules
 }
 
 // Overrides names what this run's flags set over the saved layer, by

@@ -23,6 +23,10 @@ type Answer struct {
 	Header storage.Headers
 	Body   []byte
 	Delay  time.Duration // wait before answering, to test a provider's timeout
+	Drip   time.Duration // send the body slowly, over this long
+	// Hang holds the connection without an answer; Reset closes it without
+	// one. The capture is stored first either way.
+	Hang, Reset bool
 	// Label says why this answer, for the UI ("answered Slack challenge").
 	Label string
 }
@@ -39,6 +43,9 @@ type Policy struct {
 	NoHandshakes  map[string]bool // handshake kinds switched off; "all" for every one
 	RejectInvalid bool
 	Responses     []ResponseRule // see Match
+	// State is where rules that change over time keep count; shared by
+	// every clone, never saved (see RuleStates).
+	State *RuleStates
 }
 
 // MetaVerifyTokenKey is the Secrets key of Meta's hub.verify_token.
@@ -52,6 +59,14 @@ type ResponseRule struct {
 	Header storage.Headers `json:"headers,omitempty"`
 	Body   string          `json:"body,omitempty"`
 	Delay  time.Duration   `json:"delay,omitempty"`
+	// Answers that change over time (README.md, "Your own answers").
+	Seq        []int         `json:"seq,omitempty"`         // statuses in turn; the last sticks
+	Rate       float64       `json:"rate,omitempty"`        // percent answered by the rule; 0: all
+	After      int           `json:"after,omitempty"`       // this many get the default answer first
+	RetryAfter string        `json:"retry_after,omitempty"` // seconds, for the Retry-After header
+	Drip       time.Duration `json:"drip,omitempty"`
+	Hang       bool          `json:"hang,omitempty"`
+	Reset      bool          `json:"reset,omitempty"`
 }
 
 // MaxDelay bounds a configured answer delay: long enough to trip any
@@ -76,14 +91,14 @@ func (p *Policy) Clone() *Policy {
 
 // Validate reports a rule that cannot be served.
 func (r ResponseRule) Validate() error {
-	if r.Status < 100 || r.Status > 599 {
-		return fmt.Errorf("status %d is not an HTTP status (100–599)", r.Status)
+	if err := r.validateStatus(); err != nil {
+		return err
+	}
+	if err := r.validateTiming(); err != nil {
+		return err
 	}
 	if r.Prefix != "" && !strings.HasPrefix(r.Prefix, "/") {
 		return fmt.Errorf("path prefix %q must start with /", r.Prefix)
-	}
-	if r.Delay < 0 || r.Delay > MaxDelay {
-		return fmt.Errorf("delay %s is outside 0–%s", r.Delay, MaxDelay)
 	}
 	for _, h := range r.Header {
 		if h.Name == "" || strings.ContainsAny(h.Name, " :\r\n") || strings.ContainsAny(h.Value, "\r\n") {
@@ -172,7 +187,7 @@ func (p *Policy) decide(r *storage.Request, pr *provider.Request) *Answer {
 		}
 	}
 	if rule := p.Match(r.Path()); rule != nil {
-		return &Answer{Status: rule.Status, Header: rule.Header, Body: []byte(rule.Body), Delay: rule.Delay}
+		return p.answer(rule)
 	}
 	return nil
 }

@@ -2,12 +2,14 @@ package policy_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"gaff/internal/testkit"
 	"gaff/policy"
+	"gaff/storage"
 )
 
 func TestParseResponseRuleErrors(t *testing.T) {
@@ -78,5 +80,77 @@ func TestLayeredSecretsWithoutAHandler(t *testing.T) {
 		if got, ok := l.Secret(id); got != want || ok != (want != "") {
 			t.Errorf("Secret(%q) = %q, %v; want %q", id, got, ok, want)
 		}
+	}
+}
+
+func TestParseRulesThatChangeOverTime(t *testing.T) {
+	for spec, want := range map[string]string{
+		"/flaky seq=":              "seq= is empty",
+		"/flaky seq=500,,200":      "is not a status code",
+		"/flaky seq=500,99":        "not an HTTP status",
+		"/flaky 500 seq=500,200":   "both a status",
+		"/s 503 rate=130%":         "outside 0–100%",
+		"/s 503 rate=0%":           "outside 0–100%",
+		"/s 503 rate=30":           "a share like rate=30%",
+		"/g 410 after=-1":          "not a count",
+		"/g 410 after=x":           "not a count",
+		"/rl 429 retry-after=soon": "whole number of seconds",
+		"/d 200 drip=x":            "not a duration",
+		"/d 200 drip=0s":           "not a duration",
+		"/d 200 drip=10m":          "outside 0–2m0s",
+		"/x hang reset":            "hang and reset together",
+		"/x 200 hang":              "no status",
+		"/x reset body=hi":         "nowhere to go",
+		"/x hang drip=1s":          "no body to drip",
+		"/x hang delay=1s":         "drop delay=",
+		"/x":                       "no status",
+		"/x rate=50%":              "no status",
+		"/x 200 sometimes":         "not key=value",
+	} {
+		_, err := policy.ParseResponseRule(spec)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one saying %q", spec, err, want)
+		}
+	}
+	// Every kind survives String and back, which is how the settings
+	// screen edits and the database keeps them.
+	for _, spec := range []string{"/flaky seq=500,500,200", "/sometimes 503 rate=12.5%", "/gone 410 after=3",
+		"/rl 429 retry-after=5", "/x hang", "/x reset rate=30% after=2", "/x delay=1s reset", "/d 200 drip=10s body=slow",
+		"503 rate=30%"} {
+		r, err := policy.ParseResponseRule(spec)
+		if err != nil {
+			t.Fatalf("%q: %v", spec, err)
+		}
+		back, err := policy.ParseResponseRule(r.String())
+		if err != nil || back.String() != r.String() {
+			t.Errorf("%q → %q → %q, %v", spec, r.String(), back.String(), err)
+		}
+	}
+}
+
+// The step a sequence is on and the counts follow the requests, and Reset
+// starts them afresh.
+func TestRuleStateCountsAndResets(t *testing.T) {
+	r, _ := policy.ParseResponseRule("/flaky seq=500,503,200 after=1")
+	p := &policy.Policy{Responses: []policy.ResponseRule{r}, State: policy.NewRuleStates(7)}
+	var got []int
+	for range 4 {
+		req := &storage.Request{Summary: storage.Summary{Method: "POST", Target: "/flaky"}}
+		status := 200
+		if a := p.Decide(req); a != nil {
+			status = a.Status
+		}
+		got = append(got, status)
+	}
+	if want := []int{200, 500, 503, 200}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
+	}
+	c := p.State.Counts(r)
+	if c.Matched != 4 || c.Answered != 3 || r.Step(c) != 2 {
+		t.Fatalf("counts %+v step %d", c, r.Step(c))
+	}
+	p.State.Reset()
+	if c := p.State.Counts(r); c != (policy.RuleCounts{}) || r.Step(c) != 0 {
+		t.Fatalf("after reset %+v", c)
 	}
 }
