@@ -15,6 +15,8 @@ import (
 type policyFlags struct {
 	secretFlags
 	responds      []string
+	respondSeed   uint64
+	seedGiven     func() bool // tells --respond-seed 0 from no seed
 	noHandshakes  []string
 	rejectInvalid bool
 }
@@ -22,7 +24,12 @@ type policyFlags struct {
 func (f *policyFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	f.secretFlags.add(fl, "PROVIDER=SECRET to check signatures and answer handshakes (repeatable; e.g. github=…, stripe=whsec_…, discord=PUBLIC_KEY_HEX, meta-verify-token=…)")
-	fl.StringArrayVar(&f.responds, "respond", nil, "answer with '[PREFIX] STATUS [delay=D] [body=TEXT|@FILE] [header=\"K: V\"]' (repeatable)")
+	fl.StringArrayVar(&f.responds, "respond", nil, "answer with '[PREFIX] STATUS [delay=D] [body=TEXT|@FILE] [header=\"K: V\"]' (repeatable); "+
+		"over time: seq=500,500,200 (statuses in turn, the last sticks; STATUS may go), rate=30% (that share, the rest as usual), "+
+		"after=3 (the first 3 as usual), retry-after=5; misbehave: drip=10s (body sent slowly), hang (no answer until the sender gives up, 5m at most), "+
+		"reset (close the connection unanswered)")
+	fl.Uint64Var(&f.respondSeed, "respond-seed", 0, "seed for --respond rate= rules, so a run's answers repeat (default: random each run)")
+	f.seedGiven = func() bool { return fl.Changed("respond-seed") }
 	fl.StringArrayVar(&f.noHandshakes, "no-handshake", nil, "do not answer this URL handshake (repeatable; a kind like slack-url-verification, or all)")
 	fl.BoolVar(&f.rejectInvalid, "reject-invalid", false, "answer 401 to requests whose signature is invalid")
 }
@@ -37,6 +44,9 @@ func (f *policyFlags) parse() (*policy.Overrides, error) {
 	p := &policy.Overrides{Secrets: secrets, NoHandshakes: f.noHandshakes, RejectInvalid: f.rejectInvalid, Notes: map[string]string{}}
 	for id, src := range from {
 		p.Notes["secret."+id] = src
+	}
+	if f.seedGiven != nil && f.seedGiven() {
+		p.Seed, p.SeedSet = f.respondSeed, true
 	}
 	for _, spec := range f.responds {
 		r, err := policy.ParseResponseRule(spec)

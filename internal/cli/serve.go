@@ -112,6 +112,8 @@ func serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	srv := capture.NewServer(h, log)
+	// Hangs would hold the shutdown to its timeout: they end first.
+	srv.RegisterOnShutdown(h.Stop)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(h.Listener(local, "local")) }()
 	// Whatever ends the run from here (a tunnel that fails to start
