@@ -37,7 +37,7 @@ type SendKeys struct {
 
 // SettingsKeys edit secrets, responses and handshakes.
 type SettingsKeys struct {
-	Up, Down, Edit, Add, Delete, Back key.Binding
+	Up, Down, Edit, Add, Delete, ResetCounts, Back key.Binding
 }
 
 // GlobalKeys work on every screen.
@@ -125,12 +125,13 @@ func DefaultKeys() KeyMap {
 			Reveal:   bind("ctrl+r", "show/hide generated secret", "ctrl+r"),
 		},
 		Settings: SettingsKeys{
-			Up:     bind("k/↑", "up", "k", "up"),
-			Down:   bind("j/↓", "down", "j", "down"),
-			Edit:   bind("enter", "edit/toggle", "enter", "space"),
-			Add:    bind("a", "add response", "a"),
-			Delete: bind("d", "remove", "d", "delete"),
-			Back:   bind("esc", "back", "esc", "S"),
+			Up:          bind("k/↑", "up", "k", "up"),
+			Down:        bind("j/↓", "down", "j", "down"),
+			Edit:        bind("enter", "edit/toggle", "enter", "space"),
+			Add:         bind("a", "add response", "a"),
+			Delete:      bind("d", "remove", "d", "delete"),
+			ResetCounts: bind("r", "reset rule counts", "r"),
+			Back:        bind("esc", "back", "esc", "S"),
 		},
 		Detail: DetailKeys{
 			Back:     bind("esc", "back", "esc", "backspace"),

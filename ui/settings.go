@@ -11,7 +11,6 @@ import (
 
 	"gaff/policy"
 	"gaff/provider"
-	"gaff/sanitize"
 )
 
 type settingKind int
@@ -20,6 +19,7 @@ const (
 	settingHeading settingKind = iota
 	settingSecret
 	settingResponse
+	settingFlagResponse // a --respond rule of this run, shown with its state
 	settingAddResponse
 	settingHandshake
 	settingReject
@@ -64,7 +64,7 @@ func (s *settingsScreen) update(msg settingsMsg) (tea.Cmd, layer) {
 
 func (s *settingsScreen) bindings() []key.Binding {
 	k := &s.common.keys.Settings
-	return []key.Binding{k.Back, k.Down, k.Edit, k.Add, k.Delete}
+	return []key.Binding{k.Back, k.Down, k.Edit, k.Add, k.Delete, k.ResetCounts}
 }
 
 func newSettingsScreen(c *common) *settingsScreen {
@@ -94,6 +94,9 @@ func (s *settingsScreen) rebuild() {
 	items = append(items, settingItem{kind: settingHeading}, settingItem{kind: settingHeading, label: "Responses — what gaff answers, by path prefix (longest wins)"})
 	for i := range p.Responses {
 		items = append(items, settingItem{kind: settingResponse, index: i})
+	}
+	for i := range s.flagRules() {
+		items = append(items, settingItem{kind: settingFlagResponse, index: i})
 	}
 	items = append(items, settingItem{kind: settingAddResponse},
 		settingItem{kind: settingReject},
@@ -181,6 +184,11 @@ func (s *settingsScreen) key(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 		}
 	case key.Matches(msg, k.Add):
 		return nil, s.responsePrompt(-1)
+	case key.Matches(msg, k.ResetCounts):
+		s.resetCounts()
+		return nil, nil
+	case it.kind == settingFlagResponse && (key.Matches(msg, k.Edit) || key.Matches(msg, k.Delete)):
+		s.status, s.err = "set by --respond for this run: change the flag to change it", true
 	case key.Matches(msg, k.Edit):
 		switch it.kind {
 		case settingSecret:
@@ -217,7 +225,7 @@ func (s *settingsScreen) responsePrompt(i int) *prompt {
 	if i >= 0 {
 		value = s.policy().Responses[i].String()
 	}
-	p := newPrompt("response ([/prefix] status [delay=2s] [body=…] [header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
+	p := newPrompt("response ([/prefix] status|seq=500,200 [rate=30% after=3 retry-after=5 delay=2s drip=10s hang reset body=… header='K: V'])", value, false, func(v string) (tea.Cmd, error) {
 		r, file, err := policy.ParseResponseSpec(v)
 		if err != nil {
 			return nil, err
@@ -273,12 +281,9 @@ func (s *settingsScreen) render(w, h int) string {
 		case settingSecret:
 			line = "  " + padTo(secretLabel(it.key), 26) + s.secretValue(p, it.key)
 		case settingResponse:
-			r := p.Responses[it.index]
-			prefix := r.Prefix
-			if prefix == "" {
-				prefix = "(every path)"
-			}
-			line = "  " + padTo(sanitize.Line(prefix), 26) + st.statusStyle(r.Status).Render(sanitize.Line(strings.TrimPrefix(r.String(), r.Prefix+" ")))
+			line = s.ruleLine(p.Responses[it.index])
+		case settingFlagResponse:
+			line = s.ruleLine(s.flagRules()[it.index]) + st.Warn.Render("  (--respond, this run only)")
 		case settingAddResponse:
 			line = "  " + st.Muted.Render("+ add a response") + s.flagNote("responses")
 			if len(p.Responses) == 0 {
