@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -107,6 +108,7 @@ func TestRespondRulesOverTimeEndToEnd(t *testing.T) {
 	got := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var r struct {
+			ID     int64  `json:"id"`
 			Path   string `json:"path"`
 			Status int    `json:"status"`
 			Note   string `json:"note"`
@@ -117,6 +119,11 @@ func TestRespondRulesOverTimeEndToEnd(t *testing.T) {
 		got[r.Path]++
 		if note, ok := map[string]string{"/r": "reset:", "/h": "hang:"}[r.Path]; ok && (r.Status != 0 || !strings.Contains(r.Note, note)) {
 			t.Errorf("%s stored as %d %q", r.Path, r.Status, r.Note)
+		}
+		if r.Path == "/r" {
+			if out, err := gaffCLI(t, "show", fmt.Sprint(r.ID), "--db", g.db); err != nil || !strings.Contains(out, "not answered") || !strings.Contains(out, "reset: gaff closed the connection") {
+				t.Errorf("gaff show of the reset row: %v\n%s", err, out)
+			}
 		}
 	}
 	if !maps.Equal(got, want) {

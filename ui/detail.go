@@ -413,7 +413,7 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		row("Protocol", sanitize.Line(r.Proto)),
 		row("Size", fmt.Sprintf("%s (%d bytes)", bytesize.Format(r.Size), r.Size)),
 		row("Type", sanitize.Line(orNone(r.ContentType))),
-		row("Answered", st.statusStyle(r.Status).Render(fmt.Sprint(r.Status))),
+		row("Answered", st.statusStyle(r.Status).Render(statusText(r.Status, 0))),
 	)
 	if r.Provider != "" {
 		out = append(out, row("Provider", providerName(r.Provider)))

@@ -168,7 +168,7 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColu
 	if c.size > 0 {
 		cells = append(cells, cell{fmt.Sprintf("%*s", c.size, shortBytes(s.Size)), st.Muted})
 	}
-	cells = append(cells, cell{fmt.Sprintf("%3d", s.Status), st.statusStyle(s.Status)})
+	cells = append(cells, cell{statusText(s.Status, 3), st.statusStyle(s.Status)})
 	if c.outcome > 0 {
 		out, outStyle := l.outcomeCell(s.ID)
 		cells = append(cells, cell{out, outStyle})

@@ -54,6 +54,16 @@ func ruleState(r policy.ResponseRule, c policy.RuleCounts) string {
 	return state
 }
 
+// statusText is gaff's answer as the list and detail show it, at least
+// width wide: a hang or reset rule never answered, and its row has status
+// 0 (ARCHITECTURE.md, "Answers that change over time").
+func statusText(status, width int) string {
+	if status == 0 {
+		return fmt.Sprintf("%*s", width, "—")
+	}
+	return fmt.Sprintf("%*d", width, status)
+}
+
 // resetCounts starts every rule afresh; memory only, so it is done here
 // rather than in a command.
 func (s *settingsScreen) resetCounts() {

@@ -21,7 +21,11 @@ import (
 func printRequest(out io.Writer, r *storage.Request) {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	fmt.Fprintf(w, "# request %d, %s, from %s, answered %d\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), r.Status)
+	answered := fmt.Sprintf("answered %d", r.Status)
+	if r.Status == 0 {
+		answered = "not answered (see the note)" // a hang or reset rule
+	}
+	fmt.Fprintf(w, "# request %d, %s, from %s, %s\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), answered)
 	if r.Event != "" {
 		fmt.Fprintf(w, "# event %s\n", sanitize.Line(r.Event))
 	}
