@@ -28,5 +28,8 @@ func captureLine(r *storage.Request) []byte {
 	if r.Truncated {
 		s += " (cut)"
 	}
+	if r.Status == 0 {
+		return fmt.Appendf(nil, "%s → no answer", s) // a hang or reset rule
+	}
 	return fmt.Appendf(nil, "%s → %d", s, r.Status)
 }
