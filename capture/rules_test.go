@@ -189,3 +189,38 @@ func TestResetClosesTheConnectionUnanswered(t *testing.T) {
 		t.Fatalf("reset answered %d", resp.StatusCode)
 	}
 }
+
+// A sender that gives up ends the hang: the handler returns and the
+// connection closes, long before the cap.
+func TestHangEndsWhenTheSenderGivesUp(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	rg := newRigServer(t, Config{HangCap: time.Hour}, storage.Options{}, func(s *http.Server) {
+		s.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateClosed {
+				closed <- struct{}{}
+			}
+		}
+	})
+	r, _ := policy.ParseResponseRule("/h hang")
+	rg.h.SetPolicy(&policy.Policy{Responses: []policy.ResponseRule{r}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "POST", rg.url+"/h", strings.NewReader("held"))
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	waitStored(t, rg.db)
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("a hang was answered")
+	}
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the hang went on after the sender gave up")
+	}
+}
