@@ -19,7 +19,9 @@ func main() {
 		stopProfile()
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "gaff:", err)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "gaff:", msg)
+		}
 		os.Exit(cli.ExitCode(err))
 	}
 }

@@ -15,7 +15,15 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+// Error is "" for a status that is itself the answer (gaff diff's "they
+// differ"): main prints nothing then.
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
 func (e *exitError) Unwrap() error { return e.err }
 
 // badInput marks err as the user's to fix: gaff exits 2.
