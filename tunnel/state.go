@@ -82,15 +82,27 @@ func (s State) Line() string {
 // once, then one per change of status, URL or error. Latency alone does not
 // make a line, or a quiet tunnel would print every heartbeat. It returns when
 // ctx is done or the tunnel has stopped (Failed or Off).
-func Report(ctx context.Context, t Tunnel, w io.Writer) {
+func Report(ctx context.Context, t Tunnel, w io.Writer) { Watch(ctx, t, Lines(w)) }
+
+// Lines is Report's printer, for a Watch that also does something else
+// with each state (Changes has one reader, so there is one Watch).
+func Lines(w io.Writer) func(State) {
 	var last State
 	first := true
-	for {
-		s := t.State()
+	return func(s State) {
 		if first || s.Status != last.Status || s.URL != last.URL || s.Err != last.Err {
 			fmt.Fprintln(w, s.Line())
 			last, first = s, false
 		}
+	}
+}
+
+// Watch calls f with t's state now and after each change, until ctx is
+// done or the tunnel has stopped (Failed or Off).
+func Watch(ctx context.Context, t Tunnel, f func(State)) {
+	for {
+		s := t.State()
+		f(s)
 		if s.Status == Failed || s.Status == Off {
 			return
 		}

@@ -56,7 +56,7 @@ over the file, the file over the environment.`,
 	// Tests use it to fill the "disk" without filling a disk.
 	f.Int64Var(&o.maxPages, "max-db-pages", 0, "cap the database at this many pages (4 KiB each)")
 	f.MarkHidden("max-db-pages")
-	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout")
+	f.BoolVar(&o.headless, "headless", false, "no TUI: print one JSON object per captured request on stdout; a {\"ready\":true,…} line on stderr says when it listens and when the public URL is online")
 	f.StringVar(&o.format, "format", "json", "with --headless: json (an object a line, for scripts) or text (a line a capture, to read)")
 	f.Int64Var(&o.after, "after", -1, "with --headless: first print the stored captures after this id (resume after a crash), then live ones")
 	f.StringVar(&o.logPath, "log", "", "log file (default $XDG_STATE_HOME/gaff/gaff.log)")

@@ -193,8 +193,9 @@ func (o *serveOptions) ngrokOptions(log *slog.Logger) tunnel.NgrokOptions {
 // what was answered during the shutdown too.
 func runHeadless(ctx context.Context, printer *headless, serveErr <-chan error, stopServer func(), local, public tunnel.Tunnel, dbPath string) error {
 	fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), dbPath)
+	writeReady(os.Stderr, local.URL(), "")
 	if public != nil {
-		go tunnel.Report(ctx, public, sanitizingWriter{os.Stderr})
+		go reportTunnel(ctx, public, local.URL(), os.Stderr)
 	}
 	err := printer.run(ctx, serveErr)
 	stopServer()
