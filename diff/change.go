@@ -28,10 +28,10 @@ type Options struct {
 // Change is one difference. Old is empty for Added, New for Removed; both
 // are compact JSON for JSON values and raw text otherwise.
 type Change struct {
-	Path string
-	Kind string // Added, Removed or Changed
-	Old  string
-	New  string
+	Path string `json:"path"`
+	Kind string `json:"kind"` // Added, Removed or Changed
+	Old  string `json:"old,omitempty"`
+	New  string `json:"new,omitempty"`
 }
 
 // String renders c on one line, through sanitize, because Old and New

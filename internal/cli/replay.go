@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"gaff/policy"
 	"gaff/send"
+	"gaff/storage"
 )
 
 func replayCmd(dbf *dbFlags) *cobra.Command {
@@ -49,22 +51,7 @@ status is 0 only for a 2xx answer.`,
 					return err
 				}
 			}
-			db, err := openWrite(dbf)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			ctx := cmd.Context()
-			var secret func(string) (string, bool)
-			if resign {
-				// The saved secrets with those above over them.
-				l, err := policy.Layer(ctx, db, overrides, nil)
-				if err != nil {
-					return err
-				}
-				secret = l.Secret
-			}
-			d, err := newSender(db, timeout, secret).Replay(ctx, id, to, resign)
+			d, err := replayOnce(cmd.Context(), dbf, id, to, timeout, resign, overrides)
 			if d != nil {
 				printDelivery(os.Stdout, d)
 			}
@@ -88,4 +75,24 @@ status is 0 only for a 2xx answer.`,
 	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
 	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
 	return cmd
+}
+
+// replayOnce replays capture id and records the attempt, for gaff replay
+// and the MCP server alike. With resign, the saved secrets sign it, with
+// overrides over them.
+func replayOnce(ctx context.Context, dbf *dbFlags, id int64, to string, timeout time.Duration, resign bool, overrides *policy.Overrides) (*storage.Delivery, error) {
+	db, err := openWrite(dbf)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var secret func(string) (string, bool)
+	if resign {
+		l, err := policy.Layer(ctx, db, overrides, nil)
+		if err != nil {
+			return nil, err
+		}
+		secret = l.Secret
+	}
+	return newSender(db, timeout, secret).Replay(ctx, id, to, resign)
 }

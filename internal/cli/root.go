@@ -71,7 +71,7 @@ over the file, the file over the environment.`,
 	o.forward.add(cmd)
 	cmd.AddCommand(listCmd(&db), showCmd(&db), replayCmd(&db), exportCmd(&db, version))
 	cmd.AddCommand(sendCmd(&db), subscriptionsCmd(&db))
-	cmd.AddCommand(fixtureCmd(&db), diffCmd(&db))
+	cmd.AddCommand(fixtureCmd(&db), diffCmd(&db), mcpCmd(&db, version))
 	return cmd
 }
 
