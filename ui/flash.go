@@ -78,20 +78,25 @@ func (l *logLayer) bindings() []key.Binding {
 }
 
 func (l *logLayer) key(msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	k := &l.common.keys.List
+	return !scrollKey(&l.common.keys.List, l.view, msg), nil
+}
+
+// scrollKey scrolls v for the list's moving keys and reports whether msg
+// was one; a read-only overlay closes on any other key.
+func scrollKey(k *ListKeys, v *textView, msg tea.KeyPressMsg) bool {
 	switch {
 	case key.Matches(msg, k.Down):
-		l.view.down(1)
+		v.down(1)
 	case key.Matches(msg, k.Up):
-		l.view.up(1)
+		v.up(1)
 	case key.Matches(msg, k.PageDown):
-		l.view.down(max(1, l.view.h-1))
+		v.down(max(1, v.h-1))
 	case key.Matches(msg, k.PageUp):
-		l.view.up(max(1, l.view.h-1))
+		v.up(max(1, v.h-1))
 	default:
-		return true, nil
+		return false
 	}
-	return false, nil
+	return true
 }
 
 func (l *logLayer) render(w, h int) string {

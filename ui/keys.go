@@ -48,6 +48,7 @@ type GlobalKeys struct {
 // ListKeys move through the request list.
 type ListKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Follow, Open, Search, ClearSearch, Delete key.Binding
+	Mark, Diff                                                                         key.Binding
 }
 
 // DetailKeys act on the open request.
@@ -84,6 +85,8 @@ func DefaultKeys() KeyMap {
 			Search:      bind("/", "search", "/"),
 			ClearSearch: bind("esc", "clear search", "esc"),
 			Delete:      bind("d", "delete", "d", "delete"),
+			Mark:        bind("m", "mark for diff", "m"),
+			Diff:        bind("D", "diff with mark", "D"),
 		},
 		Send: SendKeys{
 			Replay:         bind("r", "replay", "r"),

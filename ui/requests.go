@@ -22,6 +22,8 @@ type requestsScreen struct {
 	// opened is the request the user opened with enter; nil while the
 	// detail (beside the list) previews the row under the cursor.
 	opened *storage.Summary
+	// mark is what D compares the request on screen with; m sets it.
+	mark   *storage.Summary
 	target string // base URL replays go to; "" until the user gives one
 	w, h   int
 	// Detail loads: at most one in flight; the latest wish wins.
@@ -70,6 +72,7 @@ func (targetMsg) forRequests()     {}
 func (sentMsg) forRequests()       {}
 func (clipboardMsg) forRequests()  {}
 func (editLoadedMsg) forRequests() {}
+func (diffMsg) forRequests()       {}
 
 func newRequestsScreen(c *common) *requestsScreen {
 	return &requestsScreen{common: c, list: newRequestList(c), detail: newDetail(c)}
@@ -221,6 +224,8 @@ func (r *requestsScreen) update(msg requestsMsg) (tea.Cmd, layer) {
 		return r.sent(msg), nil
 	case clipboardMsg:
 		return r.clipboard(msg), nil
+	case diffMsg:
+		return r.diffed(msg)
 	case editLoadedMsg:
 		if msg.err != nil {
 			return note("✗ " + msg.err.Error()), nil
@@ -287,6 +292,9 @@ func (r *requestsScreen) bindings() []key.Binding {
 			binds = append(binds, k.Send.Replay, k.Send.Edit)
 		}
 		binds = append(binds, k.Send.CopyCurl)
+		if r.mark != nil && r.mark.ID != r.onScreen().ID {
+			binds = append(binds, k.List.Diff)
+		}
 	}
 	if r.focus == focusDetail {
 		binds = append(binds, k.Detail.Down, k.Detail.Raw, k.Detail.Wrap, k.List.Delete)

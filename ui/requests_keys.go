@@ -43,6 +43,10 @@ func (r *requestsScreen) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, l layer, o
 		cmd = r.copyCurl(*sel)
 	case key.Matches(msg, k.List.Delete):
 		l = r.deletePrompt(*sel)
+	case key.Matches(msg, k.List.Mark):
+		cmd = r.setMark(*sel)
+	case key.Matches(msg, k.List.Diff):
+		cmd = r.diffWithMark(*sel)
 	default:
 		return nil, nil, false
 	}
