@@ -73,25 +73,45 @@ func (d *differ) body(a, b *storage.Request) {
 	if bytes.Equal(a.Body, b.Body) || d.opt.ignored("body") {
 		return
 	}
+	ba, bb := decoded(a), decoded(b)
 	if ca, cb := mediaType(a), mediaType(b); ca == cb && ca == "application/x-www-form-urlencoded" {
-		fa, errA := url.ParseQuery(string(a.Body))
-		fb, errB := url.ParseQuery(string(b.Body))
+		fa, errA := url.ParseQuery(string(ba))
+		fb, errB := url.ParseQuery(string(bb))
 		if errA == nil && errB == nil {
 			d.lists("form.", fa, fb)
 			return
 		}
 	}
-	if va, err := decode(a.Body); err == nil {
-		if vb, err := decode(b.Body); err == nil {
+	if va, err := decode(ba); err == nil {
+		if vb, err := decode(bb); err == nil {
 			d.value("", va, vb)
 			return
 		}
 	}
-	if sanitize.LooksText(a.Body) && sanitize.LooksText(b.Body) {
-		d.lines(string(a.Body), string(b.Body))
+	if sanitize.LooksText(ba) && sanitize.LooksText(bb) {
+		d.lines(string(ba), string(bb))
 		return
 	}
-	d.add("body", Changed, bytesNote(a.Body, b.Body), bytesNote(b.Body, a.Body))
+	d.add("body", Changed, bytesNote(ba, bb), bytesNote(bb, ba))
+}
+
+// maxDecoded bounds a compressed body's decoded size, so a small bomb
+// costs little; past it the body is compared as sent.
+const maxDecoded = 32 << 20
+
+// decoded is the body as the sender meant it: a gzip or deflate body is
+// compared by its content, since two compressors may encode the same JSON
+// differently. One that does not decode whole is compared as sent.
+func decoded(r *storage.Request) []byte {
+	enc := strings.ToLower(strings.TrimSpace(r.Headers.Get("Content-Encoding")))
+	if enc == "" || enc == "identity" {
+		return r.Body
+	}
+	out, err := storage.Decompress(enc, r.Body, maxDecoded)
+	if err != nil {
+		return r.Body
+	}
+	return out
 }
 
 func mediaType(r *storage.Request) string {

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"bytes"
+	"compress/gzip"
 	"testing"
 
 	"gaff/storage"
@@ -71,4 +73,20 @@ func TestRequestsEqual(t *testing.T) {
 	a := req("/h?q=1", "application/json", `{"a":[1,2]}`, storage.Header{Name: "X", Value: "1"})
 	b := req("/h?q=1", "application/json", `{"a":[1,2]}`, storage.Header{Name: "x", Value: "1"})
 	check(t, Requests(a, b, Options{}))
+}
+
+func TestRequestsCompressedBodiesByContent(t *testing.T) {
+	gz := func(s string, level int) string {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, level)
+		w.Write([]byte(s))
+		w.Close()
+		return b.String()
+	}
+	enc := storage.Header{Name: "Content-Encoding", Value: "gzip"}
+	a := req("/", "application/json", gz(`{"a":1,"pad":"xxxxxxxxxxxxxxxxxxxxxxxx"}`, gzip.BestSpeed), enc)
+	b := req("/", "application/json", gz(`{"a":2,"pad":"xxxxxxxxxxxxxxxxxxxxxxxx"}`, gzip.BestCompression), enc)
+	check(t, Requests(a, b, Options{}), ".a: 1 → 2")
+	// A body that claims gzip but is not is compared as sent.
+	check(t, Requests(req("/", "", "plain", enc), req("/", "", "plane", enc), Options{}), "body:1: plain → plane")
 }

@@ -33,7 +33,7 @@ func TestDiffExitCodes(t *testing.T) {
 		`.data.items[0].id: "a" → "b"` + "\n" +
 		"+ .data.new: true\n" +
 		`.id: "evt_1" → "evt_2"` + "\n"
-	if exitStatus(t, err) != 1 || out != want {
+	if exitStatus(t, err) != 1 || out != want { // no colour: not a terminal
 		t.Fatalf("gaff diff 1 2: %v\n%s\nwant:\n%s", err, out, want)
 	}
 	out, err = gaffCLI(t, "diff", "1", "2", "--db", g.db, "--ignore", ".id", "--ignore", "query.x", "--ignore", "headers.content-length",
@@ -53,6 +53,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{[]string{"diff", "1", "nope"}, `"nope" is neither a capture id`},
 		{[]string{"diff", "1", "99"}, "no capture #99"},
 		{[]string{"diff", "1", "2", "--no-such-flag"}, "unknown flag"},
+		{[]string{"diff", "1", g.db}, "cannot read fixture files"},
 	} {
 		out, err := gaffCLI(t, append(c.args, "--db", g.db)...)
 		if exitStatus(t, err) != 2 || !strings.Contains(out, c.says) {
