@@ -182,6 +182,9 @@ posting:
 	if msg := callTool(t, cs, "search_captures", map[string]any{"query": "status:abc"}, nil); !strings.Contains(msg, "query") {
 		t.Errorf("search_captures status:abc: %q", msg)
 	}
+	if msg := callTool(t, cs, "send_test_event", map[string]any{"event": "github.push", "to": target}, nil); !strings.Contains(msg, "give secret") {
+		t.Errorf("send_test_event without a secret: %q", msg)
+	}
 	if msg := callTool(t, cs, "wait_for_capture", map[string]any{"timeout_seconds": 100000}, nil); !strings.Contains(msg, "timeout_seconds") {
 		t.Errorf("wait_for_capture with a huge timeout: %q", msg)
 	}

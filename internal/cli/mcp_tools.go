@@ -14,6 +14,7 @@ import (
 
 	"gaff/diff"
 	"gaff/export"
+	"gaff/provider"
 	"gaff/send"
 	"gaff/storage"
 )
@@ -294,6 +295,10 @@ func (s *mcpServer) sendEvent(ctx context.Context, _ *mcp.CallToolRequest, in se
 	scheme := in.Scheme
 	if scheme == "" {
 		scheme = tmpl.Scheme
+	}
+	if scheme != provider.SchemeNone && in.Secret == "" {
+		// chooseSecret's own words name command-line flags.
+		return nil, nil, fmt.Errorf("scheme %s signs %s with a secret: give secret (what your handler checks the signature with), or scheme \"none\" to send it unsigned", scheme, tmpl.Name)
 	}
 	key, err := chooseSecret(os.Stderr, scheme, in.Secret, false, tmpl)
 	if err != nil {
