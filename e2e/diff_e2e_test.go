@@ -3,6 +3,7 @@ package e2e
 import (
 	"errors"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,6 +46,23 @@ func TestDiffExitCodes(t *testing.T) {
 		t.Fatalf("gaff diff 2 2: %v\n%s", err, out)
 	}
 
+	// Fixture files are sides too, beside ids: a capture saved and the
+	// capture itself are equal.
+	dir := t.TempDir()
+	if out, err := gaffCLI(t, "fixture", "save", "1", "2", "--dir", dir, "--db", g.db); err != nil {
+		t.Fatalf("gaff fixture save: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 2 {
+		t.Fatalf("fixtures %v", files)
+	}
+	if out, err := gaffCLI(t, "diff", files[0], "1", "--db", g.db); exitStatus(t, err) != 0 || out != "" {
+		t.Fatalf("gaff diff fixture-of-1 1: %v\n%s", err, out)
+	}
+	if out, err := gaffCLI(t, "diff", files[0], files[1]); exitStatus(t, err) != 1 || out != want {
+		t.Fatalf("gaff diff on two fixture files: %v\n%s", err, out)
+	}
+
 	for _, c := range []struct {
 		args []string
 		says string
@@ -53,7 +71,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{[]string{"diff", "1", "nope"}, `"nope" is neither a capture id`},
 		{[]string{"diff", "1", "99"}, "no capture #99"},
 		{[]string{"diff", "1", "2", "--no-such-flag"}, "unknown flag"},
-		{[]string{"diff", "1", g.db}, "cannot read fixture files"},
+		{[]string{"diff", "1", g.db}, "is not a gaff fixture"},
 	} {
 		out, err := gaffCLI(t, append(c.args, "--db", g.db)...)
 		if exitStatus(t, err) != 2 || !strings.Contains(out, c.says) {
