@@ -152,6 +152,8 @@ func (p *Policy) Decide(r *storage.Request) *Answer {
 	a := p.decide(r, pr)
 	// After decide: a handshake may be what names the provider.
 	r.Event = provider.EventName(r.Provider, pr)
+	// The writer marks repeats of it (ARCHITECTURE.md, "Duplicates").
+	r.DeliveryID = provider.DeliveryID(r.Provider, pr)
 	return a
 }
 

@@ -16,7 +16,11 @@ func (d *DB) InsertRequests(ctx context.Context, rs []*Request) error {
 		}
 		defer stmt.Close()
 		for i, r := range rs {
-			res, err := stmt.Exec(requestArgs(r)...)
+			args := requestArgs(r)
+			if err := d.withDuplicate(tx, r, args); err != nil {
+				return err
+			}
+			res, err := stmt.Exec(args...)
 			if err != nil {
 				return err
 			}

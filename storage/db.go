@@ -63,6 +63,7 @@ type DB struct {
 	// Prepared once on the writer's connection: parsing the SQL of every
 	// insert was a tenth of ingest time.
 	insertRequest, countRequests *sql.Stmt
+	firstDelivery                *sql.Stmt // duplicates.go
 
 	feedMu sync.Mutex
 	feeds  map[*feed]struct{}
@@ -154,6 +155,9 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if d.insertRequest, err = d.rw.Prepare(insertRequestSQL); err == nil {
 		d.countRequests, err = d.rw.Prepare(`UPDATE counters SET value = value + ? WHERE name = 'requests'`)
+	}
+	if err == nil {
+		d.firstDelivery, err = d.rw.Prepare(firstDeliverySQL)
 	}
 	if err != nil {
 		d.rw.Close()
@@ -316,6 +320,7 @@ func (d *DB) Close() error {
 		if d.rw != nil {
 			d.insertRequest.Close()
 			d.countRequests.Close()
+			d.firstDelivery.Close()
 			// Fold the WAL back so the file is whole on its own. PASSIVE: a
 			// CLI closing beside a capturing gaff must not block its writes.
 			_, _ = d.rw.Exec("PRAGMA wal_checkpoint(PASSIVE)")

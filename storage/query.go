@@ -14,7 +14,7 @@ import (
 //
 //	method:POST  status:404  status:4xx  path:/github*  provider:stripe
 //	header:X-GitHub-Event=push  header:X-Request-Id  sig:invalid  since:10m
-//	event:push  event:pull_request.*
+//	event:push  event:pull_request.*  dup:yes  dup:no
 //	"exact phrase"  word  prefix*
 //
 // Terms combine with AND. Every filter with an index behind it becomes a
@@ -51,7 +51,7 @@ func (e *QueryError) Error() string { return e.Msg }
 
 func qerr(format string, args ...any) error { return &QueryError{Msg: fmt.Sprintf(format, args...)} }
 
-const queryHelp = "fields: method: status: path: provider: event: header: sig: since:"
+const queryHelp = "fields: method: status: path: provider: event: header: sig: dup: since:"
 
 // ParseQuery parses the search syntax above. An error says what is wrong.
 func ParseQuery(s string) (*Query, error) {
@@ -104,6 +104,8 @@ func example(field string) string {
 		return "sig:invalid"
 	case "since":
 		return "since:10m"
+	case "dup":
+		return "dup:yes"
 	}
 	return queryHelp
 }
@@ -156,8 +158,28 @@ func (q *Query) addField(field, value string) error {
 		q.fts = append(q.fts, "headers : "+ftsPhrase(phrase, false))
 	case "since":
 		return q.addSince(value)
+	case "dup":
+		return q.addDup(value)
 	default:
 		return qerr("%s: is not a field (%s); to search for text with a colon, put it in quotes: \"%s:%s\"", field, queryHelp, field, value)
+	}
+	return nil
+}
+
+// addDup: dup:yes finds repeats through their index token, as rare as
+// they are. dup:no is a plain condition: nearly every capture is a first,
+// so a page fills after reading about a page of rows, and it needs no word
+// beside it (when repeats dominate, it reads further; add a filter then).
+func (q *Query) addDup(value string) error {
+	switch strings.ToLower(value) {
+	case "yes", "y", "true":
+		q.meta("dupyes")
+		q.cond("r.duplicate_of IS NOT NULL")
+	case "no", "n", "false":
+		q.cond("r.duplicate_of IS NULL")
+		q.keyed = true
+	default:
+		return qerr("dup:%s: write dup:yes (repeats of an earlier delivery) or dup:no (first arrivals)", value)
 	}
 	return nil
 }

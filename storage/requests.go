@@ -28,6 +28,10 @@ type Summary struct {
 	DeliveryID  string // the provider's id for this delivery, "" when none
 	DuplicateOf int64  // the first capture with the same DeliveryID, 0 when this is the first
 	Origin      string // the teammate a shared capture came from, "" for local ones
+	// Attempt is which arrival of its delivery this capture is (1 for the
+	// first, 2 for the first repeat); 0 without a delivery id. Lists fill
+	// it when they read (attempts.go); it is not stored.
+	Attempt int
 }
 
 // Path is the target without its query.
@@ -77,6 +81,9 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	args := requestArgs(r)
 	var id int64
 	err := d.insert(ctx, 1, func(tx *sql.Tx) error {
+		if err := d.withDuplicate(tx, r, args); err != nil {
+			return err
+		}
 		res, err := tx.Stmt(d.insertRequest).Exec(args...)
 		if err != nil {
 			return err
@@ -99,6 +106,10 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 const insertRequestSQL = `INSERT INTO requests
 	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event, delivery_id, duplicate_of, origin)
 	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// duplicateArg is where duplicate_of sits in requestArgs: the writer sets
+// it inside its transaction.
+const duplicateArg = 20
 
 // requestArgs are insertRequestSQL's arguments for r. Encoding happens
 // here, before the writer's transaction, to keep that short.
@@ -199,7 +210,17 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// querySummaries reads a page of the list: readSummaries, and each
+// repeat's Attempt.
 func querySummaries(ctx context.Context, db queryer, q string, args []any, ascending bool) ([]Summary, error) {
+	out, err := readSummaries(ctx, db, q, args, ascending)
+	if err != nil {
+		return nil, err
+	}
+	return out, fillAttempts(ctx, db, out)
+}
+
+func readSummaries(ctx context.Context, db queryer, q string, args []any, ascending bool) ([]Summary, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

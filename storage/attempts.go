@@ -1,0 +1,108 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// MaxCounted bounds the counts below: a flood of one delivery must not
+// make a page of the list or the detail count a million rows. A count at
+// the bound means "at least".
+const MaxCounted = 10000
+
+// Attempts lists the captures of s's delivery, first to last: the first
+// capture and every repeat of it, at most limit of them, and how many more
+// there are (up to MaxCounted). A capture without a delivery id is its
+// own only attempt.
+func (d *DB) Attempts(ctx context.Context, s *Summary, limit int) ([]Summary, int, error) {
+	ctx = ctxOrBackground(ctx)
+	if s.DeliveryID == "" {
+		return []Summary{*s}, 0, nil
+	}
+	first := s.DuplicateOf
+	if first == 0 {
+		first = s.ID
+	}
+	// The delivery_id seek keeps this on requests_by_delivery; the id
+	// bounds skip earlier groups of the same body key.
+	out, err := readSummaries(ctx, d.ro, `SELECT `+summaryCols+` FROM requests
+		WHERE delivery_id = ? AND id >= ? AND (id = ? OR duplicate_of = ?) ORDER BY id ASC LIMIT ?`,
+		[]any{s.DeliveryID, first, first, first, limit + 1}, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		out[i].Attempt = i + 1
+	}
+	if len(out) <= limit {
+		return out, 0, nil
+	}
+	out = out[:limit]
+	var more int
+	err = d.ro.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM requests
+		WHERE delivery_id = ? AND id > ? AND duplicate_of = ? LIMIT ?)`,
+		s.DeliveryID, out[limit-1].ID, first, MaxCounted).Scan(&more)
+	return out, more, err
+}
+
+// fillAttempts sets Attempt on the repeats among ss: a count over the
+// delivery index between the first capture and each repeat, bounded by
+// MaxCounted. Firsts need no query (Attempt 1).
+func fillAttempts(ctx context.Context, db queryer, ss []Summary) error {
+	for i := range ss {
+		s := &ss[i]
+		if s.DuplicateOf == 0 {
+			if s.DeliveryID != "" {
+				s.Attempt = 1
+			}
+			continue
+		}
+		// Rows of one body key after a later group's first belong to that
+		// group, so the id range [first, s] holds only this group's rows.
+		rows, err := db.QueryContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM requests
+			WHERE delivery_id = ? AND id >= ? AND id <= ? LIMIT ?)`, s.DeliveryID, s.DuplicateOf, s.ID, MaxCounted)
+		if err != nil {
+			return err
+		}
+		if rows.Next() {
+			err = rows.Scan(&s.Attempt)
+		}
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Ordinal writes n as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st.
+// At MaxCounted it adds "+", since the count stopped there.
+func Ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	s := fmt.Sprintf("%d%s", n, suffix)
+	if n >= MaxCounted {
+		s += "+"
+	}
+	return s
+}
+
+// DuplicateMark is how lists show a repeat: "dup #12 (2nd)", or "" for a
+// capture that repeats nothing.
+func (s *Summary) DuplicateMark() string {
+	if s.DuplicateOf == 0 {
+		return ""
+	}
+	if s.Attempt < 2 {
+		return fmt.Sprintf("dup #%d", s.DuplicateOf)
+	}
+	return fmt.Sprintf("dup #%d (%s)", s.DuplicateOf, Ordinal(s.Attempt))
+}

@@ -1,0 +1,203 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+func withDelivery(i int, id string, at time.Time) *Request {
+	r := sample(i)
+	r.DeliveryID, r.Time = id, at
+	return r
+}
+
+func insert(t *testing.T, d *DB, r *Request) *Request {
+	t.Helper()
+	if err := d.InsertRequest(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func summaries(t *testing.T, d *DB) map[int64]Summary {
+	t.Helper()
+	rows, err := d.ListRequests(context.Background(), Page{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[int64]Summary{}
+	for _, s := range rows {
+		m[s.ID] = s
+	}
+	return m
+}
+
+// Repeats in separate batches point at the first, whatever their age, and
+// the list numbers them.
+func TestDuplicatesAcrossBatchesPointAtTheFirst(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	first := insert(t, d, withDelivery(1, "github:72d3162e", now))
+	other := insert(t, d, withDelivery(2, "github:other", now))
+	plain := insert(t, d, sample(3))
+	second := insert(t, d, withDelivery(4, "github:72d3162e", now.Add(time.Minute)))
+	third := insert(t, d, withDelivery(5, "github:72d3162e", now.Add(72*time.Hour))) // a redelivery days later still counts
+	for _, c := range []struct {
+		r    *Request
+		want int64
+	}{{first, 0}, {other, 0}, {plain, 0}, {second, first.ID}, {third, first.ID}} {
+		if c.r.DuplicateOf != c.want {
+			t.Errorf("#%d (%s): DuplicateOf %d, want %d", c.r.ID, c.r.DeliveryID, c.r.DuplicateOf, c.want)
+		}
+	}
+	got := summaries(t, d)
+	for id, want := range map[int64]struct {
+		dup     int64
+		attempt int
+		mark    string
+	}{
+		first.ID:  {0, 1, ""},
+		plain.ID:  {0, 0, ""},
+		second.ID: {first.ID, 2, fmt.Sprintf("dup #%d (2nd)", first.ID)},
+		third.ID:  {first.ID, 3, fmt.Sprintf("dup #%d (3rd)", first.ID)},
+	} {
+		s := got[id]
+		if s.DuplicateOf != want.dup || s.Attempt != want.attempt || s.DuplicateMark() != want.mark {
+			t.Errorf("#%d listed as dup %d attempt %d %q, want %d %d %q", id, s.DuplicateOf, s.Attempt, s.DuplicateMark(), want.dup, want.attempt, want.mark)
+		}
+	}
+	// Stored, not just set on the struct: a fresh read agrees.
+	r, err := d.GetRequest(context.Background(), third.ID)
+	if err != nil || r.DuplicateOf != first.ID || r.DeliveryID != "github:72d3162e" {
+		t.Fatalf("GetRequest(%d) = dup %d id %q, %v", third.ID, r.DuplicateOf, r.DeliveryID, err)
+	}
+}
+
+// Repeats inside one transaction see the rows before them: a bulk insert,
+// and concurrent captures that the writer groups into shared batches.
+func TestDuplicatesWithinOneBatch(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	rs := []*Request{withDelivery(1, "stripe:evt_1", now), withDelivery(2, "stripe:evt_2", now),
+		withDelivery(3, "stripe:evt_1", now), withDelivery(4, "stripe:evt_1", now)}
+	if err := d.InsertRequests(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	if rs[1].DuplicateOf != 0 || rs[2].DuplicateOf != rs[0].ID || rs[3].DuplicateOf != rs[0].ID {
+		t.Fatalf("bulk: dup_of = %d %d %d, want 0 %d %d", rs[1].DuplicateOf, rs[2].DuplicateOf, rs[3].DuplicateOf, rs[0].ID, rs[0].ID)
+	}
+
+	const n = 64
+	var wg sync.WaitGroup
+	conc := make([]*Request, n)
+	for i := range conc {
+		conc[i] = withDelivery(10+i, "twitch:befa7b53", now)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.InsertRequest(context.Background(), conc[i]); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	firstID := conc[0].ID
+	for _, r := range conc {
+		firstID = min(firstID, r.ID)
+	}
+	for _, r := range conc {
+		want := firstID
+		if r.ID == firstID {
+			want = 0
+		}
+		if r.DuplicateOf != want {
+			t.Errorf("#%d: DuplicateOf %d, want %d", r.ID, r.DuplicateOf, want)
+		}
+	}
+}
+
+// Without a provider id, the same bytes count as a repeat only within
+// BodyKeyWindow of the first of their group; later, they start a new group.
+func TestBodyKeyWindow(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	t0 := time.Now().Add(-time.Hour)
+	key := BodyKeyPrefix + "0123abcd"
+	a := insert(t, d, withDelivery(1, key, t0))
+	b := insert(t, d, withDelivery(2, key, t0.Add(5*time.Minute)))
+	c := insert(t, d, withDelivery(3, key, t0.Add(BodyKeyWindow)))             // at the edge: still a repeat
+	e := insert(t, d, withDelivery(4, key, t0.Add(BodyKeyWindow+time.Second))) // the first is too old now
+	f := insert(t, d, withDelivery(5, key, t0.Add(BodyKeyWindow+2*time.Minute)))
+	g := insert(t, d, withDelivery(6, BodyKeyPrefix+"other", t0.Add(5*time.Minute)))
+	for _, c := range []struct {
+		name string
+		r    *Request
+		want int64
+	}{{"first", a, 0}, {"5 min later", b, a.ID}, {"10 min later", c, a.ID}, {"10 min 1 s later", e, 0},
+		{"2 min after the new first", f, e.ID}, {"other bytes", g, 0}} {
+		if c.r.DuplicateOf != c.want {
+			t.Errorf("%s: DuplicateOf %d, want %d", c.name, c.r.DuplicateOf, c.want)
+		}
+	}
+	// The second group is numbered from its own first.
+	if s := summaries(t, d)[f.ID]; s.Attempt != 2 {
+		t.Errorf("second group's repeat: attempt %d, want 2", s.Attempt)
+	}
+}
+
+func TestDupSearch(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	a := insert(t, d, withDelivery(1, "github:x", now))
+	b := insert(t, d, withDelivery(2, "github:x", now))
+	c := insert(t, d, sample(3))
+	e := insert(t, d, withDelivery(4, "github:x", now))
+	indexAll(t, d)
+	if got, want := searchIDs(t, d, "dup:yes"), []int64{e.ID, b.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("dup:yes = %v, want %v", got, want)
+	}
+	if got, want := searchIDs(t, d, "dup:no"), []int64{c.ID, a.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("dup:no = %v, want %v", got, want)
+	}
+	if got, want := searchIDs(t, d, "DUP:Yes method:POST"), []int64{e.ID, b.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("DUP:Yes method:POST = %v, want %v", got, want)
+	}
+	if _, err := ParseQuery("dup:maybe"); err == nil || err.Error() != "dup:maybe: write dup:yes (repeats of an earlier delivery) or dup:no (first arrivals)" {
+		t.Errorf("dup:maybe: %v", err)
+	}
+}
+
+func TestAttemptsAreBounded(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	var all []*Request
+	for i := range 8 {
+		all = append(all, insert(t, d, withDelivery(i, "slack:Ev1", now.Add(time.Duration(i)*time.Minute))))
+		insert(t, d, withDelivery(100+i, "slack:Ev2", now))
+	}
+	got, more, err := d.Attempts(context.Background(), &all[5].Summary, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || more != 5 || got[0].ID != all[0].ID || got[2].ID != all[2].ID || got[2].Attempt != 3 {
+		t.Fatalf("Attempts(limit 3) = %v (attempt of last %d), %d more; want ids %d..%d and 5 more", ids(got), got[len(got)-1].Attempt, more, all[0].ID, all[2].ID)
+	}
+	got, more, err = d.Attempts(context.Background(), &all[0].Summary, 50)
+	if err != nil || len(got) != 8 || more != 0 {
+		t.Fatalf("Attempts(limit 50) = %d rows, %d more, %v; want 8, 0", len(got), more, err)
+	}
+	lone := insert(t, d, sample(200))
+	if got, more, err := d.Attempts(context.Background(), &lone.Summary, 50); err != nil || len(got) != 1 || got[0].ID != lone.ID || more != 0 {
+		t.Fatalf("a capture without a delivery id: %v, %d, %v", ids(got), more, err)
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 101: "101st", 111: "111th", MaxCounted: "10000th+"} {
+		if got := Ordinal(n); got != want {
+			t.Errorf("Ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
