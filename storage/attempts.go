@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 )
 
 // MaxCounted bounds the counts below: a flood of one delivery must not
@@ -105,4 +107,45 @@ func (s *Summary) DuplicateMark() string {
 		return fmt.Sprintf("dup #%d", s.DuplicateOf)
 	}
 	return fmt.Sprintf("dup #%d (%s)", s.DuplicateOf, Ordinal(s.Attempt))
+}
+
+// AttemptsShown is how many arrivals of one delivery the detail and gaff
+// show list; the rest are counted ("and 12 more").
+const AttemptsShown = 50
+
+// AttemptLine describes one arrival of a delivery for the detail and gaff
+// show: "#7  Nov 28 06:53:46.456  +1.3s  answered 500". prev is the
+// arrival before it, nil for the first.
+func AttemptLine(a, prev *Summary) string {
+	gap := "first"
+	if prev != nil {
+		gap = "+" + GapText(a.Time.Sub(prev.Time))
+	}
+	return fmt.Sprintf("#%-6d %s  %-8s answered %d", a.ID, a.Time.Format("Jan 02 15:04:05.000"), gap, a.Status)
+}
+
+// GapText writes the time between two arrivals as a person reads a retry
+// schedule: 250ms, 1.3s, 5m, 1h20m, 3d4h.
+func GapText(d time.Duration) string {
+	if d < 0 {
+		return "-" + GapText(-d) // a teammate's clock may run behind
+	}
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%s", int(d.Minutes()), unlessZero(int(d.Seconds())%60, "s"))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%s", int(d.Hours()), unlessZero(int(d.Minutes())%60, "m"))
+	}
+	return fmt.Sprintf("%dd%s", int(d.Hours())/24, unlessZero(int(d.Hours())%24, "h"))
+}
+
+func unlessZero(n int, unit string) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n) + unit
 }

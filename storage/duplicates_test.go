@@ -201,3 +201,21 @@ func TestOrdinal(t *testing.T) {
 		}
 	}
 }
+
+func TestAttemptLineAndGaps(t *testing.T) {
+	for d, want := range map[time.Duration]string{250 * time.Millisecond: "250ms", 1300 * time.Millisecond: "1.3s", 5 * time.Minute: "5m",
+		5*time.Minute + 7*time.Second: "5m7s", 80 * time.Minute: "1h20m", 76 * time.Hour: "3d4h", -2 * time.Second: "-2.0s"} {
+		if got := GapText(d); got != want {
+			t.Errorf("GapText(%v) = %q, want %q", d, got, want)
+		}
+	}
+	t0 := time.Date(2026, 11, 28, 6, 53, 45, 123e6, time.Local)
+	a := Summary{ID: 3, Time: t0, Status: 500}
+	b := Summary{ID: 7, Time: t0.Add(61 * time.Second), Status: 200}
+	if got, want := AttemptLine(&a, nil), "#3      Nov 28 06:53:45.123  first    answered 500"; got != want {
+		t.Errorf("first: %q, want %q", got, want)
+	}
+	if got, want := AttemptLine(&b, &a), "#7      Nov 28 06:54:46.123  +1m1s    answered 200"; got != want {
+		t.Errorf("repeat: %q, want %q", got, want)
+	}
+}

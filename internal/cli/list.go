@@ -46,7 +46,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
-	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid since:10m, words)")
+	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid dup:yes since:10m, words)")
 	return cmd
 }
 
@@ -117,8 +117,14 @@ func listText(ctx context.Context, w io.Writer, db *storage.DB, q *storage.Query
 
 // writeListRow prints one summary; the path goes last, as it varies most in
 // length, and a long provider or event pushes the rest right.
+// A repeat says so before its path ("dup #12 (2nd)"), which keeps the
+// columns of every other row where they were.
 func writeListRow(w io.Writer, s *storage.Summary) {
+	target := sanitize.Line(s.Target)
+	if mark := s.DuplicateMark(); mark != "" {
+		target = mark + "  " + target
+	}
 	fmt.Fprintf(w, "%6d  %s  %-7s %6d %9s  %-10s  %-11s  %-24s  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
 		sanitize.Line(s.Method), s.Status, bytesize.Format(s.Size), sanitize.Line(s.Provider), verdictWord(s),
-		sanitize.Line(s.Event), sanitize.Line(s.Target))
+		sanitize.Line(s.Event), target)
 }

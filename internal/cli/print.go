@@ -17,8 +17,9 @@ import (
 // printed on a terminal too.
 
 // printRequest writes a captured request, with a comment line saying when
-// it came, from where, and what gaff answered.
-func printRequest(out io.Writer, r *storage.Request) {
+// it came, from where, and what gaff answered, then the comment lines in
+// notes (already sanitised).
+func printRequest(out io.Writer, r *storage.Request, notes ...string) {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	answered := fmt.Sprintf("answered %d", r.Status)
@@ -28,6 +29,9 @@ func printRequest(out io.Writer, r *storage.Request) {
 	fmt.Fprintf(w, "# request %d, %s, from %s, %s\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), answered)
 	if r.Event != "" {
 		fmt.Fprintf(w, "# event %s\n", sanitize.Line(r.Event))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "# %s\n", n)
 	}
 	if r.Note != "" {
 		fmt.Fprintf(w, "# %s\n", sanitize.Line(r.Note))

@@ -32,7 +32,11 @@ func showCmd(dbf *dbFlags) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", export.JSON(r))
 				return nil
 			}
-			printRequest(cmd.OutOrStdout(), r)
+			notes, err := attemptNotes(cmd.Context(), db, r)
+			if err != nil {
+				return err
+			}
+			printRequest(cmd.OutOrStdout(), r, notes...)
 			return nil
 		},
 	}

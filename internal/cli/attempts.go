@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"gaff/sanitize"
+	"gaff/storage"
+)
+
+// attemptNotes are gaff show's lines about the other arrivals of r's
+// delivery (ARCHITECTURE.md, "Duplicates"): none when it arrived once.
+func attemptNotes(ctx context.Context, db *storage.DB, r *storage.Request) ([]string, error) {
+	list, more, err := db.Attempts(ctx, &r.Summary, storage.AttemptsShown)
+	if err != nil || len(list) < 2 {
+		return nil, err
+	}
+	capped := more >= storage.MaxCounted
+	notes := []string{fmt.Sprintf("delivery %s arrived %s times:", sanitize.Line(r.DeliveryID), countText(len(list)+more, capped))}
+	for i := range list {
+		var prev *storage.Summary
+		if i > 0 {
+			prev = &list[i-1]
+		}
+		line := "  " + storage.AttemptLine(&list[i], prev)
+		if list[i].ID == r.ID {
+			line = "▸" + line[1:] + "  (this one)"
+		}
+		notes = append(notes, line)
+	}
+	if more > 0 {
+		notes = append(notes, fmt.Sprintf("  and %s more", countText(more, capped)))
+	}
+	return notes, nil
+}
+
+// countText writes n, with "+" when the count stopped at its bound.
+func countText(n int, capped bool) string {
+	if capped {
+		return fmt.Sprintf("%d+", n)
+	}
+	return fmt.Sprint(n)
+}
