@@ -149,3 +149,12 @@ func unlessZero(n int, unit string) string {
 	}
 	return strconv.Itoa(n) + unit
 }
+
+// CountText writes a count, with "+" when a bounded count stopped at
+// MaxCounted (capped) and the true number is larger.
+func CountText(n int, capped bool) string {
+	if capped {
+		return strconv.Itoa(n) + "+"
+	}
+	return strconv.Itoa(n)
+}

@@ -20,15 +20,16 @@ const deliveriesShown = 20
 const responseLines = 12
 
 type deliveriesMsg struct {
-	id   int64
-	list []*storage.Delivery
-	err  error
+	id       int64
+	list     []*storage.Delivery
+	err      error
+	arrivals arrivals
 }
 
-func loadDeliveries(c *common, id int64) func() tea.Msg {
+func loadDeliveries(c *common, s storage.Summary) func() tea.Msg {
 	return func() tea.Msg {
-		list, err := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
-		return deliveriesMsg{id: id, list: list, err: err}
+		list, err := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: s.ID, Limit: deliveriesShown})
+		return deliveriesMsg{id: s.ID, list: list, err: err, arrivals: loadArrivals(c.run, c.db, &s)}
 	}
 }
 

@@ -49,6 +49,7 @@ type detail struct {
 	findQuery     string
 	deliveries    []*storage.Delivery
 	deliveriesErr error
+	arrivals      arrivals // the other captures of this delivery (attempts.go)
 	// loadedID is the id whose load last finished, whether it succeeded or
 	// not, so a failing load is shown once rather than retried in a loop.
 	loadedID int64
@@ -62,6 +63,15 @@ func (d *detail) setDeliveries(id int64, list []*storage.Delivery, err error) {
 	}
 	d.deliveries, d.deliveriesErr = list, err
 	d.views[tabDeliveries] = nil
+}
+
+// setArrivals shows a fresh list of the delivery's arrivals.
+func (d *detail) setArrivals(id int64, a arrivals) {
+	if d.id() != id {
+		return
+	}
+	d.arrivals = a
+	d.views[tabOverview] = nil
 }
 
 // jsonIndexMsg carries the complete line index of a large JSON body,
@@ -204,7 +214,7 @@ func (d *detail) source(t tab) lineSource {
 	case tabQuery:
 		return queryLines(r.RawQuery(), st)
 	case tabOverview:
-		return overviewLines(r, st)
+		return append(overviewLines(r, st), arrivalLines(r, d.arrivals, st)...)
 	case tabDeliveries:
 		return deliveryLines(d.deliveries, d.deliveriesErr, st)
 	}

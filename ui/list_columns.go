@@ -12,7 +12,7 @@ import (
 // goes first, then the provider's name, and only then do the path and
 // the event narrow.
 type listColumns struct {
-	time, method, path, event, provider, verdict, size, status, outcome int
+	time, method, path, dup, event, provider, verdict, size, status, outcome int
 }
 
 const (
@@ -48,10 +48,44 @@ func layoutColumns(w, timeW int, outcome bool) listColumns {
 			avail -= sizeColW + 1
 		}
 	}
-	// Short of room the event keeps the larger share, up to its full
-	// width once the path has 16: a path's start says enough to scan by.
-	c.event = min(eventColW, max(4, avail/2, avail-16))
-	c.path = max(4, avail-c.event)
+	c.path, c.event = splitPathEvent(avail)
+	return c
+}
+
+// splitPathEvent shares avail cells between path and event. Short of room
+// the event keeps the larger share, up to its full width once the path has
+// 16: a path's start says enough to scan by.
+func splitPathEvent(avail int) (path, event int) {
+	event = min(eventColW, max(4, avail/2, avail-16))
+	return max(4, avail-event), event
+}
+
+// maxDupColW bounds the repeat column: "dup #1234567 (12th)" fits, and a
+// longer mark is cut rather than taking the path's room.
+const maxDupColW = 20
+
+// dupColumn is as wide as the widest repeat mark ("dup #12 (2nd)") among
+// rows, and 0 while none is a repeat, so a list without repeats looks as it
+// always did. See ARCHITECTURE.md, "Duplicates".
+func dupColumn(rows []storage.Summary) int {
+	w := 0
+	for i := range rows {
+		w = max(w, len(rows[i].DuplicateMark()))
+	}
+	return min(w, maxDupColW)
+}
+
+// withDup makes room for a repeat column of width w out of what path and
+// event share, split between them as before. At least 8 cells stay for
+// the two; a narrower mark is cut.
+func (c listColumns) withDup(w int) listColumns {
+	shared := c.path + c.event
+	c.dup = min(w, shared-8-1)
+	if c.dup < len("dup") {
+		c.dup = 0
+		return c
+	}
+	c.path, c.event = splitPathEvent(shared - c.dup - 1)
 	return c
 }
 

@@ -125,7 +125,7 @@ func shellLines(width int, args ...string) []string {
 
 // columns lays out the rows on screen at width w.
 func (l *requestList) columns(w int) listColumns {
-	return layoutColumns(w, timeColumn(l.rows, l.common.now()), len(l.outcomes) > 0)
+	return layoutColumns(w, timeColumn(l.rows, l.common.now()), len(l.outcomes) > 0).withDup(dupColumn(l.rows))
 }
 
 type cell struct {
@@ -136,7 +136,11 @@ type cell struct {
 // header names the columns above the rows.
 func (l *requestList) header(c listColumns) string {
 	name := func(s string, w int) string { return padTo(ansi.Truncate(s, w, ""), w) }
-	cells := []string{name("time", c.time), name("method", c.method), name("path", c.path), name("event", c.event)}
+	cells := []string{name("time", c.time), name("method", c.method), name("path", c.path)}
+	if c.dup > 0 {
+		cells = append(cells, name("repeat", c.dup))
+	}
+	cells = append(cells, name("event", c.event))
 	if c.provider > 0 {
 		cells = append(cells, name("provider", c.provider))
 	}
@@ -159,8 +163,11 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColu
 		{timeCell(s.Time, l.common.now(), c.time), st.Muted},
 		{padTo(ansi.Truncate(sanitize.Line(s.Method), c.method, ""), c.method), st.methodStyle(s.Method)},
 		{fitCell(displayTarget(s.Target), c.path), lipgloss.NewStyle()},
-		{fitCell(sanitize.Line(s.Event), c.event), st.Muted},
 	}
+	if c.dup > 0 {
+		cells = append(cells, cell{fitCell(s.DuplicateMark(), c.dup), st.Warn})
+	}
+	cells = append(cells, cell{fitCell(sanitize.Line(s.Event), c.event), st.Muted})
 	if c.provider > 0 {
 		cells = append(cells, cell{fitCell(s.Provider, c.provider), verdictStyle(st, s)})
 	}

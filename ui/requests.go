@@ -52,6 +52,7 @@ type (
 		req        *storage.Request
 		doc        *bodyDoc
 		deliveries []*storage.Delivery
+		arrivals   arrivals
 		err        error
 		delivErr   error // the request loaded, its deliveries did not
 	}
@@ -159,7 +160,7 @@ func (r *requestsScreen) syncDetail() tea.Cmd {
 			return detailMsg{id: id, err: err}
 		}
 		dl, err := db.ListDeliveries(run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
-		return detailMsg{id: id, req: req, doc: analyseBody(req), deliveries: dl, delivErr: err}
+		return detailMsg{id: id, req: req, doc: analyseBody(req), deliveries: dl, delivErr: err, arrivals: loadArrivals(run, db, &req.Summary)}
 	}
 }
 
@@ -178,6 +179,7 @@ func (r *requestsScreen) detailLoaded(msg detailMsg) tea.Cmd {
 		r.detail.set(msg.req, msg.doc, err)
 		r.detail.loadedID = msg.id
 		r.detail.setDeliveries(msg.id, msg.deliveries, msg.delivErr)
+		r.detail.setArrivals(msg.id, msg.arrivals)
 		r.setSize(r.w, r.h)
 		index = r.detail.indexCmd()
 	}
@@ -192,12 +194,13 @@ func (r *requestsScreen) committed() tea.Cmd {
 
 // reloadDeliveries rereads the attempts of the request in the detail,
 // whichever tab is up: the tab's count and list are current when opened.
+// The delivery's arrivals come with them: a retry may have just arrived.
 func (r *requestsScreen) reloadDeliveries() tea.Cmd {
 	id := r.detail.id()
 	if id == 0 || id != r.shownID() {
 		return nil
 	}
-	return r.deliveriesLoad.run(r.reloadDeliveries, loadDeliveries(r.common, id))
+	return r.deliveriesLoad.run(r.reloadDeliveries, loadDeliveries(r.common, r.detail.req.Summary))
 }
 
 // update takes the screen's own messages.
@@ -212,6 +215,7 @@ func (r *requestsScreen) update(msg requestsMsg) (tea.Cmd, layer) {
 		return r.detailLoaded(msg), nil
 	case deliveriesMsg:
 		r.detail.setDeliveries(msg.id, msg.list, msg.err)
+		r.detail.setArrivals(msg.id, msg.arrivals)
 	case jsonIndexMsg:
 		r.detail.adoptIndex(msg)
 	case deletedMsg:

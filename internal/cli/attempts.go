@@ -16,7 +16,7 @@ func attemptNotes(ctx context.Context, db *storage.DB, r *storage.Request) ([]st
 		return nil, err
 	}
 	capped := more >= storage.MaxCounted
-	notes := []string{fmt.Sprintf("delivery %s arrived %s times:", sanitize.Line(r.DeliveryID), countText(len(list)+more, capped))}
+	notes := []string{fmt.Sprintf("delivery %s arrived %s times:", sanitize.Line(r.DeliveryID), storage.CountText(len(list)+more, capped))}
 	for i := range list {
 		var prev *storage.Summary
 		if i > 0 {
@@ -29,15 +29,7 @@ func attemptNotes(ctx context.Context, db *storage.DB, r *storage.Request) ([]st
 		notes = append(notes, line)
 	}
 	if more > 0 {
-		notes = append(notes, fmt.Sprintf("  and %s more", countText(more, capped)))
+		notes = append(notes, fmt.Sprintf("  and %s more", storage.CountText(more, capped)))
 	}
 	return notes, nil
-}
-
-// countText writes n, with "+" when the count stopped at its bound.
-func countText(n int, capped bool) string {
-	if capped {
-		return fmt.Sprintf("%d+", n)
-	}
-	return fmt.Sprint(n)
 }
