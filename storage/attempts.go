@@ -12,6 +12,17 @@ import (
 // the bound means "at least".
 const MaxCounted = 10000
 
+// The delivery_id seek keeps these on requests_by_delivery; the id bounds
+// skip earlier groups of the same body key.
+const (
+	attemptsSQL = `SELECT ` + summaryCols + ` FROM requests
+		WHERE ` + byDelivery + ` AND id >= ? AND (id = ? OR duplicate_of = ?) ORDER BY id ASC LIMIT ?`
+	attemptsAfterSQL = `SELECT count(*) FROM (SELECT 1 FROM requests
+		WHERE ` + byDelivery + ` AND id > ? AND duplicate_of = ? LIMIT ?)`
+	attemptSQL = `SELECT count(*) FROM (SELECT 1 FROM requests
+		WHERE ` + byDelivery + ` AND id >= ? AND id <= ? LIMIT ?)`
+)
+
 // Attempts lists the captures of s's delivery, first to last: the first
 // capture and every repeat of it, at most limit of them, and how many more
 // there are (up to MaxCounted). A capture without a delivery id is its
@@ -25,11 +36,7 @@ func (d *DB) Attempts(ctx context.Context, s *Summary, limit int) ([]Summary, in
 	if first == 0 {
 		first = s.ID
 	}
-	// The delivery_id seek keeps this on requests_by_delivery; the id
-	// bounds skip earlier groups of the same body key.
-	out, err := readSummaries(ctx, d.ro, `SELECT `+summaryCols+` FROM requests
-		WHERE delivery_id = ? AND id >= ? AND (id = ? OR duplicate_of = ?) ORDER BY id ASC LIMIT ?`,
-		[]any{s.DeliveryID, first, first, first, limit + 1}, false)
+	out, err := readSummaries(ctx, d.ro, attemptsSQL, []any{s.DeliveryID, first, first, first, limit + 1}, false)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -41,9 +48,7 @@ func (d *DB) Attempts(ctx context.Context, s *Summary, limit int) ([]Summary, in
 	}
 	out = out[:limit]
 	var more int
-	err = d.ro.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM requests
-		WHERE delivery_id = ? AND id > ? AND duplicate_of = ? LIMIT ?)`,
-		s.DeliveryID, out[limit-1].ID, first, MaxCounted).Scan(&more)
+	err = d.ro.QueryRowContext(ctx, attemptsAfterSQL, s.DeliveryID, out[limit-1].ID, first, MaxCounted).Scan(&more)
 	return out, more, err
 }
 
@@ -61,8 +66,7 @@ func fillAttempts(ctx context.Context, db queryer, ss []Summary) error {
 		}
 		// Rows of one body key after a later group's first belong to that
 		// group, so the id range [first, s] holds only this group's rows.
-		rows, err := db.QueryContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM requests
-			WHERE delivery_id = ? AND id >= ? AND id <= ? LIMIT ?)`, s.DeliveryID, s.DuplicateOf, s.ID, MaxCounted)
+		rows, err := db.QueryContext(ctx, attemptSQL, s.DeliveryID, s.DuplicateOf, s.ID, MaxCounted)
 		if err != nil {
 			return err
 		}

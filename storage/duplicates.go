@@ -17,12 +17,18 @@ const BodyKeyWindow = 10 * time.Minute
 // text (storage imports nothing of ours, so a test in policy ties them).
 const BodyKeyPrefix = "body:"
 
+// byDelivery selects the rows of one delivery id. requests_by_delivery is
+// a partial index (WHERE delivery_id != ”), which SQLite uses only when the
+// query implies that condition; "delivery_id = ?" alone does not (the
+// parameter might be ”), and without it every capture scanned the table.
+const byDelivery = `delivery_id = ? AND delivery_id != ''`
+
 // firstDeliverySQL finds, in one statement of at most two index seeks, the
 // newest capture with a delivery id and the first capture of its group
 // with that capture's arrival time. The newest row rather than the oldest:
 // for body keys the group is the latest one, and the newest row names it.
 const firstDeliverySQL = `SELECT coalesce(l.duplicate_of, l.id), coalesce(f.received_at, l.received_at)
-	FROM (SELECT id, duplicate_of, received_at FROM requests WHERE delivery_id = ? ORDER BY id DESC LIMIT 1) l
+	FROM (SELECT id, duplicate_of, received_at FROM requests WHERE ` + byDelivery + ` ORDER BY id DESC LIMIT 1) l
 	LEFT JOIN requests f ON f.id = l.duplicate_of`
 
 // duplicateOf is the first capture r repeats, or 0. It runs in the

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,5 +218,42 @@ func TestAttemptLineAndGaps(t *testing.T) {
 	}
 	if got, want := AttemptLine(&b, &a), "#7      Nov 28 06:54:46.123  +1m1s    answered 200"; got != want {
 		t.Errorf("repeat: %q, want %q", got, want)
+	}
+}
+
+// Every delivery query seeks requests_by_delivery. The index is partial,
+// and a query that does not imply its condition scans the whole table
+// instead, once per capture: ingest fell twentyfold before this held.
+func TestDeliveryQueriesUseTheIndex(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	for name, q := range map[string]string{"firstDelivery": firstDeliverySQL, "attempts": attemptsSQL, "attemptsAfter": attemptsAfterSQL, "attempt": attemptSQL} {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = 1
+		}
+		args[0] = "github:x"
+		rows, err := d.ro.Query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if !strings.Contains(all, "requests_by_delivery") {
+			t.Errorf("%s does not use requests_by_delivery: %s", name, all)
+		}
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN requests") || strings.HasPrefix(step, "SCAN f") {
+				t.Errorf("%s scans the table: %s", name, all)
+			}
+		}
 	}
 }
