@@ -232,20 +232,7 @@ func TestDeliveryQueriesUseTheIndex(t *testing.T) {
 			args[i] = 1
 		}
 		args[0] = "github:x"
-		rows, err := d.ro.Query("EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, d, q, args...)
 		all := strings.Join(plan, "; ")
 		if !strings.Contains(all, "requests_by_delivery") {
 			t.Errorf("%s does not use requests_by_delivery: %s", name, all)

@@ -75,20 +75,7 @@ func TestEventSearchUsesTheIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := d.ro.Query(`EXPLAIN QUERY PLAN SELECT id FROM requests r WHERE `+strings.Join(pq.where, " AND ")+` ORDER BY id DESC LIMIT 50`, pq.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, d, `SELECT id FROM requests r WHERE `+strings.Join(pq.where, " AND ")+` ORDER BY id DESC LIMIT 50`, pq.args...)
 		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING") || !strings.Contains(p, "requests_by_event") {
 			t.Errorf("%s: plan %q does not use requests_by_event", q, p)
 		}
