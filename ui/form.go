@@ -34,6 +34,10 @@ type formField struct {
 	choice  int
 	on      bool
 	hint    string
+	// when, if set, says whether the field is offered given the others
+	// (a switch that means nothing until another field has a value); a
+	// field not offered is skipped by tab, not drawn, and reads empty.
+	when func(f *form) bool
 }
 
 // steadyInput is a one-line input with a steady cursor: a blinking one is
@@ -183,9 +187,27 @@ func (f *form) field(key string) *formField {
 func (f *form) values() map[string]string {
 	v := map[string]string{}
 	for _, x := range f.fields {
-		v[x.key] = x.value()
+		if f.offered(x) {
+			v[x.key] = x.value()
+		} else {
+			v[x.key] = ""
+		}
 	}
 	return v
+}
+
+func (f *form) offered(x *formField) bool { return x.when == nil || x.when(f) }
+
+// step moves the focus by delta over the fields offered.
+func (f *form) step(delta int) {
+	i := f.focus
+	for range f.fields {
+		i += delta
+		if f.offered(f.fields[((i%len(f.fields))+len(f.fields))%len(f.fields)]) {
+			break
+		}
+	}
+	f.setFocus(i)
 }
 
 func (f *form) setFocus(i int) {
@@ -227,10 +249,10 @@ func (f *form) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 		}
 		return true, cmd
 	case key.Matches(msg, k.Next), cur.kind != fieldArea && key.Matches(msg, k.Down):
-		f.setFocus(f.focus + 1)
+		f.step(1)
 		return false, nil
 	case key.Matches(msg, k.Prev), cur.kind != fieldArea && key.Matches(msg, k.Up):
-		f.setFocus(f.focus - 1)
+		f.step(-1)
 		return false, nil
 	}
 	f.err = ""
@@ -250,7 +272,7 @@ func (f *form) key(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 		cur.area, cmd = cur.area.Update(msg)
 	default:
 		if msg.String() == "enter" {
-			f.setFocus(f.focus + 1)
+			f.step(1)
 			return false, nil
 		}
 		cur.input, cmd = cur.input.Update(msg)
@@ -262,19 +284,26 @@ func (f *form) render(w, h int) string {
 	st := &f.common.styles
 	inner := max(10, w-2)
 	const labelW = 12
-	areas := 0
+	areas, shown := 0, 0
 	for _, x := range f.fields {
+		if !f.offered(x) {
+			continue
+		}
+		shown++
 		if x.kind == fieldArea {
 			areas++
 		}
 	}
-	fixed := len(f.fields) - areas + 2*areas + 2
+	fixed := shown - areas + 2*areas + 2
 	areaH := 3
 	if areas > 0 {
 		areaH = max(2, (h-2-fixed)/areas)
 	}
 	var lines []string
 	for i, x := range f.fields {
+		if !f.offered(x) {
+			continue
+		}
 		label := padTo(x.label, labelW)
 		if i == f.focus {
 			label = st.TabActive.Render(label)

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,7 +164,7 @@ func (s *subsScreen) openPicker(m templatesMsg) layer {
 		}
 		items = append(items, pickItem{key: t.Name, label: padTo(t.Name, 34) + sanitize.Line(t.Description)})
 	}
-	d, db, subID := s.common.deps.Dispatcher, s.common.db, sub.ID
+	d, db, subID, subName := s.common.deps.Dispatcher, s.common.db, sub.ID, sub.Name
 	pick := newPicker(s.common, "fire at "+sanitize.Line(sub.Name)+": pick an event", "event", items, func(it pickItem) tea.Cmd {
 		return func() tea.Msg {
 			if it.key == "capture" {
@@ -170,10 +172,10 @@ func (s *subsScreen) openPicker(m templatesMsg) layer {
 				if err != nil {
 					return payloadMsg{err: err}
 				}
-				return payloadMsg{subID: subID, p: send.CapturePayload(r)}
+				return payloadMsg{subID: subID, subName: subName, p: send.CapturePayload(r)}
 			}
 			p, err := d.TemplatePayload(it.key)
-			return payloadMsg{subID: subID, p: p, err: err}
+			return payloadMsg{subID: subID, subName: subName, p: p, err: err}
 		}
 	})
 	if m.err != nil {
@@ -183,7 +185,7 @@ func (s *subsScreen) openPicker(m templatesMsg) layer {
 }
 
 // payloadForm previews the rendered event for editing before it is fired.
-func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
+func (s *subsScreen) payloadForm(subID int64, subName string, p send.Payload) *form {
 	var hl []string
 	for _, h := range p.Headers {
 		hl = append(hl, h.Name+": "+h.Value)
@@ -196,7 +198,14 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 	fields := []*formField{
 		textField("method", "Method", orDefault(p.Method, "POST"), ""),
 		textField("type", "Event type", p.Type, ""),
+		textField("copies", "Copies", "1", fmt.Sprintf("deliver it this many times, same id and signature (1-%d)", send.MaxCopies)),
+		toggleField("concurrent", "Concurrent", false),
 		areaField("headers", "Headers", headerText, "signature headers are added per attempt"),
+	}
+	fields[3].hint = "space: the copies leave at the same moment, each on its own connection"
+	fields[3].when = func(f *form) bool {
+		n, err := parseCopies(f.field("copies").value())
+		return err == nil && n > 1
 	}
 	// A body the text widget would alter (\r, tabs, controls) is sent as it
 	// is, and not shown for editing.
@@ -227,6 +236,13 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 		if inline {
 			q.Body, _ = body.read(v["body"], asBytes)
 		}
+		copies, err := parseCopies(v["copies"])
+		if err != nil {
+			return nil, err
+		}
+		if copies > 1 {
+			return fireCopies(d, subID, subName, q, copies, v["concurrent"] != ""), nil
+		}
 		return func() tea.Msg {
 			id, err := d.Fire(context.Background(), subID, q)
 			if err != nil {
@@ -236,6 +252,59 @@ func (s *subsScreen) payloadForm(subID int64, p send.Payload) *form {
 		}, nil
 	}
 	return f
+}
+
+// parseCopies reads the fire form's copies field.
+func parseCopies(text string) (int, error) {
+	text = strings.TrimSpace(text)
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, fmt.Errorf("copies %q: write how many times to deliver the event, a whole number from 1 to %d (2 is a provider's duplicate)", text, send.MaxCopies)
+	}
+	if n < 1 || n > send.MaxCopies {
+		return 0, fmt.Errorf("copies %d: deliver the event from 1 to %d times (2 is a provider's duplicate)", n, send.MaxCopies)
+	}
+	return n, nil
+}
+
+// fireCopies delivers q to the subscription copies times in a command,
+// as `gaff subscriptions fire --duplicate` does, and flashes what each
+// copy answered. The flash is an error unless the event was delivered.
+func fireCopies(d *send.Dispatcher, subID int64, subName string, q send.Payload, copies int, together bool) tea.Cmd {
+	return func() tea.Msg {
+		ev, xs, err := d.FireCopies(context.Background(), subID, q, copies, together)
+		if ev == nil || len(xs) == 0 {
+			return subsDoneMsg{err: err}
+		}
+		answers := make([]string, len(xs))
+		for i, x := range xs {
+			answers[i] = copyAnswer(x)
+		}
+		how := ""
+		if together {
+			how = " at once"
+		}
+		line := fmt.Sprintf("fired %s ×%d%s to %s → %s (event #%d)", orDefault(q.Type, orDefault(q.Template, "event")), copies, how,
+			subName, strings.Join(answers, ", "), ev.ID)
+		switch {
+		case err != nil:
+			return subsDoneMsg{err: fmt.Errorf("%s: %w", line, err)}
+		case ev.State != storage.EventDelivered:
+			return subsDoneMsg{err: errors.New(line + ": no copy was delivered")}
+		}
+		return subsDoneMsg{status: line}
+	}
+}
+
+// copyAnswer is what one copy got back: the status, or why there was none.
+func copyAnswer(x *storage.Delivery) string {
+	switch {
+	case x.Status > 0:
+		return strconv.Itoa(x.Status)
+	case x.Error != "":
+		return "no answer (" + x.Error + ")"
+	}
+	return "no answer"
 }
 
 func orDefault(s, d string) string {

@@ -74,9 +74,10 @@ type (
 		err  error
 	}
 	payloadMsg struct {
-		subID int64
-		p     send.Payload
-		err   error
+		subID   int64
+		subName string
+		p       send.Payload
+		err     error
 	}
 )
 
@@ -200,7 +201,7 @@ func (s *subsScreen) update(msg subsMsg) (tea.Cmd, layer) {
 			s.setStatus("", msg.err)
 			return nil, nil
 		}
-		return nil, s.payloadForm(msg.subID, msg.p)
+		return nil, s.payloadForm(msg.subID, msg.subName, msg.p)
 	}
 	return nil, nil
 }
