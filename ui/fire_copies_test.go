@@ -122,3 +122,15 @@ func TestFireTwoCopiesRecordsTwoAttempts(t *testing.T) {
 		t.Fatal("a fire no copy survived is not shown as an error")
 	}
 }
+
+// Copies can take up to the subscription's timeout to answer: the screen
+// says they are on their way before the answers are in.
+func TestFireCopiesSayTheyAreOnTheirWay(t *testing.T) {
+	seq, ok := sequence(fireCopies(nil, 1, "shop", send.Payload{Type: "payment_intent.succeeded"}, 3, true)())
+	if !ok || len(seq) != 2 {
+		t.Fatalf("fireCopies is not a status then the fire: %v", seq)
+	}
+	if m, _ := seq[0]().(subsDoneMsg); m.status != "firing payment_intent.succeeded ×3 at once to shop…" || m.err != nil {
+		t.Fatalf("first message %+v", m)
+	}
+}

@@ -270,8 +270,16 @@ func parseCopies(text string) (int, error) {
 // fireCopies delivers q to the subscription copies times in a command,
 // as `gaff subscriptions fire --duplicate` does, and flashes what each
 // copy answered. The flash is an error unless the event was delivered.
+// Until the answers are in (up to the subscription's timeout), the screen
+// says the copies are on their way.
 func fireCopies(d *send.Dispatcher, subID int64, subName string, q send.Payload, copies int, together bool) tea.Cmd {
-	return func() tea.Msg {
+	what := fmt.Sprintf("%s ×%d", orDefault(q.Type, orDefault(q.Template, "event")), copies)
+	if together {
+		what += " at once"
+	}
+	what += " to " + subName
+	firing := func() tea.Msg { return subsDoneMsg{status: "firing " + what + "…"} }
+	return tea.Sequence(firing, func() tea.Msg {
 		ev, xs, err := d.FireCopies(context.Background(), subID, q, copies, together)
 		if ev == nil || len(xs) == 0 {
 			return subsDoneMsg{err: err}
@@ -280,12 +288,7 @@ func fireCopies(d *send.Dispatcher, subID int64, subName string, q send.Payload,
 		for i, x := range xs {
 			answers[i] = copyAnswer(x)
 		}
-		how := ""
-		if together {
-			how = " at once"
-		}
-		line := fmt.Sprintf("fired %s ×%d%s to %s → %s (event #%d)", orDefault(q.Type, orDefault(q.Template, "event")), copies, how,
-			subName, strings.Join(answers, ", "), ev.ID)
+		line := fmt.Sprintf("fired %s → %s (event #%d)", what, strings.Join(answers, ", "), ev.ID)
 		switch {
 		case err != nil:
 			return subsDoneMsg{err: fmt.Errorf("%s: %w", line, err)}
@@ -293,7 +296,7 @@ func fireCopies(d *send.Dispatcher, subID int64, subName string, q send.Payload,
 			return subsDoneMsg{err: errors.New(line + ": no copy was delivered")}
 		}
 		return subsDoneMsg{status: line}
-	}
+	})
 }
 
 // copyAnswer is what one copy got back: the status, or why there was none.
