@@ -18,24 +18,43 @@ func replayCmd(dbf *dbFlags) *cobra.Command {
 	var timeout time.Duration
 	var resign bool
 	var secrets secretFlags
+	var sf scenarioFlags
 	cmd := &cobra.Command{
-		Use:   "replay ID",
-		Short: "Send a captured request again and print the response",
+		Use:   "replay ID | ID1-ID2... [--search QUERY]",
+		Short: "Send captured requests again and print the responses",
 		Long: `Send captured request ID again, byte for byte: the same method, path,
 query, headers and body, to --to URL (its path is kept as a prefix) or, without
 --to, to the remembered --forward-to target. The attempt is stored with the
 request (the TUI's deliveries tab shows it). --resign signs it afresh, with the
 provider's secret from --secret, --secret-file, GAFF_SECRET_<PROVIDER> or as
 saved in gaff, so the handler's signature and timestamp checks pass. The exit
-status is 0 only for a 2xx answer.`,
-		Args: cobra.ExactArgs(1),
+status is 0 only for a 2xx answer.
+
+Scenario replay: several ids or ranges (gaff replay 3-9 12), a --search, or
+both, replay those captures in capture order and print a row for each: id,
+method, status (or error), time taken, path. --timing original keeps the
+gaps between the captures (each at most --max-gap), fast sends back to back,
+10x divides the gaps by ten. --duplicate N sends each capture N times in a
+row; --shuffle sends them in a random order (--seed N repeats one), keeping
+the rhythm of the gaps. The exit status is 0 when every send got an answer,
+whatever its status, and 1 when one did not.`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
+			}
+			scenario := len(args) == 0 || isScenario(args, cmd.Flags().Changed)
+			if len(args) == 0 && sf.search == "" {
+				return fmt.Errorf("say what to replay: an id (gaff replay 7), ids and ranges (gaff replay 3-9 12), or --search QUERY")
+			}
+			var id int64
+			var err error
+			if scenario {
+				if err = sf.check(args); err != nil {
+					return err
+				}
+			} else if id, err = parseID(args[0]); err != nil {
+				return err
 			}
 			// Checked before the database is opened: an attempt that could
 			// not be made is not recorded.
@@ -74,6 +93,12 @@ status is 0 only for a 2xx answer.`,
 	f.DurationVar(&timeout, "timeout", send.DefaultTimeout, "how long to wait for the answer")
 	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
 	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
+	f.StringVar(&sf.search, "search", "", "replay the captures matching this search (as / in the TUI), within the ids given if any")
+	f.StringVar(&sf.timing, "timing", "original", "gaps between sends: original, fast (none) or a speed-up like 10x")
+	f.DurationVar(&sf.maxGap, "max-gap", send.DefaultMaxGap, "longest wait between two sends with --timing original or Nx")
+	f.BoolVar(&sf.shuffle, "shuffle", false, "send in a random order (the gaps keep their places)")
+	f.Uint64Var(&sf.seed, "seed", 1, "with --shuffle, the seed of the order; the same seed gives the same order")
+	f.IntVar(&sf.duplicate, "duplicate", 1, "send each capture this many times in a row")
 	return cmd
 }
 
