@@ -19,8 +19,9 @@ func replayCmd(dbf *dbFlags) *cobra.Command {
 	var resign bool
 	var secrets secretFlags
 	var sf scenarioFlags
+	var cf ciFlags
 	cmd := &cobra.Command{
-		Use:   "replay ID | ID1-ID2... [--search QUERY]",
+		Use:   "replay ID | ID1-ID2... [--search QUERY] | --dir DIR --to URL",
 		Short: "Send captured requests again and print the responses",
 		Long: `Send captured request ID again, byte for byte: the same method, path,
 query, headers and body, to --to URL (its path is kept as a prefix) or, without
@@ -37,9 +38,27 @@ gaps between the captures (each at most --max-gap), fast sends back to back,
 10x divides the gaps by ten. --duplicate N sends each capture N times in a
 row; --shuffle sends them in a random order (--seed N repeats one), keeping
 the rhythm of the gaps. The exit status is 0 when every send got an answer,
-whatever its status, and 1 when one did not.`,
+whatever its status, and 1 when one did not.
+
+CI replay: --dir DIR sends every fixture in DIR (see gaff fixture save) in
+file-name order to --to URL, without a gaff database, and checks each answer
+with every --assert: status=2xx, status=204, header:NAME=VALUE, body~REGEX,
+json:PATH=VALUE (PATH like .a.b[0].c; VALUE is JSON, or else a string). With
+no --assert the answer must be a 2xx. It prints PASS or FAIL a fixture, with
+what came back when an assertion failed; --junit FILE writes the same as
+JUnit XML. --resign signs each fixture afresh with the test secret of
+--secret PROVIDER=SECRET, so saved (or redacted) signatures pass again.
+--golden stores each answer in DIR/responses/ on the first run and fails a
+fixture whose answer differs on a later one, listing the differences.
+--timing is fast (the default here) or original. The exit status is 0 when
+every assertion held, 1 when one failed, 2 for bad input (an assertion that
+does not parse, no such directory, a fixture that cannot be read, a bad URL,
+a missing secret).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cf.dir != "" || cmd.Flags().Changed("dir") {
+				return replayDir(cmd, args, cf, to, timeout, resign, secrets, sf.timing)
+			}
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
 			}
@@ -99,6 +118,10 @@ whatever its status, and 1 when one did not.`,
 	f.BoolVar(&sf.shuffle, "shuffle", false, "send in a random order (the gaps keep their places)")
 	f.Uint64Var(&sf.seed, "seed", 1, "with --shuffle, the seed of the order; the same seed gives the same order")
 	f.IntVar(&sf.duplicate, "duplicate", 1, "send each capture this many times in a row")
+	f.StringVar(&cf.dir, "dir", "", "send the fixtures in this directory (CI replay) instead of captures")
+	f.StringArrayVar(&cf.asserts, "assert", nil, "with --dir, a check of every answer (repeatable): status=2xx, header:NAME=VALUE, body~REGEX, json:PATH=VALUE")
+	f.StringVar(&cf.junit, "junit", "", "with --dir, write the verdicts to this file as JUnit XML")
+	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
 	return cmd
 }
 

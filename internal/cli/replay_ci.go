@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gaff/provider"
+	"gaff/sanitize"
+	"gaff/send"
+	"gaff/storage"
+)
+
+// ciFlags are gaff replay --dir's own (README "From capture to CI").
+type ciFlags struct {
+	dir     string
+	asserts []string
+	junit   string
+	golden  bool
+}
+
+// ciCase is one fixture to send: its file and the request it holds.
+type ciCase struct {
+	Path    string
+	Request *storage.Request
+}
+
+// ciResult is a fixture's verdict: what came back and every check that
+// did not hold, with what came back instead.
+type ciResult struct {
+	Case     ciCase
+	Delivery *storage.Delivery
+	Failures []string
+	Changes  []string // --golden differences, one a line
+	Saved    bool     // --golden stored this answer for the first time
+}
+
+func (r *ciResult) passed() bool { return len(r.Failures) == 0 }
+
+// badInput marks an error as the caller's input (exit status 2), as
+// opposed to a check that failed (1).
+func badInput(err error) error { return &exitError{code: 2, err: err} }
+
+// ciRun is a CI replay ready to go: everything in it has been checked.
+type ciRun struct {
+	cases   []ciCase
+	target  string
+	resign  bool
+	secrets map[string]string
+	asserts []send.Assertion
+	timing  send.Timing
+	golden  bool
+	client  *send.Client
+	clock   send.Clock // nil: real time
+}
+
+// parseAssertions reads --assert; none means status=2xx, the rule every
+// provider applies to a delivery.
+func parseAssertions(specs []string) ([]send.Assertion, error) {
+	if len(specs) == 0 {
+		specs = []string{"status=2xx"}
+	}
+	out := make([]send.Assertion, 0, len(specs))
+	for _, s := range specs {
+		a, err := send.ParseAssertion(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// checkSecrets refuses, before anything is sent, a --resign that lacks
+// the secret of a provider among the fixtures.
+func checkSecrets(cases []ciCase, secrets map[string]string) error {
+	for _, c := range cases {
+		p := c.Request.Provider
+		if send.CanResign(p) && secrets[p] == "" {
+			return fmt.Errorf("--resign: %s is a %s request and no %s secret is given; pass --secret %s=SECRET (the test secret your handler checks with)",
+				filepath.Base(c.Path), provider.Name(p), provider.Name(p), p)
+		}
+	}
+	return nil
+}
+
+// play sends every case in order, under the timing, and checks each
+// answer; out gets a line a fixture as it is decided. The error is bad
+// input found on the way (a golden file that cannot be read or written).
+func (run *ciRun) play(ctx context.Context, out io.Writer) ([]ciResult, error) {
+	caps := make([]send.Captured, len(run.cases))
+	for i, c := range run.cases {
+		caps[i] = send.Captured{ID: int64(i), Time: c.Request.Time}
+	}
+	var results []ciResult
+	var bad error
+	err := send.Play(ctx, run.clock, run.timing, send.Plan(caps, send.PlanOptions{}), func(s send.Slot) {
+		if bad != nil {
+			return
+		}
+		res := ciResult{Case: run.cases[s.ID]}
+		r := res.Case.Request
+		d, err := send.Rehearse(ctx, run.client, r, run.target, run.resign, run.secrets[r.Provider], time.Now())
+		if err != nil {
+			res.Failures = append(res.Failures, "not sent: "+err.Error())
+		} else {
+			res.Delivery = d
+			bad = run.check(&res)
+		}
+		if bad == nil {
+			writeVerdict(out, &res)
+			results = append(results, res)
+		}
+	})
+	if bad != nil {
+		return results, badInput(bad)
+	}
+	return results, err
+}
+
+// check applies the assertions and the golden file to res's answer.
+func (run *ciRun) check(res *ciResult) error {
+	d := res.Delivery
+	if d.Status == 0 {
+		res.Failures = append(res.Failures, "no answer: "+d.Error)
+		return nil
+	}
+	for _, a := range run.asserts {
+		if ok, got := a.Check(d); !ok {
+			res.Failures = append(res.Failures, a.Spec+": got "+got)
+		}
+	}
+	if !run.golden {
+		return nil
+	}
+	changes, saved, err := checkGolden(res.Case.Path, d)
+	if err != nil {
+		return err
+	}
+	res.Saved, res.Changes = saved, changes
+	if len(changes) > 0 {
+		res.Failures = append(res.Failures, fmt.Sprintf("the answer differs from %s", goldenPath(res.Case.Path)))
+	}
+	return nil
+}
+
+// writeVerdict prints a fixture's line, and under it the golden changes.
+// Failures quote the network's bytes, so all of it is sanitised.
+func writeVerdict(w io.Writer, res *ciResult) {
+	name := sanitize.Line(filepath.Base(res.Case.Path))
+	took := ""
+	if d := res.Delivery; d != nil && d.Status > 0 {
+		took = fmt.Sprintf("  %d %s", d.Status, send.Took(d.Duration))
+	}
+	switch {
+	case !res.passed():
+		fmt.Fprintf(w, "FAIL  %s%s  %s\n", name, took, sanitize.Line(strings.Join(res.Failures, "; ")))
+	case res.Saved:
+		fmt.Fprintf(w, "PASS  %s%s  (answer stored in %s)\n", name, took, sanitize.Line(goldenPath(res.Case.Path)))
+	default:
+		fmt.Fprintf(w, "PASS  %s%s\n", name, took)
+	}
+	for _, c := range res.Changes {
+		fmt.Fprintf(w, "      %s\n", sanitize.Line(c))
+	}
+}
+
+// summary is the last line of a CI replay, and its error when one failed.
+func summary(w io.Writer, results []ciResult) error {
+	failed := 0
+	for i := range results {
+		if !results[i].passed() {
+			failed++
+		}
+	}
+	fmt.Fprintf(w, "%d fixtures: %d passed, %d failed\n", len(results), len(results)-failed, failed)
+	if failed > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d of %d fixtures failed", failed, len(results))}
+	}
+	return nil
+}
+
+// replayDir is gaff replay --dir: every input is checked before the first
+// fixture is sent, and bad input exits 2.
+func replayDir(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout time.Duration, resign bool, secrets secretFlags, timing string) error {
+	run, err := prepareCI(cmd, args, cf, to, timeout, resign, secrets, timing)
+	if err != nil {
+		return badInput(err)
+	}
+	out := cmd.OutOrStdout()
+	results, err := run.play(cmd.Context(), out)
+	if err != nil {
+		return err
+	}
+	if cf.junit != "" {
+		if err := writeJUnit(cf.junit, cf.dir, results); err != nil {
+			return badInput(err)
+		}
+	}
+	return summary(out, results)
+}
+
+func prepareCI(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout time.Duration, resign bool, secrets secretFlags, timing string) (*ciRun, error) {
+	if len(args) > 0 {
+		return nil, fmt.Errorf("--dir replays fixtures, not captures: leave out %s", strings.Join(args, " "))
+	}
+	for _, f := range []string{"search", "shuffle", "seed", "duplicate", "max-gap"} {
+		if cmd.Flags().Changed(f) {
+			return nil, fmt.Errorf("--%s is for replaying captures; --dir takes --timing, --assert, --junit, --golden, --resign and --secret", f)
+		}
+	}
+	if to == "" {
+		return nil, fmt.Errorf("--dir needs --to URL: the handler to send the fixtures to")
+	}
+	if _, err := send.ParseTarget(to); err != nil {
+		return nil, fmt.Errorf("--to: %w", err)
+	}
+	if timeout <= 0 {
+		return nil, fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
+	}
+	if !cmd.Flags().Changed("timing") {
+		timing = "fast"
+	}
+	tm, err := send.ParseTiming(timing)
+	if err != nil {
+		return nil, err
+	}
+	tm.MaxGap = send.DefaultMaxGap
+	asserts, err := parseAssertions(cf.asserts)
+	if err != nil {
+		return nil, err
+	}
+	if cf.junit != "" {
+		if st, err := os.Stat(filepath.Dir(cf.junit)); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--junit %s: its directory does not exist; make it first", cf.junit)
+		}
+	}
+	if st, err := os.Stat(cf.dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("--dir %s: no such directory", cf.dir)
+	}
+	cases, err := loadCases(cf.dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("--dir %s holds no fixtures (*.json); save some with gaff fixture save ID --dir %s", cf.dir, cf.dir)
+	}
+	run := &ciRun{cases: cases, target: to, resign: resign, asserts: asserts, timing: tm, golden: cf.golden, client: send.NewClient(timeout)}
+	if resign {
+		if run.secrets, _, err = secrets.resolve(); err != nil {
+			return nil, err
+		}
+		if err := checkSecrets(cases, run.secrets); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
