@@ -132,6 +132,7 @@ func runScenario(ctx context.Context, out io.Writer, db *storage.DB, s *send.Sen
 		return err
 	}
 	timing.MaxGap = sf.maxGap
+	warnIndexLag(ctx, db, q)
 	caps, err := selectCaptures(ctx, db, ranges, q)
 	if err != nil {
 		return err
