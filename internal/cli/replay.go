@@ -56,24 +56,18 @@ does not parse, no such directory, a fixture that cannot be read, a bad URL,
 a missing secret).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cf.dir != "" || cmd.Flags().Changed("dir") {
+			switch {
+			case cf.dir != "" || cmd.Flags().Changed("dir"):
 				return replayDir(cmd, args, cf, to, timeout, resign, secrets, sf.timing)
+			case len(args) != 1 || isScenario(args, cmd.Flags().Changed):
+				return replayScenario(cmd, dbf, args, sf, to, timeout, resign, secrets)
+			}
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
 			}
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
-			}
-			scenario := len(args) == 0 || isScenario(args, cmd.Flags().Changed)
-			if len(args) == 0 && sf.search == "" {
-				return fmt.Errorf("say what to replay: an id (gaff replay 7), ids and ranges (gaff replay 3-9 12), or --search QUERY")
-			}
-			var id int64
-			var err error
-			if scenario {
-				if err = sf.check(args); err != nil {
-					return err
-				}
-			} else if id, err = parseID(args[0]); err != nil {
-				return err
 			}
 			// Checked before the database is opened: an attempt that could
 			// not be made is not recorded.
@@ -108,20 +102,12 @@ a missing secret).`,
 		},
 	}
 	f := cmd.Flags()
+	sf.add(f)
+	cf.add(f)
 	f.StringVar(&to, "to", "", "base URL to send to (default: the remembered --forward-to target)")
 	f.DurationVar(&timeout, "timeout", send.DefaultTimeout, "how long to wait for the answer")
 	f.BoolVar(&resign, "resign", false, "sign it again with a fresh timestamp (GitHub, Stripe, Slack, Shopify, Standard Webhooks)")
 	secrets.add(f, "PROVIDER=SECRET for --resign (repeatable); saved secrets are used otherwise")
-	f.StringVar(&sf.search, "search", "", "replay the captures matching this search (as / in the TUI), within the ids given if any")
-	f.StringVar(&sf.timing, "timing", "original", "gaps between sends: original, fast (none) or a speed-up like 10x")
-	f.DurationVar(&sf.maxGap, "max-gap", send.DefaultMaxGap, "longest wait between two sends with --timing original or Nx")
-	f.BoolVar(&sf.shuffle, "shuffle", false, "send in a random order (the gaps keep their places)")
-	f.Uint64Var(&sf.seed, "seed", 1, "with --shuffle, the seed of the order; the same seed gives the same order")
-	f.IntVar(&sf.duplicate, "duplicate", 1, "send each capture this many times in a row")
-	f.StringVar(&cf.dir, "dir", "", "send the fixtures in this directory (CI replay) instead of captures")
-	f.StringArrayVar(&cf.asserts, "assert", nil, "with --dir, a check of every answer (repeatable): status=2xx, header:NAME=VALUE, body~REGEX, json:PATH=VALUE")
-	f.StringVar(&cf.junit, "junit", "", "with --dir, write the verdicts to this file as JUnit XML")
-	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"gaff/provider"
 	"gaff/sanitize"
@@ -23,6 +24,13 @@ type ciFlags struct {
 	asserts []string
 	junit   string
 	golden  bool
+}
+
+func (cf *ciFlags) add(f *pflag.FlagSet) {
+	f.StringVar(&cf.dir, "dir", "", "send the fixtures in this directory (CI replay) instead of captures")
+	f.StringArrayVar(&cf.asserts, "assert", nil, "with --dir, a check of every answer (repeatable): status=2xx, header:NAME=VALUE, body~REGEX, json:PATH=VALUE")
+	f.StringVar(&cf.junit, "junit", "", "with --dir, write the verdicts to this file as JUnit XML")
+	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
 }
 
 // ciCase is one fixture to send: its file and the request it holds.

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"gaff/policy"
 	"gaff/sanitize"
 	"gaff/send"
 	"gaff/storage"
@@ -22,6 +26,57 @@ type scenarioFlags struct {
 	shuffle   bool
 	seed      uint64
 	duplicate int
+}
+
+func (sf *scenarioFlags) add(f *pflag.FlagSet) {
+	f.StringVar(&sf.search, "search", "", "replay the captures matching this search (as / in the TUI), within the ids given if any")
+	f.StringVar(&sf.timing, "timing", "original", "gaps between sends: original, fast (none) or a speed-up like 10x")
+	f.DurationVar(&sf.maxGap, "max-gap", send.DefaultMaxGap, "longest wait between two sends with --timing original or Nx")
+	f.BoolVar(&sf.shuffle, "shuffle", false, "send in a random order (the gaps keep their places)")
+	f.Uint64Var(&sf.seed, "seed", 1, "with --shuffle, the seed of the order; the same seed gives the same order")
+	f.IntVar(&sf.duplicate, "duplicate", 1, "send each capture this many times in a row")
+}
+
+// replayScenario is gaff replay with ids, ranges or --search: everything
+// is checked before the database is opened, then runScenario sends.
+func replayScenario(cmd *cobra.Command, dbf *dbFlags, args []string, sf scenarioFlags, to string, timeout time.Duration, resign bool, secrets secretFlags) error {
+	if len(args) == 0 && sf.search == "" {
+		return fmt.Errorf("say what to replay: an id (gaff replay 7), ids and ranges (gaff replay 3-9 12), or --search QUERY")
+	}
+	if timeout <= 0 {
+		return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
+	}
+	if err := sf.check(args); err != nil {
+		return err
+	}
+	if to != "" {
+		if _, err := send.ParseTarget(to); err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+	}
+	var overrides *policy.Overrides
+	if resign {
+		var err error
+		if overrides, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
+			return err
+		}
+	}
+	db, err := openWrite(dbf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := cmd.Context()
+	var secret func(string) (string, bool)
+	if resign {
+		// The saved secrets with the flags' over them, as for one replay.
+		l, err := policy.Layer(ctx, db, overrides, nil)
+		if err != nil {
+			return err
+		}
+		secret = l.Secret
+	}
+	return runScenario(ctx, cmd.OutOrStdout(), db, newSender(db, timeout, secret), args, sf, to, resign, nil)
 }
 
 // idRange is lo..hi inclusive, from "7" or "3-9".
