@@ -114,10 +114,13 @@ func TestScenarioReplay(t *testing.T) {
 		{"replay", "1-3", "--search", "status:"}, {"replay"}, {"replay", "40-50"},
 	} {
 		out, err := gaffCLI(t, append(bad, "--db", db, "--to", rec.URL)...)
-		if exitCode(err) != 1 || !strings.HasPrefix(out, "gaff: ") {
+		if exitCode(err) != 2 || !strings.HasPrefix(out, "gaff: ") {
 			t.Errorf("gaff %s: %v\n%s", strings.Join(bad, " "), err, out)
 		}
 		t.Logf("gaff %s: %s", strings.Join(bad, " "), strings.TrimSpace(out))
+	}
+	if out, err := gaffCLI(t, "replay", "1-2", "--db", db, "--to", "ftp://x"); exitCode(err) != 2 || !strings.Contains(out, "--to") {
+		t.Errorf("gaff replay 1-2 --to ftp://x: %v\n%s", err, out)
 	}
 	if rec.Count() != 21 {
 		t.Fatalf("bad input sent something: %d arrivals", rec.Count())

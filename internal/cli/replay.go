@@ -38,7 +38,7 @@ gaps between the captures (each at most --max-gap), fast sends back to back,
 10x divides the gaps by ten. --duplicate N sends each capture N times in a
 row; --shuffle sends them in a random order (--seed N repeats one), keeping
 the rhythm of the gaps. The exit status is 0 when every send got an answer,
-whatever its status, and 1 when one did not.
+whatever its status, 1 when one did not, 2 for bad input.
 
 CI replay: --dir DIR sends every fixture in DIR (see gaff fixture save) in
 file-name order to --to URL, without a gaff database, and checks each answer

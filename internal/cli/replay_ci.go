@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"gaff/fixture"
 	"gaff/provider"
 	"gaff/sanitize"
 	"gaff/send"
@@ -33,16 +34,10 @@ func (cf *ciFlags) add(f *pflag.FlagSet) {
 	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
 }
 
-// ciCase is one fixture to send: its file and the request it holds.
-type ciCase struct {
-	Path    string
-	Request *storage.Request
-}
-
 // ciResult is a fixture's verdict: what came back and every check that
 // did not hold, with what came back instead.
 type ciResult struct {
-	Case     ciCase
+	Case     fixture.Fixture
 	Delivery *storage.Delivery
 	Failures []string
 	Changes  []string // --golden differences, one a line
@@ -51,13 +46,9 @@ type ciResult struct {
 
 func (r *ciResult) passed() bool { return len(r.Failures) == 0 }
 
-// badInput marks an error as the caller's input (exit status 2), as
-// opposed to a check that failed (1).
-func badInput(err error) error { return &exitError{code: 2, err: err} }
-
 // ciRun is a CI replay ready to go: everything in it has been checked.
 type ciRun struct {
-	cases   []ciCase
+	cases   []fixture.Fixture
 	target  string
 	resign  bool
 	secrets map[string]string
@@ -87,7 +78,7 @@ func parseAssertions(specs []string) ([]send.Assertion, error) {
 
 // checkSecrets refuses, before anything is sent, a --resign that lacks
 // the secret of a provider among the fixtures.
-func checkSecrets(cases []ciCase, secrets map[string]string) error {
+func checkSecrets(cases []fixture.Fixture, secrets map[string]string) error {
 	for _, c := range cases {
 		p := c.Request.Provider
 		if send.CanResign(p) && secrets[p] == "" {
@@ -189,7 +180,7 @@ func summary(w io.Writer, results []ciResult) error {
 	}
 	fmt.Fprintf(w, "%d fixtures: %d passed, %d failed\n", len(results), len(results)-failed, failed)
 	if failed > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%d of %d fixtures failed", failed, len(results))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d fixtures failed", failed, len(results))}
 	}
 	return nil
 }
@@ -252,7 +243,7 @@ func prepareCI(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout
 	if st, err := os.Stat(cf.dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("--dir %s: no such directory", cf.dir)
 	}
-	cases, err := loadCases(cf.dir)
+	cases, err := fixture.Load(cf.dir)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"gaff/fixture"
 	"gaff/internal/testkit"
 	"gaff/send"
 	"gaff/storage"
@@ -22,12 +23,12 @@ import (
 
 // ciCaseAt is a fixture file in dir (not written: the runner reads only
 // its path) posting body to path.
-func ciCaseAt(dir, name, path, body string, h ...storage.Header) ciCase {
-	return ciCase{Path: filepath.Join(dir, name), Request: &storage.Request{
+func ciCaseAt(dir, name, path, body string, h ...storage.Header) fixture.Fixture {
+	return fixture.Fixture{Path: filepath.Join(dir, name), Request: &storage.Request{
 		Summary: storage.Summary{Method: "POST", Target: path}, Headers: h, Body: []byte(body)}}
 }
 
-func newCIRun(t *testing.T, target string, asserts []string, cases ...ciCase) *ciRun {
+func newCIRun(t *testing.T, target string, asserts []string, cases ...fixture.Fixture) *ciRun {
 	t.Helper()
 	as, err := parseAssertions(asserts)
 	if err != nil {

@@ -40,25 +40,14 @@ func (sf *scenarioFlags) add(f *pflag.FlagSet) {
 // replayScenario is gaff replay with ids, ranges or --search: everything
 // is checked before the database is opened, then runScenario sends.
 func replayScenario(cmd *cobra.Command, dbf *dbFlags, args []string, sf scenarioFlags, to string, timeout time.Duration, resign bool, secrets secretFlags) error {
-	if len(args) == 0 && sf.search == "" {
-		return fmt.Errorf("say what to replay: an id (gaff replay 7), ids and ranges (gaff replay 3-9 12), or --search QUERY")
-	}
-	if timeout <= 0 {
-		return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
-	}
-	if err := sf.check(args); err != nil {
-		return err
-	}
-	if to != "" {
-		if _, err := send.ParseTarget(to); err != nil {
-			return fmt.Errorf("--to: %w", err)
-		}
+	if err := checkScenario(args, sf, to, timeout); err != nil {
+		return badInput(err)
 	}
 	var overrides *policy.Overrides
 	if resign {
 		var err error
 		if overrides, err = (&policyFlags{secretFlags: secrets}).parse(); err != nil {
-			return err
+			return badInput(err)
 		}
 	}
 	db, err := openWrite(dbf)
@@ -77,6 +66,26 @@ func replayScenario(cmd *cobra.Command, dbf *dbFlags, args []string, sf scenario
 		secret = l.Secret
 	}
 	return runScenario(ctx, cmd.OutOrStdout(), db, newSender(db, timeout, secret), args, sf, to, resign, nil)
+}
+
+// checkScenario refuses input that makes no sense before the database is
+// opened or anything is sent.
+func checkScenario(args []string, sf scenarioFlags, to string, timeout time.Duration) error {
+	if len(args) == 0 && sf.search == "" {
+		return fmt.Errorf("say what to replay: an id (gaff replay 7), ids and ranges (gaff replay 3-9 12), or --search QUERY")
+	}
+	if timeout <= 0 {
+		return fmt.Errorf("--timeout %s: give a positive duration, like 30s", timeout)
+	}
+	if err := sf.check(args); err != nil {
+		return err
+	}
+	if to != "" {
+		if _, err := send.ParseTarget(to); err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+	}
+	return nil
 }
 
 // idRange is lo..hi inclusive, from "7" or "3-9".
@@ -193,7 +202,7 @@ func runScenario(ctx context.Context, out io.Writer, db *storage.DB, s *send.Sen
 		return err
 	}
 	if len(caps) == 0 {
-		return fmt.Errorf("no captures to replay: %s; check with gaff list", noneNote(args, sf.search))
+		return badInput(fmt.Errorf("no captures to replay: %s; check with gaff list", noneNote(args, sf.search)))
 	}
 	if target == "" {
 		// Once, not as an error on every row.
