@@ -32,6 +32,7 @@ func TestAssertions(t *testing.T) {
 		{"json:.state=done", true, ""},
 		{"json:.none=null", true, ""},
 		{"json:.ok=false", false, "true"},
+		{"json:.state=x", false, `"done"`},
 		{"json:.items[1].id=x7", false, "nothing at .items[1]"},
 		{"json:.items.id=x7", false, "nothing at .items.id"},
 		{"json:.state.x=1", false, "nothing at .state.x"},
