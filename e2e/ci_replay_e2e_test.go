@@ -28,6 +28,9 @@ func TestCIReplayBadInputExits2(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
+	broken := filepath.Join(dir, "broken")
+	os.Mkdir(broken, 0o755)
+	os.WriteFile(filepath.Join(broken, "0001-generic-request.json"), []byte("{not a fixture"), 0o644)
 	to := "http://127.0.0.1:1/hook"
 	for _, c := range []struct {
 		args []string
@@ -35,6 +38,7 @@ func TestCIReplayBadInputExits2(t *testing.T) {
 	}{
 		{[]string{"--dir", filepath.Join(dir, "nope"), "--to", to}, "no such directory"},
 		{[]string{"--dir", empty, "--to", to}, "holds no fixtures"},
+		{[]string{"--dir", broken, "--to", to}, "0001-generic-request.json"},
 		{[]string{"--dir", empty, "--to", to, "--assert", "status=abc"}, `--assert "status=abc"`},
 		{[]string{"--dir", empty, "--to", to, "--assert", "json:.a[=1"}, "--assert"},
 		{[]string{"--dir", empty, "--to", "ftp://x"}, "--to"},
