@@ -112,6 +112,7 @@ func TestScenarioReplay(t *testing.T) {
 	for _, bad := range [][]string{
 		{"replay", "6-2"}, {"replay", "1-x"}, {"replay", "1-3", "--timing", "slow"}, {"replay", "1-3", "--duplicate", "0"},
 		{"replay", "1-3", "--search", "status:"}, {"replay"}, {"replay", "40-50"},
+		{"replay", "1-3", "--assert", "status=2xx"}, {"replay", "1", "--golden"},
 	} {
 		out, err := gaffCLI(t, append(bad, "--db", db, "--to", rec.URL)...)
 		if exitCode(err) != 2 || !strings.HasPrefix(out, "gaff: ") {

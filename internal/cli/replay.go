@@ -59,6 +59,8 @@ a missing secret).`,
 			switch {
 			case cf.dir != "" || cmd.Flags().Changed("dir"):
 				return replayDir(cmd, args, cf, to, timeout, resign, secrets, sf.timing)
+			case cf.set(cmd.Flags().Changed) != "":
+				return badInput(fmt.Errorf("--%s checks fixtures' answers: use it with --dir DIR", cf.set(cmd.Flags().Changed)))
 			case len(args) != 1 || isScenario(args, cmd.Flags().Changed):
 				return replayScenario(cmd, dbf, args, sf, to, timeout, resign, secrets)
 			}

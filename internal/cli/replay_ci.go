@@ -34,6 +34,16 @@ func (cf *ciFlags) add(f *pflag.FlagSet) {
 	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
 }
 
+// set is the first flag of --dir's own that was given, "" when none.
+func (cf *ciFlags) set(changed func(string) bool) string {
+	for _, f := range []string{"assert", "junit", "golden"} {
+		if changed(f) {
+			return f
+		}
+	}
+	return ""
+}
+
 // ciResult is a fixture's verdict: what came back and every check that
 // did not hold, with what came back instead.
 type ciResult struct {
