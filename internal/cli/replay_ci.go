@@ -109,10 +109,9 @@ func (run *ciRun) play(ctx context.Context, out io.Writer) ([]ciResult, error) {
 	}
 	var results []ciResult
 	var bad error
-	err := send.Play(ctx, run.clock, run.timing, send.Plan(caps, send.PlanOptions{}), func(s send.Slot) {
-		if bad != nil {
-			return
-		}
+	playing, stop := context.WithCancel(ctx)
+	defer stop()
+	err := send.Play(playing, run.clock, run.timing, send.Plan(caps, send.PlanOptions{}), func(s send.Slot) {
 		res := ciResult{Case: run.cases[s.ID]}
 		r := res.Case.Request
 		d, err := send.Rehearse(ctx, run.client, r, run.target, run.resign, run.secrets[r.Provider], time.Now())
@@ -122,10 +121,12 @@ func (run *ciRun) play(ctx context.Context, out io.Writer) ([]ciResult, error) {
 			res.Delivery = d
 			bad = run.check(&res)
 		}
-		if bad == nil {
-			writeVerdict(out, &res)
-			results = append(results, res)
+		if bad != nil {
+			stop() // the rest would be judged against the same broken input
+			return
 		}
+		writeVerdict(out, &res)
+		results = append(results, res)
 	})
 	if bad != nil {
 		return results, badInput(bad)

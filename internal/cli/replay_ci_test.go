@@ -241,3 +241,17 @@ func TestCIReplayGolden(t *testing.T) {
 	}
 	t.Logf("\n%s", out)
 }
+
+func TestCIReplayBrokenGoldenIsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "responses"), 0o755)
+	os.WriteFile(filepath.Join(dir, "responses", "0001-a.json"), []byte("<<<<<<< HEAD"), 0o644)
+	target := answering(t, map[string]string{"/x": `200 {}`})
+	run := newCIRun(t, target, nil, ciCaseAt(dir, "0001-a.json", "/x", "{}"), ciCaseAt(dir, "0002-b.json", "/x", "{}"))
+	run.golden = true
+	var out bytes.Buffer
+	res, err := run.play(context.Background(), &out)
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "is not JSON; delete it") || len(res) != 0 || out.Len() != 0 {
+		t.Fatalf("play = %d results, %v\n%s", len(res), err, out.String())
+	}
+}
