@@ -49,7 +49,8 @@ what came back when an assertion failed; --junit FILE writes the same as
 JUnit XML. --resign signs each fixture afresh with the test secret of
 --secret PROVIDER=SECRET, so saved (or redacted) signatures pass again.
 --golden stores each answer in DIR/responses/ on the first run and fails a
-fixture whose answer differs on a later one, listing the differences.
+fixture whose answer differs on a later one, listing the differences
+(--ignore PATH leaves parts out, like .body.created_at).
 --timing is fast (the default here) or original. The exit status is 0 when
 every assertion held, 1 when one failed, 2 for bad input (an assertion that
 does not parse, no such directory, a fixture that cannot be read, a bad URL,

@@ -25,6 +25,7 @@ type ciFlags struct {
 	asserts []string
 	junit   string
 	golden  bool
+	ignore  []string
 }
 
 func (cf *ciFlags) add(f *pflag.FlagSet) {
@@ -32,11 +33,12 @@ func (cf *ciFlags) add(f *pflag.FlagSet) {
 	f.StringArrayVar(&cf.asserts, "assert", nil, "with --dir, a check of every answer (repeatable): status=2xx, header:NAME=VALUE, body~REGEX, json:PATH=VALUE")
 	f.StringVar(&cf.junit, "junit", "", "with --dir, write the verdicts to this file as JUnit XML")
 	f.BoolVar(&cf.golden, "golden", false, "with --dir, store each answer on the first run and fail when a later one differs")
+	f.StringArrayVar(&cf.ignore, "ignore", nil, "with --golden, leave this path of the answer out (repeatable): .body.created_at, .headers.x-trace, .body.items[].id")
 }
 
 // set is the first flag of --dir's own that was given, "" when none.
 func (cf *ciFlags) set(changed func(string) bool) string {
-	for _, f := range []string{"assert", "junit", "golden"} {
+	for _, f := range []string{"assert", "junit", "golden", "ignore"} {
 		if changed(f) {
 			return f
 		}
@@ -65,6 +67,7 @@ type ciRun struct {
 	asserts []send.Assertion
 	timing  send.Timing
 	golden  bool
+	ignore  []string // paths --golden leaves out
 	client  *send.Client
 	clock   send.Clock // nil: real time
 }
@@ -149,7 +152,7 @@ func (run *ciRun) check(res *ciResult) error {
 	if !run.golden {
 		return nil
 	}
-	changes, saved, err := checkGolden(res.Case.Path, d)
+	changes, saved, err := checkGolden(res.Case.Path, d, run.ignore)
 	if err != nil {
 		return err
 	}
@@ -242,6 +245,9 @@ func prepareCI(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout
 		return nil, err
 	}
 	tm.MaxGap = send.DefaultMaxGap
+	if len(cf.ignore) > 0 && !cf.golden {
+		return nil, fmt.Errorf("--ignore leaves paths out of the --golden comparison: add --golden")
+	}
 	asserts, err := parseAssertions(cf.asserts)
 	if err != nil {
 		return nil, err
@@ -261,7 +267,7 @@ func prepareCI(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout
 	if len(cases) == 0 {
 		return nil, fmt.Errorf("--dir %s holds no fixtures (*.json); save some with gaff fixture save ID --dir %s", cf.dir, cf.dir)
 	}
-	run := &ciRun{cases: cases, target: to, resign: resign, asserts: asserts, timing: tm, golden: cf.golden, client: send.NewClient(timeout)}
+	run := &ciRun{cases: cases, target: to, resign: resign, asserts: asserts, timing: tm, golden: cf.golden, ignore: cf.ignore, client: send.NewClient(timeout)}
 	if resign {
 		if run.secrets, _, err = secrets.resolve(); err != nil {
 			return nil, err

@@ -235,11 +235,20 @@ func TestCIReplayGolden(t *testing.T) {
 
 	answer = `{"ok":false,"n":1}`
 	out, res = playCI(t, run)
-	if res[0].passed() || !strings.Contains(out, "the answer differs from "+stored) || !strings.Contains(out, "ok") ||
-		len(res[0].Changes) == 0 {
+	if res[0].passed() || !strings.Contains(out, "the answer differs from "+stored) || !slices.Equal(res[0].Changes, []string{".body.ok: true → false"}) ||
+		!strings.Contains(out, "\n      .body.ok: true → false\n") {
 		t.Fatalf("changed handler:\n%s", out)
 	}
-	t.Logf("\n%s", out)
+
+	// A path left out does not fail; the others still do.
+	run.ignore = []string{".body.ok"}
+	if out, res := playCI(t, run); !res[0].passed() {
+		t.Fatalf("--ignore .body.ok:\n%s", out)
+	}
+	answer = `{"ok":false,"n":2}`
+	if _, res := playCI(t, run); res[0].passed() || !slices.Equal(res[0].Changes, []string{".body.n: 1 → 2"}) {
+		t.Fatalf("--ignore .body.ok, n changed: %+v", res[0])
+	}
 }
 
 func TestCIReplayBrokenGoldenIsBadInput(t *testing.T) {

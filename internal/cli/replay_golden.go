@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gaff/diff"
 	"gaff/storage"
 )
 
@@ -68,9 +68,10 @@ func goldenOf(d *storage.Delivery) []byte {
 
 // checkGolden compares d's answer with the fixture's golden file, writing
 // the file when there is none yet (saved is then true). changes lists the
-// differences, one a line; err is a golden file that cannot be read or
+// differences, one a line, leaving out the paths in ignore (.body.id,
+// .headers.x-trace); err is a golden file that cannot be read or
 // written, which is bad input, not a failed test.
-func checkGolden(fixturePath string, d *storage.Delivery) (changes []string, saved bool, err error) {
+func checkGolden(fixturePath string, d *storage.Delivery, ignore []string) (changes []string, saved bool, err error) {
 	path := goldenPath(fixturePath)
 	now := goldenOf(d)
 	old, err := os.ReadFile(path)
@@ -89,26 +90,12 @@ func checkGolden(fixturePath string, d *storage.Delivery) (changes []string, sav
 	if !json.Valid(old) {
 		return nil, false, fmt.Errorf("--golden: %s is not JSON; delete it to store the answer afresh", path)
 	}
-	changes, err = jsonChanges(old, now)
+	found, err := diff.JSON(old, now, diff.Options{Ignore: ignore})
 	if err != nil {
 		return nil, false, fmt.Errorf("--golden: %s: %w", path, err)
 	}
+	for _, c := range found {
+		changes = append(changes, c.String())
+	}
 	return changes, false, nil
-}
-
-// jsonChanges lists how b differs from a. It stands in for the structural
-// diff package until that lands: equal documents have no changes, and
-// different ones are reported whole.
-func jsonChanges(a, b []byte) ([]string, error) {
-	var x, y bytes.Buffer
-	if err := json.Compact(&x, a); err != nil {
-		return nil, err
-	}
-	if err := json.Compact(&y, b); err != nil {
-		return nil, err
-	}
-	if bytes.Equal(x.Bytes(), y.Bytes()) {
-		return nil, nil
-	}
-	return []string{". changed: " + x.String() + " → " + y.String()}, nil
 }
