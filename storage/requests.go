@@ -54,6 +54,9 @@ type Request struct {
 	RemoteAddr string
 	Headers    Headers
 	Body       []byte // at most --max-body bytes; see Truncated
+	// OriginKey is a teammate's capture's unique key (InsertShared); it is
+	// written, never read back: only its uniqueness matters.
+	OriginKey string
 }
 
 const summaryCols = `id, received_at, method, target, size, truncated, status, provider, signature, sig_reason, handshake, content_type, via, note, event, delivery_id, duplicate_of, origin`

@@ -1,0 +1,69 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+const insertSharedSQL = `INSERT OR IGNORE INTO requests
+	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event, delivery_id, duplicate_of, origin, origin_key)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// InsertShared stores teammates' captures in one transaction, each with its
+// Origin and OriginKey set. A capture whose OriginKey is already stored is
+// skipped, so a message the team server delivers twice is stored once
+// (ARCHITECTURE.md, "Team"). It returns how many were new; their IDs are
+// set, the skipped ones' stay 0.
+func (d *DB) InsertShared(ctx context.Context, rs []*Request) (int, error) {
+	for _, r := range rs {
+		if r.Origin == "" || r.OriginKey == "" {
+			return 0, errors.New("storage: a shared capture needs its origin and origin key")
+		}
+	}
+	ids := make([]int64, len(rs))
+	var kept []*Request
+	var keptIDs []int64
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		kept, keptIDs = kept[:0], keptIDs[:0]
+		stmt, err := tx.Prepare(insertSharedSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, r := range rs {
+			res, err := stmt.Exec(append(requestArgs(r), r.OriginKey)...)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				ids[i] = 0
+				continue
+			}
+			if ids[i], err = res.LastInsertId(); err != nil {
+				return err
+			}
+			kept, keptIDs = append(kept, r), append(keptIDs, ids[i])
+		}
+		if len(kept) > 0 {
+			// The writer counts a job's inserts up front; only here is it
+			// known how many were not already stored.
+			if _, err := tx.Stmt(d.countRequests).Exec(len(kept)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func() {
+		if len(keptIDs) > 0 {
+			d.raiseLast(keptIDs[len(keptIDs)-1])
+			d.published(kept, keptIDs)
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	for i, r := range rs {
+		r.ID = ids[i]
+	}
+	return len(kept), nil
+}

@@ -1,0 +1,88 @@
+// Package team shares captures with teammates through NATS JetStream: every
+// capture committed here is published to the team's stream, and every
+// teammate's capture is stored here with its origin. See ARCHITECTURE.md,
+// "Team".
+package team
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"gaff/storage"
+)
+
+// Config is one member's view of the team.
+type Config struct {
+	URL       string // nats://[user:pass@|token@]host:port, tls://… for TLS
+	Name      string // the team: one stream, gaff_NAME
+	Me        string // this member, as teammates see it ("from alice")
+	CredsFile string // a NATS credentials file (--team-creds)
+	Replicas  int    // stream replicas when this member creates the stream
+	// Redact, when set, makes the copy of a capture that is shipped.
+	Redact func(*storage.Request) *storage.Request
+}
+
+// names are what a NATS subject token and a stream name both accept.
+var names = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Check validates the configuration without touching the network, so a
+// mistyped flag stops gaff before it starts.
+func (c *Config) Check() error {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return fmt.Errorf("--team %q is not a URL (%v): write nats://HOST:PORT, or tls://HOST:PORT for TLS", redactURL(c.URL), err)
+	}
+	switch u.Scheme {
+	case "nats", "tls", "ws", "wss":
+	default:
+		return fmt.Errorf("--team %q: the scheme must be nats:// or tls:// (the address `gaff team serve` prints)", redactURL(c.URL))
+	}
+	if u.Hostname() == "" || u.Port() == "" {
+		return fmt.Errorf("--team %q: name the host and port, as in nats://192.0.2.7:4222", redactURL(c.URL))
+	}
+	if !names.MatchString(c.Name) {
+		return fmt.Errorf("--team-name %q: use 1 to 64 letters, digits, - or _", c.Name)
+	}
+	if c.Me == "" {
+		return errors.New("--as is empty and $USER is not set: name yourself with --as NAME, as teammates will see you")
+	}
+	if !names.MatchString(c.Me) {
+		return fmt.Errorf("--as %q: use 1 to 64 letters, digits, - or _", c.Me)
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		return fmt.Errorf("--team-replicas %d: a stream has 1 to 5 replicas (3 on a 3-node cluster)", c.Replicas)
+	}
+	return nil
+}
+
+// stream is the team's JetStream stream; subject is where a member publishes;
+// all is what every member consumes.
+func (c *Config) stream() string            { return "gaff_" + c.Name }
+func (c *Config) subject(who string) string { return "gaff." + c.Name + ".captures." + who }
+func (c *Config) all() string               { return "gaff." + c.Name + ".captures.>" }
+func (c *Config) durable() string           { return "member_" + c.Me }
+
+// memberOf is the member a subject names, "" when it is not a capture's.
+func (c *Config) memberOf(subject string) string {
+	who, ok := strings.CutPrefix(subject, "gaff."+c.Name+".captures.")
+	if !ok || !names.MatchString(who) {
+		return ""
+	}
+	return who
+}
+
+// redactURL hides a password or token in a URL for messages.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "…" + raw[i:]
+		}
+		return raw
+	}
+	u.User = url.User("xxxxx")
+	return u.String()
+}

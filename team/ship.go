@@ -1,0 +1,122 @@
+package team
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"gaff/storage"
+)
+
+// shipBatch is how many captures are in flight to the team server at once;
+// the watermark moves when all of a batch is acknowledged.
+const shipBatch = 256
+
+// shipper publishes what this database commits, from the persisted
+// watermark on. It advances the watermark only past captures the team
+// server acknowledged, so a capture is shipped at least once whatever
+// fails; message ids make the second time harmless.
+type shipper struct {
+	m      *Member
+	wm     int64
+	follow *storage.Follower
+	hold   *storage.Hold // keeps retention from pruning what is not shipped
+}
+
+func (sh *shipper) stop() {
+	sh.follow.Stop()
+	sh.hold.Release()
+}
+
+// run ships until ctx ends (the connection closed, or Stop). While the
+// connection is down it waits: the client would only buffer, and a batch
+// that fails is sent again from the watermark anyway.
+func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Conn, limit int) {
+	commits, stopWatch := sh.m.db.Watch()
+	defer stopWatch()
+	wait := time.Second
+	for ctx.Err() == nil {
+		if !nc.IsConnected() {
+			if !sleep(ctx, 200*time.Millisecond) {
+				return
+			}
+			continue
+		}
+		rows, err := sh.follow.After(ctx, sh.wm, shipBatch)
+		if err != nil && len(rows) == 0 {
+			sh.m.log.Warn("team: cannot read captures to ship", "err", err)
+		}
+		if len(rows) == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-commits:
+			case <-time.After(time.Second): // rows of another process wake no one
+			}
+			continue
+		}
+		if err := sh.ship(ctx, js, rows, limit); err != nil {
+			if ctx.Err() == nil {
+				sh.m.log.Warn("team: shipping failed; retrying", "err", err)
+			}
+			if !sleep(ctx, wait) {
+				return
+			}
+			wait = min(2*wait, 10*time.Second)
+			continue
+		}
+		wait = time.Second
+	}
+}
+
+// ship publishes rows (teammates' captures are not shipped again), waits
+// for every acknowledgement and then moves the watermark past them.
+func (sh *shipper) ship(ctx context.Context, js jetstream.JetStream, rows []*storage.Request, limit int) error {
+	cfg := &sh.m.cfg
+	futures := make([]jetstream.PubAckFuture, 0, len(rows))
+	for _, r := range rows {
+		if r.Origin != "" {
+			continue
+		}
+		if cfg.Redact != nil {
+			r = cfg.Redact(r)
+		}
+		msg, err := encode(cfg.subject(cfg.Me), cfg.Me, msgID(sh.m.dbID, r.ID), r, limit)
+		if err != nil {
+			// A capture that can never be shipped must not stop the rest.
+			sh.m.log.Warn("team: a capture is not shipped", "id", r.ID, "err", err)
+			continue
+		}
+		f, err := js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+		if err != nil {
+			return err
+		}
+		futures = append(futures, f)
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("the team server did not take capture %s: %w", f.Msg().Header.Get(nats.MsgIdHdr), err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	last := rows[len(rows)-1].ID
+	// Written before the hold moves, so a crash ships again rather than skips.
+	if err := sh.m.db.SetSetting(context.Background(), sh.m.mark, strconv.FormatInt(last, 10)); err != nil {
+		if errors.Is(err, storage.ErrClosed) {
+			return err
+		}
+		sh.m.log.Warn("team: cannot record what was shipped; it may be shipped again", "err", err)
+	}
+	sh.wm = last
+	sh.m.wm.Store(last)
+	sh.hold.Consumed(last)
+	return nil
+}
