@@ -123,7 +123,11 @@ func (m *Member) shipped(ctx context.Context) (int64, error) {
 func (m *Member) run(ctx context.Context, sh *shipper) {
 	defer close(m.done)
 	defer sh.stop()
-	defer m.st.set(func(s *State) { s.Phase = Stopped })
+	defer m.st.set(func(s *State) {
+		if s.Phase != Refused { // the refusal stays on screen
+			s.Phase = Stopped
+		}
+	})
 	wait := time.Second
 	for ctx.Err() == nil {
 		nc, err := nats.Connect(m.cfg.URL, m.natsOptions()...)

@@ -17,6 +17,7 @@ import (
 	"gaff/policy"
 	"gaff/send"
 	"gaff/storage"
+	"gaff/team"
 	"gaff/tunnel"
 )
 
@@ -41,6 +42,8 @@ type Deps struct {
 	// Overloaded counts captures turned away (503) because the bodies in
 	// flight filled their budget.
 	Overloaded func() int64
+	// Team is the team connection's state, nil without --team.
+	Team func() team.State
 }
 
 // common is what every component is handed: dependencies, styles, keys

@@ -304,6 +304,9 @@ func (d *detail) title() string {
 	if r.Event != "" {
 		parts = append(parts, sanitize.Line(r.Event))
 	}
+	if r.Origin != "" {
+		parts = append(parts, st.Muted.Render("from "+sanitize.Line(r.Origin)))
+	}
 	if r.Provider != "" {
 		badge := st.Badge.Render(r.Provider)
 		if v := verdictText(&r.Summary); v != "" {
@@ -410,6 +413,9 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		row("URL", sanitize.Line(r.SenderURL())),
 		row("Received", r.Time.Format("2006-01-02 15:04:05.000 MST")),
 		row("From", sanitize.Line(r.RemoteAddr)),
+	}
+	if r.Origin != "" {
+		out = append(out, row("Shared by", "teammate "+sanitize.Line(r.Origin)))
 	}
 	if fwd := r.Headers.Get("X-Forwarded-For"); fwd != "" {
 		out = append(out, row("Forwarded", sanitize.Line(fwd)))

@@ -9,6 +9,7 @@ import (
 
 	"gaff/sanitize"
 	"gaff/send"
+	"gaff/team"
 	"gaff/tunnel"
 )
 
@@ -35,6 +36,9 @@ func (a *App) header() string {
 	}
 	if f := a.common.deps.ForwardTo; f != "" {
 		segs = append(segs, seg{st.Muted.Render("→ ") + sanitize.Line(send.RedactURL(f)), 2})
+	}
+	if t := a.common.deps.Team; t != nil {
+		segs = append(segs, seg{a.teamState(t()), 0})
 	}
 	if a.busy > 0 {
 		segs = append(segs, seg{st.Warn.Render(fmt.Sprintf("⚠ busy: %s turned away (503)", commas(a.busy))), 0})
@@ -88,6 +92,20 @@ func (a *App) tunnelState(s tunnel.State) string {
 	return st.Muted.Render("○ ngrok off")
 }
 
+// teamState is the header's word on the team: connected · shipping N
+// behind · offline.
+func (a *App) teamState(s team.State) string {
+	st := &a.common.styles
+	text := "team " + s.String()
+	switch {
+	case s.Phase == team.Refused:
+		return st.Error.Render("✕ " + text)
+	case s.Phase == team.Connected && s.Behind == 0:
+		return st.Online.Render("⇄ " + text)
+	}
+	return st.Warn.Render("⇄ " + text)
+}
+
 // banner holds the lines that explain a failure under the header: why ngrok
 // failed or is reconnecting and what to do, or why captures are refused.
 func (a *App) banner() []string {
@@ -110,6 +128,14 @@ func (a *App) banner() []string {
 	}
 	if fail := a.storageFailure(); fail != "" {
 		out = append(out, wrapLines(st.Error, fail, a.w, 2)...)
+	}
+	if t := a.common.deps.Team; t != nil {
+		switch s := t(); s.Phase {
+		case team.Refused:
+			out = append(out, wrapLines(st.Error, "The team server refused the credentials ("+sanitize.Line(s.Err)+"): captures are stored here but not shared; check the token or --team-creds and restart gaff", a.w, 2)...)
+		case team.Offline:
+			out = append(out, wrapLines(st.Warn, "Team server unreachable ("+sanitize.Line(s.Err)+"): captures are stored and ship when it is back", a.w, 2)...)
+		}
 	}
 	return out
 }

@@ -155,6 +155,15 @@ func (l *requestList) header(c listColumns) string {
 	return l.common.styles.Muted.Render("  " + strings.Join(cells, " "))
 }
 
+// fromPrefix leads a teammate's capture's path, where the eye already is:
+// "from alice /hooks/github".
+func fromPrefix(s *storage.Summary) string {
+	if s.Origin == "" {
+		return ""
+	}
+	return "from " + sanitize.Line(s.Origin) + " "
+}
+
 // row lays out one summary in the columns c.
 func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColumns, w int) string {
 	st := &l.common.styles
@@ -162,7 +171,7 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColu
 	cells := []cell{
 		{timeCell(s.Time, l.common.now(), c.time), st.Muted},
 		{padTo(ansi.Truncate(sanitize.Line(s.Method), c.method, ""), c.method), st.methodStyle(s.Method)},
-		{fitCell(displayTarget(s.Target), c.path), lipgloss.NewStyle()},
+		{fitCell(fromPrefix(s)+displayTarget(s.Target), c.path), lipgloss.NewStyle()},
 	}
 	if c.dup > 0 {
 		cells = append(cells, cell{fitCell(s.DuplicateMark(), c.dup), st.Warn})

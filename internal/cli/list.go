@@ -132,5 +132,13 @@ func writeListRow(w io.Writer, s *storage.Summary) {
 	}
 	fmt.Fprintf(w, "%6d  %s  %-7s %6d %9s  %-10s  %-11s  %-24s  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
 		sanitize.Line(s.Method), s.Status, bytesize.Format(s.Size), sanitize.Line(s.Provider), verdictWord(s),
-		sanitize.Line(s.Event), target)
+		sanitize.Line(s.Event), target+fromTeammate(s))
+}
+
+// fromTeammate marks a teammate's capture at the end of its row.
+func fromTeammate(s *storage.Summary) string {
+	if s.Origin == "" {
+		return ""
+	}
+	return "  (from " + sanitize.Line(s.Origin) + ")"
 }

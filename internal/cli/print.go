@@ -27,6 +27,9 @@ func printRequest(out io.Writer, r *storage.Request, notes ...string) {
 		answered = "not answered (see the note)" // a hang or reset rule
 	}
 	fmt.Fprintf(w, "# request %d, %s, from %s, %s\n", r.ID, r.Time.Format("2006-01-02 15:04:05.000 MST"), sanitize.Line(r.RemoteAddr), answered)
+	if r.Origin != "" {
+		fmt.Fprintf(w, "# shared by teammate %s\n", sanitize.Line(r.Origin))
+	}
 	if r.Event != "" {
 		fmt.Fprintf(w, "# event %s\n", sanitize.Line(r.Event))
 	}

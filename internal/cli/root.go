@@ -69,9 +69,10 @@ over the file, the file over the environment.`,
 	o.policy.add(cmd)
 	o.retention.add(cmd)
 	o.forward.add(cmd)
+	o.team.add(cmd)
 	cmd.AddCommand(listCmd(&db), showCmd(&db), replayCmd(&db), exportCmd(&db, version))
 	cmd.AddCommand(sendCmd(&db), subscriptionsCmd(&db))
-	cmd.AddCommand(fixtureCmd(&db), diffCmd(&db), mcpCmd(&db, version))
+	cmd.AddCommand(fixtureCmd(&db), diffCmd(&db), mcpCmd(&db, version), teamCmd())
 	return cmd
 }
 

@@ -21,6 +21,7 @@ import (
 	"gaff/policy"
 	"gaff/sanitize"
 	"gaff/storage"
+	"gaff/team"
 	"gaff/tunnel"
 	"gaff/ui"
 )
@@ -48,9 +49,11 @@ type serveOptions struct {
 	policy                                               policyFlags
 	retention                                            retentionFlags
 	forward                                              forwardFlags
+	team                                                 teamFlags
 
 	// Set by check.
 	overrides  *policy.Overrides
+	teamConfig *team.Config // nil without --team
 	useNgrok   bool
 	ngrokToken string
 }
@@ -94,6 +97,14 @@ func serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer stopForwarding() // after the server's shutdown, before db.Close
+	// Before capture starts, so every capture from here on is shipped.
+	member, err := startTeam(o.teamConfig, db, log)
+	if err != nil {
+		return err
+	}
+	if member != nil {
+		defer member.Stop() // after the server's shutdown, before db.Close
+	}
 	var printer *headless
 	if o.headless {
 		// Before retention starts, so it never deletes what is unprinted.
@@ -135,10 +146,10 @@ func serve(ctx context.Context, o serveOptions) error {
 	}
 
 	if o.headless {
-		return runHeadless(ctx, printer, serveErr, stopServer, local, public, o.db)
+		return runHeadless(ctx, printer, serveErr, stopServer, local, public, member, o.db)
 	}
 	err = runTUI(ctx, ui.Deps{DB: db, Local: local, Public: public, Health: h.Health, Policy: pol,
-		Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded})
+		Sender: newSender(db, o.forward.timeout, pol.Secret), Dispatcher: dispatcher, ForwardTo: o.forward.to, Overloaded: h.Overloaded, Team: teamState(member)})
 	stopServer() // before the public URL closes under requests in flight
 	return err
 }
@@ -191,11 +202,14 @@ func (o *serveOptions) ngrokOptions(log *slog.Logger) tunnel.NgrokOptions {
 // state as it changes, and prints captures on stdout until ctx ends, the
 // listener fails or stdout closes; then it stops the server and prints
 // what was answered during the shutdown too.
-func runHeadless(ctx context.Context, printer *headless, serveErr <-chan error, stopServer func(), local, public tunnel.Tunnel, dbPath string) error {
+func runHeadless(ctx context.Context, printer *headless, serveErr <-chan error, stopServer func(), local, public tunnel.Tunnel, member *team.Member, dbPath string) error {
 	fmt.Fprintf(os.Stderr, "gaff: listening on %s (database %s)\n", local.URL(), dbPath)
 	writeReady(os.Stderr, local.URL(), "")
 	if public != nil {
 		go reportTunnel(ctx, public, local.URL(), os.Stderr)
+	}
+	if member != nil {
+		go reportTeam(ctx, member, os.Stderr)
 	}
 	err := printer.run(ctx, serveErr)
 	stopServer()

@@ -40,6 +40,9 @@ func (o *serveOptions) check() error {
 	if err := o.retention.check(); err != nil {
 		return err
 	}
+	if o.teamConfig, err = o.team.config(); err != nil {
+		return err
+	}
 	return o.checkTunnel()
 }
 

@@ -1,0 +1,309 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"gaff/internal/testkit"
+	"gaff/storage"
+	"gaff/team"
+)
+
+// teamServer is an in-process NATS server with JetStream, as `gaff team
+// serve` runs it, on a store and port a test may start it again on.
+type teamServer struct {
+	*team.Server
+	store string
+	port  int
+}
+
+func startTeamServer(t *testing.T) *teamServer {
+	t.Helper()
+	ts := &teamServer{store: t.TempDir(), port: -1}
+	ts.start(t)
+	return ts
+}
+
+func (ts *teamServer) start(t *testing.T) {
+	t.Helper()
+	s, err := team.StartServer(team.ServerOptions{Host: "127.0.0.1", Port: ts.port, StoreDir: ts.store, Token: "t0ken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Server, ts.port = s, s.Port()
+	t.Cleanup(s.Stop)
+}
+
+func (ts *teamServer) url() string { return ts.URL("127.0.0.1") }
+
+// startMember runs gaff --headless in the team as who, on a database of its own.
+func startMember(t *testing.T, ts *teamServer, who string, args ...string) *headlessGaff {
+	t.Helper()
+	dir := t.TempDir()
+	return startMemberAt(t, filepath.Join(dir, "g.db"), ts, who, args...)
+}
+
+func startMemberAt(t *testing.T, db string, ts *teamServer, who string, args ...string) *headlessGaff {
+	t.Helper()
+	g := startHeadlessAt(t, db, db+".log", append([]string{"--team", ts.url(), "--team-name", "e2e", "--as", who}, args...)...)
+	g.waitLine(t, "team: connected")
+	return g
+}
+
+// jsonCapture is what gaff list --json says of a capture, in part.
+type jsonCapture struct {
+	ID        int64  `json:"id"`
+	Path      string `json:"path"`
+	Body      string `json:"body"`
+	Size      int64  `json:"size"`
+	Truncated bool   `json:"truncated"`
+	Origin    string `json:"origin"`
+}
+
+func listJSON(t *testing.T, db string) []jsonCapture {
+	t.Helper()
+	out, err := gaffCLI(t, "list", "--json", "--limit", "100000", "--db", db)
+	if err != nil {
+		t.Fatalf("gaff list: %v\n%s", err, out)
+	}
+	var rows []jsonCapture
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var c jsonCapture
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		rows = append(rows, c)
+	}
+	return rows
+}
+
+// waitForRows polls gaff list until cond holds for its rows. The bound
+// only ends a test that would hang; it measures nothing.
+func waitForRows(t *testing.T, db, what string, cond func([]jsonCapture) bool) []jsonCapture {
+	t.Helper()
+	var rows []jsonCapture
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if rows = listJSON(t, db); cond(rows) {
+			return rows
+		}
+	}
+	t.Fatalf("never: %s; the list has %d rows", what, len(rows))
+	return nil
+}
+
+func fromWho(rows []jsonCapture, who string) []jsonCapture {
+	var out []jsonCapture
+	for _, r := range rows {
+		if r.Origin == who {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestTeamSharesCapturesWithALateJoiner(t *testing.T) {
+	ts := startTeamServer(t)
+	adir := t.TempDir()
+	adb := filepath.Join(adir, "g.db")
+	// What a member keeps to itself: a saved secret (settings) and a
+	// subscription with its signing secret.
+	if out, err := gaffIn(t, adir, "", "subscriptions", "add", "mine", "--to", "http://127.0.0.1:9/sub-target-XYZ",
+		"--scheme", "github", "--secret", "SUBSCRIPTION-SECRET-XYZ"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	db, err := storage.Open(adb, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSetting(context.Background(), "secret.github", "SETTINGS-SECRET-XYZ"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	alice := startMemberAt(t, adb, ts, "alice", "--secret", "github=FLAG-SECRET-XYZ")
+	post(t, "http://"+alice.addr+"/hooks/github?x=1", `{"n":1}`)
+	post(t, "http://"+alice.addr+"/hooks/stripe", `{"n":2}`)
+
+	// Bob joins after the captures: his durable consumer starts at the
+	// beginning of the team's history.
+	bob := startMember(t, ts, "bob")
+	rows := waitForRows(t, bob.db, "alice's two captures at bob's", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 2 })
+	if len(rows) != 2 || rows[1].Path != "/hooks/github" || rows[1].Body != `{"n":1}` || rows[0].Body != `{"n":2}` {
+		t.Fatalf("bob's list: %+v", rows)
+	}
+	// Bob's own capture goes to alice, and is not stored twice at his.
+	post(t, "http://"+bob.addr+"/from-bob", `{"n":3}`)
+	waitForRows(t, alice.db, "bob's capture at alice's", func(r []jsonCapture) bool { return len(fromWho(r, "bob")) == 1 })
+	if mine := fromWho(listJSON(t, bob.db), ""); len(mine) != 1 {
+		t.Fatalf("bob's own captures: %+v", mine)
+	}
+
+	out, err := gaffCLI(t, "list", "--db", bob.db)
+	if err != nil || !strings.Contains(out, "/hooks/github?x=1  (from alice)") {
+		t.Fatalf("gaff list shows no origin: %v\n%s", err, out)
+	}
+	id := fmt.Sprint(rows[1].ID)
+	if out, err := gaffCLI(t, "show", id, "--db", bob.db); err != nil || !strings.Contains(out, "# shared by teammate alice") {
+		t.Fatalf("gaff show shows no origin: %v\n%s", err, out)
+	}
+
+	// Bob replays alice's capture to his own server, as he would his own.
+	target, got := recordingTarget(t, 200, "ok")
+	if out, err := gaffCLI(t, "replay", id, "--to", target, "--db", bob.db); err != nil || !strings.Contains(out, "<-- [200]") {
+		t.Fatalf("replay: %v\n%s", err, out)
+	}
+	if r, body := got.Next(t); r.URL.Path != "/hooks/github" || r.URL.RawQuery != "x=1" || string(body) != `{"n":1}` {
+		t.Fatalf("the replay sent %s %q", r.URL, body)
+	}
+
+	// Nothing but captures went to the team: no setting, secret or subscription.
+	for _, m := range streamMessages(t, ts) {
+		if !strings.HasPrefix(m.Subject, "gaff.e2e.captures.") {
+			t.Errorf("a message on %s", m.Subject)
+		}
+		for _, secret := range []string{"SUBSCRIPTION-SECRET-XYZ", "sub-target-XYZ", "SETTINGS-SECRET-XYZ", "FLAG-SECRET-XYZ"} {
+			if strings.Contains(string(m.Data), secret) {
+				t.Errorf("%s was shipped: %q", secret, m.Data)
+			}
+		}
+	}
+}
+
+// streamMessages reads every message of the team's stream.
+func streamMessages(t *testing.T, ts *teamServer) []*jetstream.RawStreamMsg {
+	t.Helper()
+	nc, err := nats.Connect(ts.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	s, err := js.Stream(ctx, "gaff_e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*jetstream.RawStreamMsg
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && seq > 0; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestTeamSurvivesTheServerRestartingMidFlood(t *testing.T) {
+	ts := startTeamServer(t)
+	alice := startMember(t, ts, "alice")
+	bob := startMember(t, ts, "bob")
+	const n = 300
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	flood := func(from, to int) {
+		for i := from; i < to; i++ {
+			wg.Go(func() {
+				resp, _ := post(t, "http://"+alice.addr+"/flood", fmt.Sprintf(`{"i":%d}`, i))
+				if resp.StatusCode == 200 {
+					mu.Lock()
+					acked[fmt.Sprintf(`{"i":%d}`, i)] = true
+					mu.Unlock()
+				}
+			})
+			if i%8 == 7 {
+				wg.Wait() // bounded: at most 8 in flight
+			}
+		}
+		wg.Wait()
+	}
+	flood(0, n/3)
+	ts.Stop()
+	alice.waitLine(t, "team: cannot reach the team server")
+	flood(n/3, 2*n/3) // captured and answered while the team server is down
+	ts.start(t)
+	flood(2*n/3, n)
+	if len(acked) != n {
+		t.Fatalf("alice answered %d of %d with 200", len(acked), n)
+	}
+	rows := waitForRows(t, bob.db, "every capture alice answered, at bob's", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) >= n })
+	seen := map[string]bool{}
+	for _, r := range fromWho(rows, "alice") {
+		if seen[r.Body] || !acked[r.Body] {
+			t.Fatalf("bob has %s twice, or one alice never answered", r.Body)
+		}
+		seen[r.Body] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("bob has %d of alice's %d captures", len(seen), n)
+	}
+}
+
+func TestTeamCutsABodyOverTheMessageLimit(t *testing.T) {
+	ts := startTeamServer(t)
+	alice := startMember(t, ts, "alice")
+	bob := startMember(t, ts, "bob")
+	big := `{"pad":"` + strings.Repeat("x", 2<<20) + `"}` // the server takes 1 MiB messages
+	if resp, _ := post(t, "http://"+alice.addr+"/big", big); resp.StatusCode != 200 {
+		t.Fatalf("alice answered %d", resp.StatusCode)
+	}
+	post(t, "http://"+alice.addr+"/after", `{}`)
+	rows := waitForRows(t, bob.db, "both captures at bob's", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 2 })
+	got := rows[1]
+	if got.Path != "/big" || !got.Truncated || got.Size != int64(len(big)) || len(got.Body) >= 1<<20 || !strings.HasPrefix(big, got.Body) {
+		t.Fatalf("the big capture at bob's: path %s truncated %v size %d body %d bytes", got.Path, got.Truncated, got.Size, len(got.Body))
+	}
+	if out, err := gaffCLI(t, "show", fmt.Sprint(got.ID), "--db", bob.db); err != nil || !strings.Contains(out, "cut to") {
+		t.Fatalf("no note on the cut: %v\n%.400s", err, out)
+	}
+	// Alice keeps the whole body.
+	if mine := listJSON(t, alice.db); len(mine[1].Body) != len(big) {
+		t.Fatalf("alice's copy is %d bytes", len(mine[1].Body))
+	}
+}
+
+func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := gaffIn(t, dir, "", "--team", "http://127.0.0.1:4222"); err == nil || !strings.Contains(out, "the scheme must be nats:// or tls://") {
+		t.Fatalf("a bad URL: %v\n%s", err, out)
+	}
+	if out, err := gaffIn(t, dir, "", "--team", "nats://127.0.0.1:4222", "--as", "a.b"); err == nil || !strings.Contains(out, "--as \"a.b\"") {
+		t.Fatalf("a bad name: %v\n%s", err, out)
+	}
+
+	ts := startTeamServer(t)
+	wrong := strings.Replace(ts.url(), "t0ken", "wrong", 1)
+	refused := startHeadless(t, "--team", wrong, "--as", "eve")
+	refused.waitLine(t, "team: the team server refused the credentials")
+	if resp, _ := post(t, "http://"+refused.addr+"/still", `{}`); resp.StatusCode != 200 {
+		t.Fatalf("refused credentials stopped capture: %d", resp.StatusCode)
+	}
+
+	down := startHeadless(t, "--team", "nats://"+testkit.UnusedAddr(t), "--as", "dan")
+	down.waitLine(t, "team: cannot reach the team server")
+	if resp, _ := post(t, "http://"+down.addr+"/still", `{}`); resp.StatusCode != 200 {
+		t.Fatalf("an unreachable team server stopped capture: %d", resp.StatusCode)
+	}
+	for _, db := range []string{refused.db, down.db} {
+		if rows := listJSON(t, db); len(rows) != 1 || rows[0].Path != "/still" {
+			t.Fatalf("%s: %+v", db, rows)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"gaff/sanitize"
+	"gaff/storage"
+	"gaff/team"
+)
+
+// teamFlags join a team: captures are shared with the others on the same
+// NATS server and team name (ARCHITECTURE.md, "Team").
+type teamFlags struct {
+	url, name, me, creds string
+	replicas             int
+}
+
+func (f *teamFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.url, "team", "", "share captures with a team through this NATS server: nats://TOKEN@HOST:4222 (as `gaff team serve` prints), nats://USER:PASS@HOST:4222, or tls://… for TLS")
+	fl.StringVar(&f.name, "team-name", "gaff", "the team on that server: members with the same name share captures")
+	fl.StringVar(&f.me, "as", os.Getenv("USER"), "your name in the team, shown beside the captures you share (\"from alice\"); unique in the team")
+	fl.StringVar(&f.creds, "team-creds", "", "a NATS credentials file (.creds) to log in to the team server with")
+	fl.IntVar(&f.replicas, "team-replicas", 1, "replicas of the team's stream when this gaff creates it (3 on a 3-node JetStream cluster)")
+}
+
+// config is the team configuration, nil without --team. Checked before
+// anything is opened, like every flag.
+func (f *teamFlags) config() (*team.Config, error) {
+	if f.url == "" {
+		return nil, nil
+	}
+	if f.creds != "" {
+		if _, err := os.Stat(f.creds); err != nil {
+			return nil, fmt.Errorf("--team-creds: %w", err)
+		}
+	}
+	c := &team.Config{URL: f.url, Name: f.name, Me: f.me, CredsFile: f.creds, Replicas: f.replicas}
+	return c, c.Check()
+}
+
+// startTeam joins the team before capture starts, so every capture
+// committed from then on is shipped; nil without --team.
+func startTeam(cfg *team.Config, db *storage.DB, log *slog.Logger) (*team.Member, error) {
+	if cfg == nil {
+		return nil, nil
+	}
+	return team.Start(*cfg, db, log)
+}
+
+// reportTeam says on stderr, headless, how the team connection stands as it
+// changes: what failed, and that capture goes on.
+func reportTeam(ctx context.Context, m *team.Member, w io.Writer) {
+	var last team.State
+	first := true
+	for {
+		s := m.State()
+		if first || s.Phase != last.Phase || s.Err != last.Err {
+			if line := teamLine(s); line != "" {
+				fmt.Fprintln(w, line)
+			}
+			last, first = s, false
+		}
+		if s.Phase == team.Refused || s.Phase == team.Stopped {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.Changed():
+		}
+	}
+}
+
+// teamLine is one state's line for stderr; the error is the client
+// library's text about the network, so it is sanitised.
+func teamLine(s team.State) string {
+	why := sanitize.Line(s.Err)
+	switch s.Phase {
+	case team.Connected:
+		return "gaff: team: connected; captures are shared"
+	case team.Offline:
+		return "gaff: team: cannot reach the team server (" + why + "); captures go on and are shipped when it is back"
+	case team.Refused:
+		return "gaff: team: the team server refused the credentials (" + why + "); captures go on but are not shared: check the token or --team-creds and restart gaff"
+	}
+	return ""
+}
+
+func teamCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "team",
+		Short: "Share captures with teammates through NATS JetStream",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(teamServeCmd())
+	return cmd
+}
+
+// teamState is the TUI header's view of the team, nil without --team.
+func teamState(m *team.Member) func() team.State {
+	if m == nil {
+		return nil
+	}
+	return m.State
+}
