@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -46,15 +51,15 @@ func (ts *teamServer) start(t *testing.T) {
 func (ts *teamServer) url() string { return ts.URL("127.0.0.1") }
 
 // startMember runs gaff --headless in the team as who, on a database of its own.
-func startMember(t *testing.T, ts *teamServer, who string, args ...string) *headlessGaff {
+func startMember(t *testing.T, url, who string, args ...string) *headlessGaff {
 	t.Helper()
 	dir := t.TempDir()
-	return startMemberAt(t, filepath.Join(dir, "g.db"), ts, who, args...)
+	return startMemberAt(t, filepath.Join(dir, "g.db"), url, who, args...)
 }
 
-func startMemberAt(t *testing.T, db string, ts *teamServer, who string, args ...string) *headlessGaff {
+func startMemberAt(t *testing.T, db, url, who string, args ...string) *headlessGaff {
 	t.Helper()
-	g := startHeadlessAt(t, db, db+".log", append([]string{"--team", ts.url(), "--team-name", "e2e", "--as", who}, args...)...)
+	g := startHeadlessAt(t, db, db+".log", append([]string{"--team", url, "--team-name", "e2e", "--as", who}, args...)...)
 	g.waitLine(t, "team: connected")
 	return g
 }
@@ -132,13 +137,13 @@ func TestTeamSharesCapturesWithALateJoiner(t *testing.T) {
 	}
 	db.Close()
 
-	alice := startMemberAt(t, adb, ts, "alice", "--secret", "github=FLAG-SECRET-XYZ")
+	alice := startMemberAt(t, adb, ts.url(), "alice", "--secret", "github=FLAG-SECRET-XYZ")
 	post(t, "http://"+alice.addr+"/hooks/github?x=1", `{"n":1}`)
 	post(t, "http://"+alice.addr+"/hooks/stripe", `{"n":2}`)
 
 	// Bob joins after the captures: his durable consumer starts at the
 	// beginning of the team's history.
-	bob := startMember(t, ts, "bob")
+	bob := startMember(t, ts.url(), "bob")
 	rows := waitForRows(t, bob.db, "alice's two captures at bob's", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 2 })
 	if len(rows) != 2 || rows[1].Path != "/hooks/github" || rows[1].Body != `{"n":1}` || rows[0].Body != `{"n":2}` {
 		t.Fatalf("bob's list: %+v", rows)
@@ -212,8 +217,8 @@ func streamMessages(t *testing.T, ts *teamServer) []*jetstream.RawStreamMsg {
 
 func TestTeamSurvivesTheServerRestartingMidFlood(t *testing.T) {
 	ts := startTeamServer(t)
-	alice := startMember(t, ts, "alice")
-	bob := startMember(t, ts, "bob")
+	alice := startMember(t, ts.url(), "alice")
+	bob := startMember(t, ts.url(), "bob")
 	const n = 300
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -258,8 +263,8 @@ func TestTeamSurvivesTheServerRestartingMidFlood(t *testing.T) {
 
 func TestTeamCutsABodyOverTheMessageLimit(t *testing.T) {
 	ts := startTeamServer(t)
-	alice := startMember(t, ts, "alice")
-	bob := startMember(t, ts, "bob")
+	alice := startMember(t, ts.url(), "alice")
+	bob := startMember(t, ts.url(), "bob")
 	big := `{"pad":"` + strings.Repeat("x", 2<<20) + `"}` // the server takes 1 MiB messages
 	if resp, _ := post(t, "http://"+alice.addr+"/big", big); resp.StatusCode != 200 {
 		t.Fatalf("alice answered %d", resp.StatusCode)
@@ -280,12 +285,27 @@ func TestTeamCutsABodyOverTheMessageLimit(t *testing.T) {
 }
 
 func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := gaffIn(t, dir, "", "--team", "http://127.0.0.1:4222"); err == nil || !strings.Contains(out, "the scheme must be nats:// or tls://") {
-		t.Fatalf("a bad URL: %v\n%s", err, out)
-	}
-	if out, err := gaffIn(t, dir, "", "--team", "nats://127.0.0.1:4222", "--as", "a.b"); err == nil || !strings.Contains(out, "--as \"a.b\"") {
-		t.Fatalf("a bad name: %v\n%s", err, out)
+	// A mistyped flag stops gaff before it stores anything.
+	for _, c := range []struct{ args, want string }{
+		{"--team http://127.0.0.1:4222", "the scheme must be nats:// or tls://"},
+		{"--team nats://s3cret@:4222", "name the host and port"},
+		{"--team nats://127.0.0.1:4222 --as a.b", `--as "a.b": use 1 to 64 letters`},
+		{"--team nats://127.0.0.1:4222 --as x --team-name my.team", `--team-name "my.team"`},
+		{"--team nats://127.0.0.1:4222 --team-creds /nonexistent.creds", "--team-creds: stat /nonexistent.creds"},
+		{"--team nats://127.0.0.1:4222 --as x --team-replicas 7", "a stream has 1 to 5 replicas"},
+		{"--pool", "--pool: these apply to the ngrok URL"},
+	} {
+		dir := t.TempDir()
+		out, err := gaffIn(t, dir, "", strings.Fields(c.args)...)
+		if err == nil || !strings.Contains(out, c.want) {
+			t.Errorf("gaff %s: err=%v, want an error saying %q; got:\n%s", c.args, err, c.want, out)
+		}
+		if strings.Contains(out, "s3cret") {
+			t.Errorf("gaff %s printed the token: %s", c.args, out)
+		}
+		if left, _ := os.ReadDir(dir); len(left) > 0 {
+			t.Errorf("gaff %s refused, but left %s behind", c.args, left[0].Name())
+		}
 	}
 
 	ts := startTeamServer(t)
@@ -305,5 +325,46 @@ func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
 		if rows := listJSON(t, db); len(rows) != 1 || rows[0].Path != "/still" {
 			t.Fatalf("%s: %+v", db, rows)
 		}
+	}
+}
+
+func TestTeamServePrintsTheURLToShare(t *testing.T) {
+	store := t.TempDir()
+	serve := func() (*exec.Cmd, string) {
+		cmd := exec.Command(gaffBinary(t), "team", "serve", "--listen", "127.0.0.1:0", "--store", store)
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`gaff --team (nats://\S+) --as NAME`).FindStringSubmatch(sc.Text()); m != nil {
+				go io.Copy(io.Discard, out)
+				return cmd, m[1]
+			}
+		}
+		t.Fatal("gaff team serve printed no URL to share")
+		return nil, ""
+	}
+	cmd, url := serve()
+	if !strings.Contains(url, "@127.0.0.1:") {
+		t.Fatalf("the URL carries no token: %s", url)
+	}
+	if fi, err := os.Stat(filepath.Join(store, "token")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the token file: %v %v", fi, err)
+	}
+	alice := startMember(t, url, "alice")
+	bob := startMember(t, url, "bob")
+	post(t, "http://"+alice.addr+"/hook", `{"served":true}`)
+	waitForRows(t, bob.db, "alice's capture through gaff team serve", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 1 })
+
+	// Started again on the same store, it keeps the token: the URL
+	// teammates have still works.
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	_, again := serve()
+	if tok := func(u string) string { return u[:strings.Index(u, "@")] }; tok(again) != tok(url) {
+		t.Fatalf("the token changed: %s, then %s", url, again)
 	}
 }

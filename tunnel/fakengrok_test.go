@@ -58,6 +58,7 @@ type fakeBind struct {
 		URL           string
 		TrafficPolicy string
 	}
+	Extra struct{ PoolingEnabled bool }
 }
 
 // Protocol stream types, from the SDK's ReqType constants (AuthReq…) in

@@ -40,6 +40,11 @@ type NgrokOptions struct {
 	AllowCIDRs        []string
 	TrafficPolicyFile string
 
+	// Pool lets several agents serve the same URL: ngrok spreads requests
+	// over them rather than refusing the second (a team behind one URL,
+	// ARCHITECTURE.md "Team"). It needs a fixed URL.
+	Pool bool
+
 	// ConnectTimeout bounds the first connection (DefaultConnectTimeout if
 	// zero). It does not limit reconnections after the tunnel has been
 	// online: those retry until they succeed or ngrok refuses the token.
@@ -132,6 +137,9 @@ func Ngrok(ctx context.Context, opts NgrokOptions) (Tunnel, error) {
 	}
 	if policy != "" {
 		epOpts = append(epOpts, ngrok.WithTrafficPolicy(policy))
+	}
+	if opts.Pool {
+		epOpts = append(epOpts, ngrok.WithPoolingEnabled(true))
 	}
 
 	// This context is the session's whole life, not the connect

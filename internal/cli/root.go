@@ -66,6 +66,7 @@ over the file, the file over the environment.`,
 	f.StringVar(&o.basicAuthFile, "basic-auth-file", "", "read USER:PASSWORD for --basic-auth from this file (yours alone: chmod 600)")
 	f.StringArrayVar(&o.allowCIDR, "allow-cidr", nil, "accept the public URL only from this CIDR (repeatable)")
 	f.StringVar(&o.trafficPolicy, "traffic-policy", "", "ngrok traffic policy file for the public URL")
+	f.BoolVar(&o.pool, "pool", false, "with --url: let teammates' gaffs serve the same ngrok URL too (ngrok endpoint pooling spreads requests over them; share them with --team)")
 	o.policy.add(cmd)
 	o.retention.add(cmd)
 	o.forward.add(cmd)

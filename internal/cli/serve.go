@@ -45,6 +45,7 @@ type serveOptions struct {
 	logPath   string
 
 	tunnel, url, basicAuth, basicAuthFile, trafficPolicy string
+	pool                                                 bool
 	allowCIDR                                            []string
 	policy                                               policyFlags
 	retention                                            retentionFlags
@@ -195,7 +196,7 @@ func newCapture(ctx context.Context, o serveOptions, db *storage.DB, log *slog.L
 // ngrokOptions are the public URL's, as the flags give them.
 func (o *serveOptions) ngrokOptions(log *slog.Logger) tunnel.NgrokOptions {
 	return tunnel.NgrokOptions{AuthToken: o.ngrokToken, URL: o.url, BasicAuth: o.basicAuth,
-		AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Logger: log, Version: o.version}
+		AllowCIDRs: o.allowCIDR, TrafficPolicyFile: o.trafficPolicy, Pool: o.pool, Logger: log, Version: o.version}
 }
 
 // runHeadless says where gaff listens on stderr, with the public URL's

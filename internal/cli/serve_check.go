@@ -70,10 +70,14 @@ func (o *serveOptions) checkTunnel() error {
 		note(o.basicAuth != "", from)
 		note(len(o.allowCIDR) > 0, "--allow-cidr")
 		note(o.trafficPolicy != "", "--traffic-policy")
+		note(o.pool, "--pool")
 		if len(given) > 0 {
 			return fmt.Errorf("%s: these apply to the ngrok URL, and ngrok is not in use: set NGROK_AUTHTOKEN (see the README), or drop them", strings.Join(given, ", "))
 		}
 		return nil
+	}
+	if o.pool && o.url == "" {
+		return errors.New("--pool shares one URL among several gaffs, so each must ask for the same one: add --url https://NAME.ngrok.app")
 	}
 	// Made again when ngrok starts; made here, a bad rule stops gaff first.
 	if _, err := tunnel.TrafficPolicy(o.basicAuth, o.allowCIDR, o.trafficPolicy); err != nil {
