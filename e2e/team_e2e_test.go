@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -294,6 +295,8 @@ func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
 		{"--team nats://127.0.0.1:4222 --team-creds /nonexistent.creds", "--team-creds: stat /nonexistent.creds"},
 		{"--team nats://127.0.0.1:4222 --as x --team-replicas 7", "a stream has 1 to 5 replicas"},
 		{"--pool", "--pool: these apply to the ngrok URL"},
+		{"--team-redact", "--team-redact applies to what --team ships"},
+		{"--team nats://127.0.0.1:4222 --as x --team-redact-field .", `--team-redact-field "." names no field`},
 	} {
 		dir := t.TempDir()
 		out, err := gaffIn(t, dir, "", strings.Fields(c.args)...)
@@ -366,5 +369,33 @@ func TestTeamServePrintsTheURLToShare(t *testing.T) {
 	_, again := serve()
 	if tok := func(u string) string { return u[:strings.Index(u, "@")] }; tok(again) != tok(url) {
 		t.Fatalf("the token changed: %s, then %s", url, again)
+	}
+}
+
+func TestTeamRedactShipsARedactedCopy(t *testing.T) {
+	ts := startTeamServer(t)
+	alice := startMember(t, ts.url(), "alice", "--team-redact", "--team-redact-field", "customer")
+	bob := startMember(t, ts.url(), "bob")
+	req, _ := http.NewRequest("POST", "http://"+alice.addr+"/hook?api_key=KEY-XYZ",
+		strings.NewReader(`{"token":"TOKEN-XYZ","email":"ann@corp.example","customer":"cus_XYZ","n":1}`))
+	req.Header.Set("Authorization", "Bearer BEARER-XYZ")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+	rows := waitForRows(t, bob.db, "alice's capture at bob's", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 1 })
+	out, err := gaffCLI(t, "show", fmt.Sprint(rows[0].ID), "--db", bob.db)
+	if err != nil || !strings.Contains(out, "Bearer REDACTED") || !strings.Contains(out, `"n":1`) {
+		t.Fatalf("bob's copy: %v\n%s", err, out)
+	}
+	for _, secret := range []string{"KEY-XYZ", "TOKEN-XYZ", "ann@corp.example", "cus_XYZ", "BEARER-XYZ"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%s was shipped:\n%s", secret, out)
+		}
+	}
+	// Alice's database keeps the capture as it came.
+	if out, err := gaffCLI(t, "show", "1", "--db", alice.db); err != nil || !strings.Contains(out, "TOKEN-XYZ") || !strings.Contains(out, "BEARER-XYZ") {
+		t.Fatalf("alice's copy: %v\n%s", err, out)
 	}
 }

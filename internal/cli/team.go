@@ -2,13 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"gaff/redact"
 	"gaff/sanitize"
 	"gaff/storage"
 	"gaff/team"
@@ -19,6 +22,8 @@ import (
 type teamFlags struct {
 	url, name, me, creds string
 	replicas             int
+	redact               bool
+	redactFields         []string
 }
 
 func (f *teamFlags) add(cmd *cobra.Command) {
@@ -28,12 +33,17 @@ func (f *teamFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.me, "as", os.Getenv("USER"), "your name in the team, shown beside the captures you share (\"from alice\"); unique in the team")
 	fl.StringVar(&f.creds, "team-creds", "", "a NATS credentials file (.creds) to log in to the team server with")
 	fl.IntVar(&f.replicas, "team-replicas", 1, "replicas of the team's stream when this gaff creates it (3 on a 3-node JetStream cluster)")
+	fl.BoolVar(&f.redact, "team-redact", false, "ship captures with secrets and e-mail addresses replaced, as export --redact does (docs/redaction.md); this database keeps them whole")
+	fl.StringArrayVar(&f.redactFields, "team-redact-field", nil, "also redact this JSON/form field in what is shipped (as --redact-field); implies --team-redact; repeatable")
 }
 
 // config is the team configuration, nil without --team. Checked before
 // anything is opened, like every flag.
 func (f *teamFlags) config() (*team.Config, error) {
 	if f.url == "" {
+		if f.redact || len(f.redactFields) > 0 {
+			return nil, errors.New("--team-redact applies to what --team ships: add --team nats://…, or drop it")
+		}
 		return nil, nil
 	}
 	if f.creds != "" {
@@ -42,6 +52,13 @@ func (f *teamFlags) config() (*team.Config, error) {
 		}
 	}
 	c := &team.Config{URL: f.url, Name: f.name, Me: f.me, CredsFile: f.creds, Replicas: f.replicas}
+	if f.redact || len(f.redactFields) > 0 {
+		opt := redact.Options{Fields: f.redactFields}
+		if err := opt.Check(); err != nil {
+			return nil, errors.New(strings.Replace(err.Error(), "--redact-field", "--team-redact-field", 1))
+		}
+		c.Redact = func(r *storage.Request) *storage.Request { return redact.Request(r, opt) }
+	}
 	return c, c.Check()
 }
 
