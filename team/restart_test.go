@@ -1,0 +1,55 @@
+package team
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// streamCount is how many messages the team's stream holds.
+func streamCount(t *testing.T, url string) uint64 {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	s, err := js.Stream(context.Background(), "gaff_t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Msgs
+}
+
+// A member that stops and starts again ships from its saved watermark:
+// what it captured while away goes out once, what it shipped before does
+// not go again, and what was stored before it first joined is not shared.
+func TestMemberResumesFromItsWatermark(t *testing.T) {
+	s := startServer(t)
+	url := s.URL("127.0.0.1")
+	db := openDB(t)
+	capture(t, db, "/before-joining", nil)
+	m := join(t, url, "alice", db)
+	waitFor(t, "connected", func() bool { return m.State().Phase == Connected })
+	for range 3 {
+		capture(t, db, "/first", nil)
+	}
+	waitFor(t, "3 shipped", func() bool { return streamCount(t, url) == 3 })
+	m.Stop()
+	capture(t, db, "/while-away", nil)
+	capture(t, db, "/while-away", nil)
+	if v, _, _ := db.Setting(context.Background(), markKey("t")); v != "4" {
+		t.Fatalf("the watermark saved on stop is %q, want 4", v)
+	}
+	m = join(t, url, "alice", db)
+	waitFor(t, "5 shipped", func() bool { return m.State().Behind == 0 && streamCount(t, url) == 5 })
+	capture(t, db, "/after", nil)
+	waitFor(t, "6 shipped", func() bool { return streamCount(t, url) == 6 })
+}
