@@ -91,25 +91,14 @@ wrk.body = '`+push+`'
 		return err
 	}
 	defer alice.stop()
-	aliceDB, err := storage.Open(alice.db, storage.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer aliceDB.Close()
-	ctx := context.Background()
 	// Alice stores only her own captures and bob only hers: their newest ids
 	// are the counts.
-	aliceHas := func() int64 { n, _ := aliceDB.NewestRequestID(ctx); return n }
+	aliceHas := alice.has
 
 	fmt.Printf("gaff team: wrk -t2 -c%d -d%s, 1 KB GitHub push JSON; %d rounds of no team, then alice in a team\n", conns, duration, rounds)
 	fmt.Printf("%d cores; load average before: %s\n\n", numCPU(), loadavg())
 	fmt.Printf("%-6s %-8s %8s %9s\n", "round", "server", "req/s", "non2xx")
-	soloDB, err := storage.Open(solo.db, storage.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer soloDB.Close()
-	soloHas := func() int64 { n, _ := soloDB.NewestRequestID(ctx); return n }
+	soloHas := solo.has
 	var soloSum, teamSum float64
 	var soloCPU, aliceCPU, natsCPU time.Duration
 	for r := 1; r <= rounds; r++ {
@@ -144,12 +133,7 @@ wrk.body = '`+push+`'
 		return err
 	}
 	defer bob.stop()
-	bobDB, err := storage.Open(bob.db, storage.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer bobDB.Close()
-	bobHas := func() int64 { n, _ := bobDB.NewestRequestID(ctx); return n }
+	bobHas := bob.has
 	for bobHas() < sent {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -172,7 +156,7 @@ wrk.body = '`+push+`'
 		}
 		stored = append(stored, time.Since(t0))
 		for {
-			rows, err := bobDB.ListRequests(ctx, storage.Page{Limit: 1, Query: q})
+			rows, err := bob.rd.ListRequests(context.Background(), storage.Page{Limit: 1, Query: q})
 			if err != nil {
 				return err
 			}
@@ -196,6 +180,13 @@ wrk.body = '`+push+`'
 type gaff struct {
 	cmd     *exec.Cmd
 	url, db string
+	rd      *storage.DB // its database, read beside it
+}
+
+// has is the newest capture id in its database.
+func (g *gaff) has() int64 {
+	n, _ := g.rd.NewestRequestID(context.Background())
+	return n
 }
 
 func startGaff(bin, dir, name string, args ...string) (*gaff, error) {
@@ -219,10 +210,15 @@ func startGaff(bin, dir, name string, args ...string) (*gaff, error) {
 		return nil, fmt.Errorf("gaff %s did not start", name)
 	}
 	go io.Copy(io.Discard, errs)
-	return g, nil
+	var err error
+	g.rd, err = storage.Open(g.db, storage.Options{ReadOnly: true})
+	return g, err
 }
 
 func (g *gaff) stop() {
+	if g.rd != nil {
+		g.rd.Close()
+	}
 	g.cmd.Process.Signal(os.Interrupt)
 	g.cmd.Wait()
 }
