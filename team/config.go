@@ -31,17 +31,12 @@ var names = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Check validates the configuration without touching the network, so a
 // mistyped flag stops gaff before it starts.
 func (c *Config) Check() error {
-	u, err := url.Parse(c.URL)
-	if err != nil {
-		return fmt.Errorf("--team %q is not a URL (%v): write nats://HOST:PORT, or tls://HOST:PORT for TLS", redactURL(c.URL), err)
-	}
-	switch u.Scheme {
-	case "nats", "tls", "ws", "wss":
-	default:
-		return fmt.Errorf("--team %q: the scheme must be nats:// or tls:// (the address `gaff team serve` prints)", redactURL(c.URL))
-	}
-	if u.Hostname() == "" || u.Port() == "" {
-		return fmt.Errorf("--team %q: name the host and port, as in nats://192.0.2.7:4222", redactURL(c.URL))
+	// Several servers of a cluster are given separated by commas, as the
+	// NATS client takes them.
+	for _, one := range strings.Split(c.URL, ",") {
+		if err := checkURL(strings.TrimSpace(one)); err != nil {
+			return err
+		}
 	}
 	if !names.MatchString(c.Name) {
 		return fmt.Errorf("--team-name %q: use 1 to 64 letters, digits, - or _", c.Name)
@@ -54,6 +49,26 @@ func (c *Config) Check() error {
 	}
 	if c.Replicas < 1 || c.Replicas > 5 {
 		return fmt.Errorf("--team-replicas %d: a stream has 1 to 5 replicas (3 on a 3-node cluster)", c.Replicas)
+	}
+	return nil
+}
+
+func checkURL(raw string) error {
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("--team %q: the scheme must be nats:// or tls://, as in nats://%s", redactURL(raw), redactURL(raw))
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// The parser's message repeats the URL, password and all.
+		return fmt.Errorf("--team %q is not a URL: write nats://HOST:PORT, or tls://HOST:PORT for TLS", redactURL(raw))
+	}
+	switch u.Scheme {
+	case "nats", "tls", "ws", "wss":
+	default:
+		return fmt.Errorf("--team %q: the scheme must be nats:// or tls:// (the address `gaff team serve` prints)", redactURL(raw))
+	}
+	if u.Hostname() == "" || u.Port() == "" {
+		return fmt.Errorf("--team %q: name the host and port, as in nats://192.0.2.7:4222", redactURL(raw))
 	}
 	return nil
 }

@@ -155,13 +155,19 @@ func (l *requestList) header(c listColumns) string {
 	return l.common.styles.Muted.Render("  " + strings.Join(cells, " "))
 }
 
-// fromPrefix leads a teammate's capture's path, where the eye already is:
-// "from alice /hooks/github".
-func fromPrefix(s *storage.Summary) string {
+// eventCell is the event, led by the teammate a shared capture came from
+// ("from alice · push"): the path keeps its room, and the detail's title
+// has the event in full.
+func eventCell(s *storage.Summary) string {
+	ev := sanitize.Line(s.Event)
 	if s.Origin == "" {
-		return ""
+		return ev
 	}
-	return "from " + sanitize.Line(s.Origin) + " "
+	from := "from " + sanitize.Line(s.Origin)
+	if ev == "" {
+		return from
+	}
+	return from + " · " + ev
 }
 
 // row lays out one summary in the columns c.
@@ -171,12 +177,12 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColu
 	cells := []cell{
 		{timeCell(s.Time, l.common.now(), c.time), st.Muted},
 		{padTo(ansi.Truncate(sanitize.Line(s.Method), c.method, ""), c.method), st.methodStyle(s.Method)},
-		{fitCell(fromPrefix(s)+displayTarget(s.Target), c.path), lipgloss.NewStyle()},
+		{fitCell(displayTarget(s.Target), c.path), lipgloss.NewStyle()},
 	}
 	if c.dup > 0 {
 		cells = append(cells, cell{fitCell(s.DuplicateMark(), c.dup), st.Warn})
 	}
-	cells = append(cells, cell{fitCell(sanitize.Line(s.Event), c.event), st.Muted})
+	cells = append(cells, cell{fitCell(eventCell(s), c.event), st.Muted})
 	if c.provider > 0 {
 		cells = append(cells, cell{fitCell(s.Provider, c.provider), verdictStyle(st, s)})
 	}
