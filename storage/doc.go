@@ -17,16 +17,16 @@ type ftsDoc struct {
 
 // docCols reads what the index holds of a row; its two arguments are
 // maxIndexedBody twice.
-const docCols = `id, method, target, status, provider, signature, via, duplicate_of IS NOT NULL, headers,
+const docCols = `id, method, target, status, provider, signature, via, duplicate_of IS NOT NULL, origin, headers,
 	CASE WHEN length(body) > ? THEN substr(body, 1, ?) ELSE body END`
 
 func scanDoc(sc interface{ Scan(...any) error }) (ftsDoc, error) {
 	var doc ftsDoc
-	var method, provider, sig, via string
+	var method, provider, sig, via, origin string
 	var status int
 	var dup bool
 	var hdr, body []byte
-	if err := sc.Scan(&doc.id, &method, &doc.target, &status, &provider, &sig, &via, &dup, &hdr, &body); err != nil {
+	if err := sc.Scan(&doc.id, &method, &doc.target, &status, &provider, &sig, &via, &dup, &origin, &hdr, &body); err != nil {
 		return doc, err
 	}
 	h, _ := decodeHeaders(hdr)
@@ -37,7 +37,7 @@ func scanDoc(sc interface{ Scan(...any) error }) (ftsDoc, error) {
 	doc.headers = hb.String()
 	doc.target = targetText(doc.target)
 	doc.body = bodyText(h, body)
-	doc.meta = metaTokens(method, status, provider, sig, via, dup)
+	doc.meta = metaTokens(method, status, provider, sig, via, dup, origin)
 	return doc, nil
 }
 
@@ -55,8 +55,9 @@ func textual(b []byte) bool {
 }
 
 // metaTokens are the filter tokens of a row. dup marks a repeat
-// (duplicate_of is set at insert, before indexing, and never changes).
-func metaTokens(method string, status int, provider, sig, via string, dup bool) string {
+// (duplicate_of is set at insert, before indexing, and never changes);
+// origin names the teammate a shared capture came from.
+func metaTokens(method string, status int, provider, sig, via string, dup bool, origin string) string {
 	parts := []string{"m" + metaToken(method), fmt.Sprintf("s%d s%dxx", status, status/100)}
 	if provider != "" {
 		parts = append(parts, "p"+metaToken(provider))
@@ -69,6 +70,9 @@ func metaTokens(method string, status int, provider, sig, via string, dup bool) 
 	}
 	if dup {
 		parts = append(parts, "dupyes")
+	}
+	if origin != "" {
+		parts = append(parts, "from"+metaToken(origin))
 	}
 	return strings.Join(parts, " ")
 }

@@ -14,7 +14,7 @@ import (
 //
 //	method:POST  status:404  status:4xx  path:/github*  provider:stripe
 //	header:X-GitHub-Event=push  header:X-Request-Id  sig:invalid  since:10m
-//	event:push  event:pull_request.*  dup:yes  dup:no
+//	event:push  event:pull_request.*  dup:yes  dup:no  from:alice
 //	"exact phrase"  word  prefix*
 //
 // Terms combine with AND. Every filter with an index behind it becomes a
@@ -51,7 +51,7 @@ func (e *QueryError) Error() string { return e.Msg }
 
 func qerr(format string, args ...any) error { return &QueryError{Msg: fmt.Sprintf(format, args...)} }
 
-const queryHelp = "fields: method: status: path: provider: event: header: sig: dup: since:"
+const queryHelp = "fields: method: status: path: provider: event: header: sig: dup: since: from:"
 
 // ParseQuery parses the search syntax above. An error says what is wrong.
 func ParseQuery(s string) (*Query, error) {
@@ -106,6 +106,8 @@ func example(field string) string {
 		return "since:10m"
 	case "dup":
 		return "dup:yes"
+	case "from":
+		return "from:alice"
 	}
 	return queryHelp
 }
@@ -160,6 +162,11 @@ func (q *Query) addField(field, value string) error {
 		return q.addSince(value)
 	case "dup":
 		return q.addDup(value)
+	case "from":
+		// A teammate's captures (ARCHITECTURE.md, "Team"); names compare
+		// as the index's tokens do, case aside.
+		q.meta("from" + metaToken(value))
+		q.cond("r.origin = ? COLLATE NOCASE", value)
 	default:
 		return qerr("%s: is not a field (%s); to search for text with a colon, put it in quotes: \"%s:%s\"", field, queryHelp, field, value)
 	}

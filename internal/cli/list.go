@@ -42,7 +42,7 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
-	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid dup:yes since:10m, words)")
+	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid dup:yes since:10m from:alice, words)")
 	return cmd
 }
 
