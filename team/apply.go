@@ -9,8 +9,9 @@ import (
 	"gaff/storage"
 )
 
-// applyBatch is how many teammates' captures one transaction stores.
-const applyBatch = 256
+// applyBatch is how many messages (of up to perMessage captures each) one
+// transaction stores.
+const applyBatch = 32
 
 // applier stores teammates' captures, read through this member's durable
 // consumer: the server remembers what this member acknowledged, so a
@@ -85,12 +86,12 @@ func (ap *applier) apply(batch []jetstream.Msg) error {
 			ap.m.log.Warn("team: a message on an unexpected subject is ignored", "subject", msg.Subject())
 			continue
 		}
-		r, err := decode(who, msg.Headers(), msg.Data())
+		got, err := decode(who, msg.Data())
 		if err != nil {
-			ap.m.log.Warn("team: a message is ignored", "from", who, "err", err)
-			continue
+			// What was read whole before the damage is kept.
+			ap.m.log.Warn("team: a message is not read whole", "from", who, "err", err)
 		}
-		rs = append(rs, r)
+		rs = append(rs, got...)
 	}
 	if len(rs) > 0 {
 		if _, err := ap.m.db.InsertShared(context.Background(), rs); err != nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// streamCount is how many messages the team's stream holds.
-func streamCount(t *testing.T, url string) uint64 {
+// streamCount is how many captures the team's stream holds, each once.
+func streamCount(t *testing.T, url string) int {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
@@ -25,7 +25,24 @@ func streamCount(t *testing.T, url string) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return info.State.Msgs
+	seen := map[string]bool{}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && seq > 0; seq++ {
+		m, err := s.GetMsg(context.Background(), seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := decode("alice", m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if seen[r.OriginKey] {
+				t.Fatalf("%s was shipped twice", r.OriginKey)
+			}
+			seen[r.OriginKey] = true
+		}
+	}
+	return len(seen)
 }
 
 // A member that stops and starts again ships from its saved watermark:

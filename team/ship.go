@@ -17,6 +17,15 @@ import (
 // the watermark moves when all of a batch is acknowledged.
 const shipBatch = 256
 
+// A message carries up to perMessage captures in up to messageBytes (less
+// when the server's limit is lower): the team server's work and the
+// acknowledgements are per message, and one a capture cost the server
+// more CPU than capturing it did (bench/team).
+const (
+	perMessage   = 64
+	messageBytes = 256 << 10
+)
+
 // shipper publishes what this database commits, from the persisted
 // watermark on. It advances the watermark only past captures the team
 // server acknowledged, so a capture is shipped at least once whatever
@@ -83,7 +92,23 @@ func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Con
 // for every acknowledgement and then moves the watermark past them.
 func (sh *shipper) ship(ctx context.Context, js jetstream.JetStream, rows []*storage.Request, limit int) error {
 	cfg := &sh.m.cfg
-	futures := make([]jetstream.PubAckFuture, 0, len(rows))
+	var futures []jetstream.PubAckFuture
+	var data []byte
+	var first, last int64
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		msg := message(cfg.subject(cfg.Me), sh.m.dbID, first, last, data)
+		f, err := js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+		if err != nil {
+			return err
+		}
+		futures = append(futures, f)
+		data, n = nil, 0
+		return nil
+	}
 	for _, r := range rows {
 		if r.Origin != "" {
 			continue
@@ -91,17 +116,25 @@ func (sh *shipper) ship(ctx context.Context, js jetstream.JetStream, rows []*sto
 		if cfg.Redact != nil {
 			r = cfg.Redact(r)
 		}
-		msg, err := encode(cfg.subject(cfg.Me), cfg.Me, msgID(sh.m.dbID, r.ID), r, limit)
+		rec, err := record(cfg.Me, captureKey(sh.m.dbID, r.ID), r, limit)
 		if err != nil {
 			// A capture that can never be shipped must not stop the rest.
 			sh.m.log.Warn("team: a capture is not shipped", "id", r.ID, "err", err)
 			continue
 		}
-		f, err := js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
-		if err != nil {
-			return err
+		if n == perMessage || len(data)+len(rec) > min(limit-headerRoom, messageBytes) {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
-		futures = append(futures, f)
+		if n == 0 {
+			first = r.ID
+		}
+		data, last = append(data, rec...), r.ID
+		n++
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	for _, f := range futures {
 		select {
