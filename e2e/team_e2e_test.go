@@ -399,3 +399,19 @@ func TestTeamRedactShipsARedactedCopy(t *testing.T) {
 		t.Fatalf("alice's copy: %v\n%s", err, out)
 	}
 }
+
+// In the TUI a teammate's capture reads "from bob", and the header says the
+// team is connected, then offline when the server stops, while capture
+// goes on.
+func TestTUITeamShowsOriginAndState(t *testing.T) {
+	ts := startTeamServer(t)
+	s := startTUI(t, 120, 30, "--team", ts.url(), "--team-name", "e2e", "--as", "alice")
+	s.waitFor("team connected")
+	bob := startMember(t, ts.url(), "bob")
+	post(t, "http://"+bob.addr+"/from-bob", `{"n":1}`)
+	s.waitFor("from bob", "/from-bob")
+	ts.Stop()
+	s.waitFor("team offline")
+	curlPost(t, "http://"+s.addr+"/while-offline", "-d", "{}")
+	s.waitFor("/while-offline", "shipping 1 behind")
+}
