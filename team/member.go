@@ -147,7 +147,7 @@ func (m *Member) run(ctx context.Context, sh *shipper) {
 		if !sleep(ctx, wait) {
 			return
 		}
-		wait = min(2*wait, 30*time.Second)
+		wait = min(2*wait, 10*time.Second) // a server back is found within 10 s
 	}
 }
 

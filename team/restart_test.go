@@ -70,3 +70,29 @@ func TestMemberResumesFromItsWatermark(t *testing.T) {
 	capture(t, db, "/after", nil)
 	waitFor(t, "6 shipped", func() bool { return streamCount(t, url) == 6 })
 }
+
+// A member started while the team server is down captures on, says it is
+// offline, and ships what it captured once the server is up.
+func TestMemberShipsOnceTheServerComesUp(t *testing.T) {
+	store := t.TempDir()
+	s, err := StartServer(ServerOptions{Host: "127.0.0.1", Port: -1, StoreDir: store, Token: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, url := s.Port(), s.URL("127.0.0.1")
+	s.Stop()
+	db := openDB(t)
+	m := join(t, url, "alice", db)
+	waitFor(t, "offline", func() bool { return m.State().Phase == Offline })
+	capture(t, db, "/while-down", nil)
+	capture(t, db, "/while-down", nil)
+	if st := m.State(); st.Behind != 2 || st.String() != "offline · shipping 2 behind" {
+		t.Fatalf("state %+v: %s", st, st)
+	}
+	s, err = StartServer(ServerOptions{Host: "127.0.0.1", Port: port, StoreDir: store, Token: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	waitFor(t, "both shipped", func() bool { return m.State().Phase == Connected && streamCount(t, url) == 2 })
+}
