@@ -89,3 +89,24 @@ func stripAll(lines staticLines) []string {
 	}
 	return out
 }
+
+// A refresh of the overview or the deliveries, which comes with every
+// commit while webhooks arrive, keeps the place the user scrolled to
+// (seen by hand: j in a long overview did nothing while a webhook arrived
+// every second, because each refresh put the view back at its top).
+func TestRefreshKeepsTheScrollPosition(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	var rs []*storage.Request
+	for i := range 30 {
+		rs = append(rs, delivered(i*10, "github:72d3162e", 200))
+	}
+	h.insert(rs...)
+	h.keys("enter", "shift+tab", "shift+tab") // the newest, overview
+	h.contains("[overview]", "Arrivals  30 (same delivery id)")
+	h.keys("G")
+	h.contains("#30 ")
+	h.lacks("Request   #30")
+	h.insert(delivered(400, "github:72d3162e", 200)) // a refresh arrives
+	h.lacks("Request   #30")                         // still scrolled down
+	h.contains("#30 ")
+}

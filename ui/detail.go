@@ -62,7 +62,7 @@ func (d *detail) setDeliveries(id int64, list []*storage.Delivery, err error) {
 		return
 	}
 	d.deliveries, d.deliveriesErr = list, err
-	d.views[tabDeliveries] = nil
+	d.refresh(tabDeliveries)
 }
 
 // setArrivals shows a fresh list of the delivery's arrivals.
@@ -71,7 +71,14 @@ func (d *detail) setArrivals(id int64, a arrivals) {
 		return
 	}
 	d.arrivals = a
-	d.views[tabOverview] = nil
+	d.refresh(tabOverview)
+}
+
+// refresh gives tab t's view its fresh lines, keeping the place scrolled to.
+func (d *detail) refresh(t tab) {
+	if v := d.views[t]; v != nil {
+		v.replace(d.source(t))
+	}
 }
 
 // jsonIndexMsg carries the complete line index of a large JSON body,

@@ -47,6 +47,23 @@ func newTextView(src lineSource) *textView {
 
 func (v *textView) setSize(w, h int) { v.w, v.h = max(1, w), max(1, h) }
 
+// replace shows fresh lines in the same place: a refresh that arrives
+// while the user reads (every commit refreshes the overview and the
+// deliveries) must not scroll the view back to its top.
+func (v *textView) replace(src lineSource) {
+	v.src = src
+	if _, ok := src.Line(v.line); !ok {
+		v.bottom()
+		return
+	}
+	if v.row >= len(v.rows(v.line)) {
+		v.row = 0
+	}
+	if v.atEnd() {
+		v.bottom()
+	}
+}
+
 func (v *textView) rows(i int) []string {
 	s, ok := v.src.Line(i)
 	if !ok {
