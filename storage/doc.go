@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -75,4 +77,15 @@ func metaTokens(method string, status int, provider, sig, via string, dup bool, 
 		parts = append(parts, "from"+metaToken(origin))
 	}
 	return strings.Join(parts, " ")
+}
+
+// ftsInsert adds one document to the requests_fts of schema: the index
+// file's, or a search's in-memory one of the rows the file lacks.
+func ftsInsert(schema string) string {
+	return `INSERT INTO ` + schema + `.requests_fts(rowid, target, headers, body, meta) VALUES (?,?,?,?,?)`
+}
+
+func (doc ftsDoc) insert(ctx context.Context, ins *sql.Stmt) error {
+	_, err := ins.ExecContext(ctx, doc.id, doc.target, doc.headers, doc.body, doc.meta)
+	return err
 }

@@ -40,12 +40,13 @@ const indexAppID = 0x67616669
 // queries as gaff shows them (body_text.go).
 const indexVersion = 2
 
+// ftsShape is the index's columns and tokenizer, shared with the
+// in-memory index a search makes of the rows the file lacks (search_tail.go),
+// so both find the same words.
+const ftsShape = `target, headers, body, meta, tokenize = "unicode61 remove_diacritics 2"`
+
 const indexSchema = `
-CREATE VIRTUAL TABLE requests_fts USING fts5(
-	target, headers, body, meta,
-	content = '', contentless_delete = 1,
-	tokenize = "unicode61 remove_diacritics 2"
-);
+CREATE VIRTUAL TABLE requests_fts USING fts5(` + ftsShape + `, content = '', contentless_delete = 1);
 CREATE TABLE state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO state(name, value) VALUES ('key', 0), ('indexed', 0), ('redone', 0);
 `

@@ -94,7 +94,7 @@ func (d *DB) indexSome(ctx context.Context) (n int, now indexState, err error) {
 			return 0, now, err
 		}
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO requests_fts(rowid, target, headers, body, meta) VALUES (?,?,?,?,?)`)
+	ins, err := tx.PrepareContext(ctx, ftsInsert("main"))
 	if err != nil {
 		return 0, now, err
 	}
@@ -105,7 +105,7 @@ func (d *DB) indexSome(ctx context.Context) (n int, now indexState, err error) {
 		}
 	}
 	for _, doc := range append(b.redoDocs, b.docs...) {
-		if _, err := ins.ExecContext(ctx, doc.id, doc.target, doc.headers, doc.body, doc.meta); err != nil {
+		if err := doc.insert(ctx, ins); err != nil {
 			return 0, now, err
 		}
 	}
@@ -329,19 +329,26 @@ func (d *DB) CatchUpIndex(ctx context.Context) (int64, error) {
 func (d *DB) indexGap(ctx context.Context) (have, want indexState, err error) {
 	ctx = ctxOrBackground(ctx)
 	err = d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
-		var key sql.NullInt64
-		err := c.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM requests), 0),
-			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reindex'), 0),
-			(SELECT value FROM counters WHERE name = 'index_key')`).Scan(&want.indexed, &want.redone, &key)
-		if err == nil && !key.Valid {
-			err = errOlderSchema // and no index file is made for it
-		}
-		if err != nil || !ok {
-			return err
-		}
-		return c.QueryRowContext(ctx, `SELECT (SELECT value FROM search.state WHERE name = 'indexed'),
-			(SELECT value FROM search.state WHERE name = 'redone')`).Scan(&have.indexed, &have.redone)
+		have, want, err = indexGapOn(ctx, c, ok)
+		return err
 	})
+	return have, want, err
+}
+
+// indexGapOn is indexGap on c, whose index is usable when ok.
+func indexGapOn(ctx context.Context, c *sql.Conn, ok bool) (have, want indexState, err error) {
+	var key sql.NullInt64
+	err = c.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM requests), 0),
+		coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reindex'), 0),
+		(SELECT value FROM counters WHERE name = 'index_key')`).Scan(&want.indexed, &want.redone, &key)
+	if err == nil && !key.Valid {
+		err = errOlderSchema // and no index file is made for it
+	}
+	if err != nil || !ok {
+		return have, want, err
+	}
+	err = c.QueryRowContext(ctx, `SELECT (SELECT value FROM search.state WHERE name = 'indexed'),
+		(SELECT value FROM search.state WHERE name = 'redone')`).Scan(&have.indexed, &have.redone)
 	return have, want, err
 }
 

@@ -53,30 +53,90 @@ func (d *DB) oldestID(ctx context.Context) (int64, error) {
 
 // searchRequests is ListRequests with a query: keyset pages over the FTS
 // index in rowid order, joined to the rows, with exact filters applied.
+// What the index lacks, when short, is searched in memory beside it
+// (search_tail.go) and the two pages merge.
 func (d *DB) searchRequests(ctx context.Context, p Page) ([]Summary, error) {
 	q := p.Query
 	if len(q.fts) > 0 {
 		d.searchReady(ctx)
 	}
+	first := int64(-1)
+	if q.since > 0 || !q.at.IsZero() {
+		var err error
+		if first, err = d.sinceID(ctx, q, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	ascending := p.After > 0 || p.Oldest
+	var out []Summary
+	err := d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
+		if len(q.fts) == 0 {
+			sqlq, args := searchSQL(p, first, "", "")
+			var err error
+			out, err = querySummaries(ctx, c, sqlq, args, ascending)
+			return err
+		}
+		t, err := measureTail(ctx, c, ok)
+		if err != nil {
+			return err
+		}
+		tail := t.rows > 0 && t.short()
+		run := func() error {
+			var indexed, tailed []Summary
+			if ok {
+				sqlq, args := searchSQL(p, first, "search", "")
+				if tail {
+					// Past the mark, and for rows queued to be indexed
+					// again, the tail answers.
+					sqlq, args = searchSQL(p, first, "search",
+						"f.rowid <= ? AND f.rowid NOT IN (SELECT id FROM reindex WHERE seq > ? AND id <= ?)",
+						t.mark, t.redone, t.mark)
+				}
+				if indexed, err = querySummaries(ctx, c, sqlq, args, ascending); err != nil {
+					return err
+				}
+			}
+			if tail {
+				sqlq, args := searchSQL(p, first, "tail", "")
+				if tailed, err = querySummaries(ctx, c, sqlq, args, ascending); err != nil {
+					return err
+				}
+			}
+			out = mergePages(indexed, tailed, p.Limit, ascending)
+			return nil
+		}
+		if tail {
+			return withTail(ctx, c, t, run)
+		}
+		return run()
+	})
+	return out, err
+}
+
+// searchSQL is the query of one page over the requests_fts of schema ("":
+// no words to match), from the id first on (-1: all), with an extra
+// condition on the index's rowid f.rowid and its arguments.
+func searchSQL(p Page, first int64, schema, extra string, extraArgs ...any) (string, []any) {
+	q := p.Query
 	var where []string
 	var args []any
 	from := "requests r"
 	idcol := "r.id"
-	if len(q.fts) > 0 {
-		from = "search.requests_fts f JOIN requests r ON r.id = f.rowid"
+	if schema != "" {
+		from = schema + ".requests_fts f JOIN requests r ON r.id = f.rowid"
 		idcol = "f.rowid"
 		where = append(where, "f.requests_fts MATCH ?")
 		args = append(args, strings.Join(q.fts, " AND "))
+		if extra != "" {
+			where = append(where, extra)
+			args = append(args, extraArgs...)
+		}
 	}
 	where = append(where, q.where...)
 	args = append(args, q.args...)
-	if q.since > 0 || !q.at.IsZero() {
-		min, err := d.sinceID(ctx, q, time.Now())
-		if err != nil {
-			return nil, err
-		}
+	if first >= 0 {
 		where = append(where, idcol+" >= ?")
-		args = append(args, min)
+		args = append(args, first)
 	}
 	order := "DESC"
 	switch {
@@ -92,17 +152,7 @@ func (d *DB) searchRequests(ctx context.Context, p Page) ([]Summary, error) {
 		sqlq += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	sqlq += ` ORDER BY ` + idcol + ` ` + order + ` LIMIT ?`
-	args = append(args, p.Limit)
-	var out []Summary
-	err := d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
-		if !ok && len(q.fts) > 0 {
-			return nil // nothing indexed here yet: IndexLag says how much
-		}
-		var err error
-		out, err = querySummaries(ctx, c, sqlq, args, order == "ASC")
-		return err
-	})
-	return out, err
+	return sqlq, append(args, p.Limit)
 }
 
 // shortTail is how far behind the index may be for a search in the
@@ -116,8 +166,10 @@ const shortTail = indexBatchRows
 const readerCatchUp = 10 * time.Second
 
 // searchReady indexes what the index lacks before a search, when that is
-// cheap (a short gap) or when this process only reads and would otherwise
-// miss the newest captures. A failure leaves the search to what is indexed.
+// cheap (a short gap, in the capturing process), or when this process only
+// reads and the gap is too long for the search to cover in memory
+// (search_tail.go): no gaff may be running to index it. A failure leaves
+// the search to what is indexed.
 func (d *DB) searchReady(ctx context.Context) {
 	have, want, err := d.indexGap(ctx)
 	if err != nil || have.indexed >= want.indexed && have.redone >= want.redone {
@@ -125,6 +177,11 @@ func (d *DB) searchReady(ctx context.Context) {
 	}
 	if d.w != nil && want.indexed-have.indexed > shortTail {
 		return
+	}
+	if d.w == nil {
+		if n, err := d.unsearched(ctx); err != nil || n == 0 {
+			return
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, readerCatchUp)
 	defer cancel()
