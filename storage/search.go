@@ -76,7 +76,7 @@ func (d *DB) searchRequests(ctx context.Context, p Page) ([]Summary, error) {
 			out, err = querySummaries(ctx, c, sqlq, args, ascending)
 			return err
 		}
-		t, err := measureTail(ctx, c, ok)
+		t, err := d.measureTail(ctx, c, ok)
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (d *DB) searchReady(ctx context.Context) {
 		return
 	}
 	if d.w == nil {
-		if n, err := d.unsearched(ctx); err != nil || n == 0 {
+		if n, err := d.Unsearched(ctx); err != nil || n == 0 {
 			return
 		}
 	}

@@ -18,25 +18,37 @@ import (
 // capturing gaff finds a capture stored a moment ago. ARCHITECTURE.md,
 // "Search and indexing".
 
-// tailMaxRows and tailMaxBytes bound that work (5,000 rows cost a search
-// about 0.1 s here: BenchmarkSearchTail5k). Further behind, a flood is on
-// or the index was never built; the search covers what is indexed and
-// Unsearched says how much it missed.
+// tailMaxRows and tailMaxBytes bound that work: 5,000 rows of 1 KB cost a
+// search about 0.2 s of one core here (BenchmarkSearchTail5k), the work of
+// indexing them. Further behind, the index was never built or a flood is
+// on; the search covers what is indexed and Unsearched says how much it
+// missed. The capturing process indexes a gap up to shortTail into the file
+// before it searches (searchReady), and past that a flood is on: it leaves
+// the CPU to capture and the indexer rather than index a tail per search.
 var (
 	tailMaxRows  int64 = 20000
 	tailMaxBytes int64 = 64 << 20
 )
+
+// tailBound is the most rows d's searches index in memory.
+func (d *DB) tailBound() int64 {
+	if d.w != nil {
+		return shortTail
+	}
+	return tailMaxRows
+}
 
 // searchTail is what the index lacks, measured on one connection.
 type searchTail struct {
 	mark, redone int64 // how far the index reaches
 	upTo         int64 // the newest row measured; later ones are not covered
 	rows, bytes  int64 // counted up to just past the bounds
+	bound        int64 // the most rows to index in memory
 	none         bool  // an older gaff's database: no documents to make
 }
 
 func (t searchTail) short() bool {
-	return !t.none && t.rows <= tailMaxRows && t.bytes <= tailMaxBytes
+	return !t.none && t.rows <= t.bound && t.bytes <= tailMaxBytes
 }
 
 // tailWhere selects the rows of a tail; its arguments are tailArgs.
@@ -46,7 +58,7 @@ func (t searchTail) args() []any { return []any{t.mark, t.redone, t.mark} }
 
 // measureTail reads how far the index on c reaches (ok: it is usable) and
 // how much is stored beyond it, without reading the bodies.
-func measureTail(ctx context.Context, c *sql.Conn, ok bool) (searchTail, error) {
+func (d *DB) measureTail(ctx context.Context, c *sql.Conn, ok bool) (searchTail, error) {
 	have, _, err := indexGapOn(ctx, c, ok)
 	if err == errOlderSchema {
 		return searchTail{none: true}, nil
@@ -54,11 +66,11 @@ func measureTail(ctx context.Context, c *sql.Conn, ok bool) (searchTail, error) 
 	if err != nil {
 		return searchTail{}, err
 	}
-	t := searchTail{mark: have.indexed, redone: have.redone}
+	t := searchTail{mark: have.indexed, redone: have.redone, bound: d.tailBound()}
 	err = c.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0),
 		coalesce(sum(length(target) + length(headers) + min(length(body), ?)), 0)
 		FROM (SELECT id, target, headers, body FROM requests WHERE `+tailWhere+` LIMIT ?)`,
-		append(append([]any{maxIndexedBody}, t.args()...), tailMaxRows+1)...).Scan(&t.rows, &t.upTo, &t.bytes)
+		append(append([]any{maxIndexedBody}, t.args()...), t.bound+1)...).Scan(&t.rows, &t.upTo, &t.bytes)
 	return t, err
 }
 
@@ -143,22 +155,14 @@ func mergePages(a, b []Summary, limit int, ascending bool) []Summary {
 	return out[:limit]
 }
 
-// Unsearched is how many of the newest stored requests a search for q
-// cannot see now: 0 when q needs no index or the index's tail is short
-// enough for the search to cover it itself.
-func (d *DB) Unsearched(ctx context.Context, q *Query) (int64, error) {
-	if !q.NeedsIndex() {
-		return 0, nil
-	}
-	return d.unsearched(ctx)
-}
-
-// unsearched is how many of the newest requests no search can see now.
-func (d *DB) unsearched(ctx context.Context) (int64, error) {
+// Unsearched is how many of the newest stored requests a search for words
+// cannot see now: 0 when the index's tail is short enough for the search to
+// cover it itself (searchRequests), else all the index lacks.
+func (d *DB) Unsearched(ctx context.Context) (int64, error) {
 	ctx = ctxOrBackground(ctx)
 	var short bool
 	err := d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
-		t, err := measureTail(ctx, c, ok)
+		t, err := d.measureTail(ctx, c, ok)
 		short = t.short()
 		return err
 	})
