@@ -76,7 +76,7 @@ func (a *App) countCmd() tea.Cmd {
 	db, run := a.common.db, a.common.run
 	return a.counting.run(a.countCmd, func() tea.Msg {
 		n, _ := db.CountRequests(run)
-		lag, _ := db.IndexLag(run)
+		lag, _ := db.Unsearched(run)
 		return countMsg{n, lag}
 	})
 }

@@ -62,7 +62,7 @@ type requestList struct {
 	gen                int // bumped by resets; results of older generations are dropped
 	err                error
 	query              *storage.Query // the active search, nil for all
-	lag                int64          // requests the search index has not reached yet
+	lag                int64          // requests a search cannot see yet (storage.DB.Unsearched)
 	behind             bool           // an arrival came while newer rows were loading
 	rechecking         oneAtATime
 	outcomes           map[int64]storage.Outcome

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -123,11 +122,6 @@ func fixtureSave(ctx context.Context, out io.Writer, dbf *dbFlags, args []string
 	if q == nil {
 		return nil
 	}
-	if q.NeedsIndex() {
-		if lag, _ := db.IndexLag(ctx); lag > 0 {
-			fmt.Fprintf(os.Stderr, "gaff: the %d newest requests are not indexed yet and are not searched; a running gaff indexes them\n", lag)
-		}
-	}
 	matched := 0
 	for r, err := range db.Requests(ctx, storage.Walk{Query: q}) {
 		if err != nil {
@@ -138,6 +132,7 @@ func fixtureSave(ctx context.Context, out io.Writer, dbf *dbFlags, args []string
 			return err
 		}
 	}
+	warnUnsearched(ctx, db, q)
 	if matched == 0 {
 		return badInput(fmt.Errorf("--search %q matches no capture; nothing more was written", sanitize.Line(search)))
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -36,24 +35,17 @@ func listCmd(dbf *dbFlags) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			warnIndexLag(cmd.Context(), db, q)
-			return list(cmd.Context(), cmd.OutOrStdout(), db, q, search, asJSON, limit)
+			if err := list(cmd.Context(), cmd.OutOrStdout(), db, q, search, asJSON, limit); err != nil {
+				return err
+			}
+			warnUnsearched(cmd.Context(), db, q)
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per request (with headers and body)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many requests")
 	cmd.Flags().StringVar(&search, "search", "", "only requests matching this search (as / in the TUI: method:POST status:4xx path:/x* provider:stripe event:push header:K=V sig:invalid dup:yes since:10m from:alice, words)")
 	return cmd
-}
-
-// warnIndexLag says on stderr when a search that needs the full-text
-// index cannot see the newest captures yet.
-func warnIndexLag(ctx context.Context, db *storage.DB, q *storage.Query) {
-	if q.NeedsIndex() {
-		if lag, _ := db.IndexLag(ctx); lag > 0 {
-			fmt.Fprintf(os.Stderr, "gaff: the %d newest requests are not indexed yet and are not searched; a running gaff indexes them\n", lag)
-		}
-	}
 }
 
 func list(ctx context.Context, out io.Writer, db *storage.DB, q *storage.Query, search string, asJSON bool, limit int) error {

@@ -127,11 +127,7 @@ func (s *mcpServer) search(ctx context.Context, _ *mcp.CallToolRequest, in searc
 			Query: r.RawQuery(), Status: r.Status, Size: r.Size, Provider: r.Provider, Event: r.Event,
 			Signature: r.Signature, DuplicateOf: r.DuplicateOf})
 	}
-	if q.NeedsIndex() {
-		if lag, _ := db.IndexLag(ctx); lag > 0 {
-			out.Note = fmt.Sprintf("the %d newest captures are not indexed yet and were not searched for words", lag)
-		}
-	}
+	out.Note = unsearched(ctx, db, q)
 	return nil, out, nil
 }
 

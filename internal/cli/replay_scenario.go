@@ -196,11 +196,11 @@ func runScenario(ctx context.Context, out io.Writer, db *storage.DB, s *send.Sen
 		return err
 	}
 	timing.MaxGap = sf.maxGap
-	warnIndexLag(ctx, db, q)
 	caps, err := selectCaptures(ctx, db, ranges, q)
 	if err != nil {
 		return err
 	}
+	warnUnsearched(ctx, db, q)
 	if len(caps) == 0 {
 		return badInput(fmt.Errorf("no captures to replay: %s; check with gaff list", noneNote(args, sf.search)))
 	}
