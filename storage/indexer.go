@@ -12,8 +12,8 @@ import (
 // adds them to requests_fts in large batches under the index's own lock.
 // Keeping FTS out of the ingest transaction, and out of the database's
 // write lock, is what keeps capture fast; the price is that the index may
-// trail capture, which IndexLag reports and a search closes first when the
-// gap is short (searchReady).
+// trail capture, which IndexLag reports; a search covers a short gap itself
+// (searchReady, search_tail.go).
 
 // Index batches are large, since each one costs FTS5 a segment to merge
 // later, and bounded by rows and by text, so a batch's memory is too.

@@ -158,7 +158,7 @@ func searchSQL(p Page, first int64, schema, extra string, extraArgs ...any) (str
 // shortTail is how far behind the index may be for a search in the
 // capturing process to index the rest before answering: about a batch, a
 // fraction of a second. Further behind, a flood is on; the index catches
-// up when it ends, and IndexLag tells the user meanwhile.
+// up when it ends, and Unsearched tells the user meanwhile.
 const shortTail = indexBatchRows
 
 // readerCatchUp bounds how long a process that only reads (gaff list) spends
