@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -146,34 +147,51 @@ func TestSearchPagesAcrossTheIndexMark(t *testing.T) {
 	}
 }
 
-// A tail longer than the bound is not searched: the search answers from
-// the index and Unsearched says how many it missed.
+// A tail longer than the bound, in rows or in text, is not searched: the
+// search answers from the index and Unsearched says how many it missed.
 func TestSearchTailTooLong(t *testing.T) {
-	defer func(r int64) { tailMaxRows = r }(tailMaxRows)
-	tailMaxRows = 5
-	var rows []*Request
-	for i := 1; i <= 12; i++ {
-		rows = append(rows, sample(i))
+	defer func(r, b int64) { tailMaxRows, tailMaxBytes = r, b }(tailMaxRows, tailMaxBytes)
+	for _, bound := range []struct{ rows, bytes int64 }{{5, 64 << 20}, {20000, 400}} {
+		tailMaxRows, tailMaxBytes = bound.rows, bound.bytes
+		var rows []*Request
+		for i := 1; i <= 12; i++ {
+			rows = append(rows, sample(i))
+		}
+		// The capturing gaff's indexer is busy, so the reader cannot catch
+		// up either; it gives up waiting soon.
+		w, ro := tailFixture(t, rows, 4, Options{BusyTimeout: 50 * time.Millisecond})
+		hold := make(chan struct{})
+		held := make(chan struct{})
+		indexBatchHeld = func() { close(held); <-hold }
+		busy := make(chan error, 1)
+		go func() { _, err := w.IndexSome(context.Background()); busy <- err }()
+		<-held
+		q, _ := ParseQuery("method:POST")
+		got, err := ro.ListRequests(context.Background(), Page{Query: q, Limit: 100})
+		n, uerr := ro.Unsearched(context.Background())
+		close(hold)
+		if err := <-busy; err != nil {
+			t.Fatal(err)
+		}
+		indexBatchHeld = nil
+		if err != nil || uerr != nil || fmt.Sprint(ids(got)) != "[4 3 2 1]" || n != 8 {
+			t.Fatalf("bound %+v: found %v (%v), unsearched %d (%v); want the 4 indexed and 8 unsearched", bound, ids(got), err, n, uerr)
+		}
 	}
-	// The capturing gaff's indexer is busy, so the reader cannot catch up
-	// either; it gives up waiting soon.
-	w, ro := tailFixture(t, rows, 4, Options{BusyTimeout: 50 * time.Millisecond})
-	hold := make(chan struct{})
-	held := make(chan struct{})
-	indexBatchHeld = func() { close(held); <-hold }
-	defer func() { indexBatchHeld = nil }()
-	busy := make(chan error, 1)
-	go func() { _, err := w.IndexSome(context.Background()); busy <- err }()
-	<-held
-	q, _ := ParseQuery("method:POST")
-	got, err := ro.ListRequests(context.Background(), Page{Query: q, Limit: 100})
-	n, uerr := ro.Unsearched(context.Background())
-	close(hold)
-	if err := <-busy; err != nil {
-		t.Fatal(err)
-	}
-	if err != nil || uerr != nil || fmt.Sprint(ids(got)) != "[4 3 2 1]" || n != 8 {
-		t.Fatalf("found %v (%v), unsearched %d (%v); want the 4 indexed and 8 unsearched", ids(got), err, n, uerr)
+}
+
+// Measuring and reading a tail seeks the primary keys; it never reads the
+// history.
+func TestSearchTailSeeks(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	for _, q := range []string{
+		`SELECT count(*), coalesce(max(id), 0) FROM (SELECT id, target FROM requests WHERE ` + tailWhere + ` LIMIT ?)`,
+		`SELECT id, body FROM requests WHERE ` + tailWhere + ` AND id <= ?`,
+	} {
+		plan := strings.Join(queryPlan(t, d, q, 1, 2, 1, 5), "; ")
+		if strings.Contains(plan, "SCAN requests") || strings.Contains(plan, "SCAN reindex") {
+			t.Errorf("%s reads every row: %s", q, plan)
+		}
 	}
 }
 
