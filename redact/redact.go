@@ -55,7 +55,11 @@ func Request(r *storage.Request, opt Options) *storage.Request {
 	}
 	out.Target = x.target(r.Target)
 	// The copy owns its body: whoever edits it must not edit r.
-	out.Body = bytes.Clone(x.body(r.Body, r.Headers.Get("Content-Type")))
+	body, ok := x.compressed(r.Body, r.Headers.Get("Content-Encoding"), r.Headers.Get("Content-Type"))
+	if !ok {
+		body = x.body(r.Body, r.Headers.Get("Content-Type"))
+	}
+	out.Body = bytes.Clone(body)
 	grew := int64(len(out.Body) - len(r.Body))
 	out.Size = r.Size + grew
 	if grew != 0 {
