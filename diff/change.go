@@ -5,6 +5,7 @@
 package diff
 
 import (
+	"errors"
 	"strings"
 
 	"gaff/sanitize"
@@ -45,6 +46,17 @@ func (c Change) String() string {
 		return "- " + p + ": " + sanitize.Line(c.Old)
 	}
 	return p + ": " + sanitize.Line(c.Old) + " → " + sanitize.Line(c.New)
+}
+
+// Check refuses an empty ignore path: it is a prefix of every body path,
+// so it would hide every change and call two different captures equal.
+func (opt Options) Check() error {
+	for _, pat := range opt.Ignore {
+		if strings.TrimSpace(pat) == "" {
+			return errors.New("an empty ignore path would leave every change out; give one like .data.object.id, headers.Date or .items[].id")
+		}
+	}
+	return nil
 }
 
 // ignored reports whether path or one of its parents is in opt.Ignore.

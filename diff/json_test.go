@@ -89,3 +89,16 @@ func TestStringSanitizes(t *testing.T) {
 		t.Errorf("String() let control bytes through: %q", s)
 	}
 }
+
+// An empty ignore path is a prefix of every body path, so it would hide
+// every change and make two different captures "equal": it is refused.
+func TestCheckRefusesEmptyIgnore(t *testing.T) {
+	for _, bad := range []string{"", "  "} {
+		if err := (Options{Ignore: []string{".id", bad}}).Check(); err == nil {
+			t.Errorf("Check accepted ignore path %q", bad)
+		}
+	}
+	if err := (Options{Ignore: []string{".id", "headers.Date", ".items[].id", "body:3"}}).Check(); err != nil {
+		t.Errorf("Check refused good paths: %v", err)
+	}
+}

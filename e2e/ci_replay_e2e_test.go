@@ -47,6 +47,7 @@ func TestCIReplayBadInputExits2(t *testing.T) {
 		{[]string{"--dir", empty, "--to", to, "--shuffle"}, "--shuffle is for replaying captures"},
 		{[]string{"--dir", empty, "--to", to, "7"}, "leave out 7"},
 		{[]string{"--dir", empty, "--to", to, "--ignore", ".body.id"}, "add --golden"},
+		{[]string{"--dir", empty, "--to", to, "--golden", "--ignore", ""}, "empty ignore path"},
 		{[]string{"--dir", empty, "--to", to, "--junit", filepath.Join(dir, "no", "r.xml")}, "--junit"},
 	} {
 		out, err := gaffCLI(t, append([]string{"replay"}, c.args...)...)

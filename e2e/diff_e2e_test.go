@@ -72,6 +72,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{[]string{"diff", "1", "99"}, "no capture #99"},
 		{[]string{"diff", "1", "2", "--no-such-flag"}, "unknown flag"},
 		{[]string{"diff", "1", g.db}, "is not a gaff fixture"},
+		{[]string{"diff", "1", "2", "--ignore", ""}, "empty"},
 	} {
 		out, err := gaffCLI(t, append(c.args, "--db", g.db)...)
 		if exitStatus(t, err) != 2 || !strings.Contains(out, c.says) {

@@ -185,6 +185,9 @@ posting:
 	if msg := callTool(t, cs, "send_test_event", map[string]any{"event": "github.push", "to": target}, nil); !strings.Contains(msg, "give secret") {
 		t.Errorf("send_test_event without a secret: %q", msg)
 	}
+	if msg := callTool(t, cs, "diff_captures", map[string]any{"a": 1, "b": second, "ignore": []string{""}}, nil); !strings.Contains(msg, "empty ignore path") {
+		t.Errorf("diff_captures with an empty ignore path: %q", msg)
+	}
 	if msg := callTool(t, cs, "wait_for_capture", map[string]any{"timeout_seconds": 100000}, nil); !strings.Contains(msg, "timeout_seconds") {
 		t.Errorf("wait_for_capture with a huge timeout: %q", msg)
 	}

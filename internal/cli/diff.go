@@ -43,13 +43,17 @@ form.token, body:3, method, path; [] stands for any array index:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opt := diff.Options{Ignore: ignore}
+			if err := opt.Check(); err != nil {
+				return &exitError{diffTrouble, fmt.Errorf("--ignore: %w", err)}
+			}
 			side := sideLoader{dbf: dbf}
 			defer side.close()
 			a, err := side.load(cmd.Context(), args[0])
 			if err == nil {
 				var b *storage.Request
 				if b, err = side.load(cmd.Context(), args[1]); err == nil {
-					return printDiff(cmd.OutOrStdout(), diff.Requests(a, b, diff.Options{Ignore: ignore}))
+					return printDiff(cmd.OutOrStdout(), diff.Requests(a, b, opt))
 				}
 			}
 			return &exitError{diffTrouble, err}

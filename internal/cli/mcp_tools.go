@@ -315,6 +315,10 @@ type diffResult struct {
 }
 
 func (s *mcpServer) diff(ctx context.Context, _ *mcp.CallToolRequest, in diffArgs) (*mcp.CallToolResult, any, error) {
+	opt := diff.Options{Ignore: in.Ignore}
+	if err := opt.Check(); err != nil {
+		return nil, nil, err
+	}
 	a, err := s.capture(ctx, in.A)
 	if err != nil {
 		return nil, nil, err
@@ -323,7 +327,7 @@ func (s *mcpServer) diff(ctx context.Context, _ *mcp.CallToolRequest, in diffArg
 	if err != nil {
 		return nil, nil, err
 	}
-	changes := diff.Requests(a, b, diff.Options{Ignore: in.Ignore})
+	changes := diff.Requests(a, b, opt)
 	out := diffResult{Equal: len(changes) == 0, Changes: changes[:min(len(changes), mcpMaxChanges)]}
 	out.More = len(changes) - len(out.Changes)
 	if out.Changes == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"gaff/diff"
 	"gaff/fixture"
 	"gaff/provider"
 	"gaff/sanitize"
@@ -247,6 +248,9 @@ func prepareCI(cmd *cobra.Command, args []string, cf ciFlags, to string, timeout
 	tm.MaxGap = send.DefaultMaxGap
 	if len(cf.ignore) > 0 && !cf.golden {
 		return nil, fmt.Errorf("--ignore leaves paths out of the --golden comparison: add --golden")
+	}
+	if err := (diff.Options{Ignore: cf.ignore}).Check(); err != nil {
+		return nil, fmt.Errorf("--ignore: %w", err)
 	}
 	asserts, err := parseAssertions(cf.asserts)
 	if err != nil {
