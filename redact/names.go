@@ -13,8 +13,12 @@ var secretNames = map[string]bool{
 }
 
 // secretSuffixes catch the spellings the list cannot name one by one:
-// accessToken, hub.verify_token, clientSecret, admin_password, x_api_key.
-var secretSuffixes = []string{"token", "secret", "password", "api_key", "apikey", "private_key", "privatekey"}
+// accessToken, hub.verify_token, clientSecret, admin_password, x_api_key,
+// aws_secret_access_key, signingKey. A bare "key" is not one: Jira's issue
+// key is data.
+var secretSuffixes = []string{"token", "secret", "password", "passphrase", "api_key", "apikey",
+	"private_key", "privatekey", "access_key", "accesskey", "secret_key", "secretkey",
+	"signing_key", "signingkey", "encryption_key", "encryptionkey"}
 
 // secretName says whether a JSON key, form field or query parameter named
 // name holds a credential.

@@ -242,3 +242,20 @@ func TestCheckFields(t *testing.T) {
 		}
 	}
 }
+
+// Keys named for what they are, not called "secret" or "token": cloud
+// access keys, signing and encryption keys, passphrases. A plain "key"
+// stays (Jira's issue key is data a test needs).
+func TestKeyFieldsByName(t *testing.T) {
+	body := `{"aws_secret_access_key":"wJalr","accessKey":"AKIA1","signing_key":"sk","encryptionKey":"ek",` +
+		`"passphrase":"p","key":"PROJ-1","public_key_id":"pk1"}`
+	want := `{"aws_secret_access_key":"REDACTED","accessKey":"REDACTED","signing_key":"REDACTED","encryptionKey":"REDACTED",` +
+		`"passphrase":"REDACTED","key":"PROJ-1","public_key_id":"pk1"}`
+	if got := redact.Request(req("application/json", body), redact.Options{}); string(got.Body) != want {
+		t.Fatalf("got\n%s\nwant\n%s", got.Body, want)
+	}
+	form := "access_key=AKIA1&passphrase=p&key=PROJ-1"
+	if got := redact.Request(req("application/x-www-form-urlencoded", form), redact.Options{}); string(got.Body) != "access_key=REDACTED&passphrase=REDACTED&key=PROJ-1" {
+		t.Fatalf("form: %s", got.Body)
+	}
+}
