@@ -124,9 +124,9 @@ func (x *redactor) secretField(path []string) bool {
 }
 
 // body redacts a body by what it is: JSON (whatever the Content-Type
-// says, since senders mislabel), a form, or anything else, where only
-// e-mail addresses and "key": "value" pairs of secret keys (JSON cut
-// short by --max-body, or embedded in text) are replaced.
+// says, since senders mislabel), a form, a multipart form, or anything
+// else, where only e-mail addresses and "key": "value" pairs of secret
+// keys (JSON cut short by --max-body, or embedded in text) are replaced.
 func (x *redactor) body(b []byte, contentType string) []byte {
 	if len(b) == 0 {
 		return b
@@ -136,6 +136,9 @@ func (x *redactor) body(b []byte, contentType string) []byte {
 	}
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" {
 		return []byte(x.form(string(b)))
+	}
+	if out, ok := x.multipart(b, contentType); ok {
+		return out
 	}
 	return x.text(b)
 }
