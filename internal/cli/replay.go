@@ -41,7 +41,7 @@ the rhythm of the gaps. The exit status is 0 when every send got an answer,
 whatever its status, 1 when one did not, 2 for bad input.
 
 CI replay: --dir DIR sends every fixture in DIR (see gaff fixture save) in
-file-name order to --to URL, without a gaff database, and checks each answer
+file-name order, numbers by value (capture order), to --to URL, without a gaff database, and checks each answer
 with every --assert: status=2xx, status=204, header:NAME=VALUE, body~REGEX,
 json:PATH=VALUE (PATH like .a.b[0].c; VALUE is JSON, or else a string). With
 no --assert the answer must be a 2xx. It prints PASS or FAIL a fixture, with
