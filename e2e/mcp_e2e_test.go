@@ -175,6 +175,19 @@ posting:
 		t.Errorf("wait_for_capture with nothing to wait for: %+v", none)
 	}
 
+	// An agent runs one tool at a time: it triggers the webhook, then
+	// waits. after_id (the newest id it saw before triggering) makes a
+	// capture that arrived in between count.
+	post(t, local+"/early", `{"early":true}`)
+	var early waited
+	callTool(t, cs, "wait_for_capture", map[string]any{"query": "path:/early", "after_id": second, "timeout_seconds": 5}, &early)
+	if early.TimedOut || early.Capture.Path != "/early" {
+		t.Errorf("wait_for_capture after_id %d for a capture already there: %+v", second, early)
+	}
+	if msg := callTool(t, cs, "wait_for_capture", map[string]any{"after_id": -1}, nil); !strings.Contains(msg, "after_id") {
+		t.Errorf("wait_for_capture with after_id -1: %q", msg)
+	}
+
 	// Bad input is a tool error the agent can read and act on.
 	if msg := callTool(t, cs, "get_capture", map[string]any{"id": 999}, nil); !strings.Contains(msg, "no capture 999") {
 		t.Errorf("get_capture 999: %q", msg)

@@ -42,6 +42,7 @@ type idArgs struct {
 type waitArgs struct {
 	Query          string  `json:"query,omitempty" jsonschema:"only a capture matching this gaff search (see search_captures); empty for any"`
 	TimeoutSeconds float64 `json:"timeout_seconds,omitempty" jsonschema:"how long to wait (default 30, at most 600)"`
+	AfterID        int64   `json:"after_id,omitempty" jsonschema:"take the first match with an id above this one, even if it arrived before the call: pass the newest id search_captures showed before you triggered the webhook; default: only captures arriving after the call"`
 }
 
 type replayArgs struct {
@@ -73,7 +74,7 @@ func (s *mcpServer) addTools(srv *mcp.Server) {
 	mcp.AddTool(srv, &mcp.Tool{Name: "get_capture", Annotations: readOnly,
 		Description: "One capture whole, as gaff show --json prints it: method, path, query, headers, body (or body_base64), provider, event, signature verdict."}, s.get)
 	mcp.AddTool(srv, &mcp.Tool{Name: "wait_for_capture", Annotations: readOnly,
-		Description: "Wait for the next webhook captured after this call that matches a gaff search, and return it whole; says so when none arrives in time."}, s.wait)
+		Description: "Wait for the next webhook captured after this call (or after capture after_id, when you triggered it first) that matches a gaff search, and return it whole; says so when none arrives in time."}, s.wait)
 	mcp.AddTool(srv, &mcp.Tool{Name: "replay_capture",
 		Description: "Send a capture again, byte for byte, to a URL (e.g. your local handler) and return the answer; recorded as a delivery, as gaff replay does."}, s.replay)
 	mcp.AddTool(srv, &mcp.Tool{Name: "send_test_event",
@@ -165,6 +166,9 @@ func (s *mcpServer) wait(ctx context.Context, _ *mcp.CallToolRequest, in waitArg
 	if err != nil {
 		return nil, nil, err
 	}
+	if in.AfterID < 0 {
+		return nil, nil, fmt.Errorf("after_id %d: give a capture id (search_captures lists them), or leave it out to wait for the next one", in.AfterID)
+	}
 	q, err := storage.ParseQuery(in.Query)
 	if err != nil {
 		return nil, nil, fmt.Errorf("query: %w", err)
@@ -173,13 +177,17 @@ func (s *mcpServer) wait(ctx context.Context, _ *mcp.CallToolRequest, in waitArg
 	if err != nil {
 		return nil, nil, err
 	}
-	newest, err := db.ListRequests(ctx, storage.Page{Limit: 1})
-	if err != nil {
-		return nil, nil, err
-	}
-	var after int64
-	if len(newest) > 0 {
-		after = newest[0].ID
+	// An agent runs one tool at a time, so it often triggers the webhook
+	// before it can wait: after_id lets a capture from in between count.
+	after := in.AfterID
+	if after == 0 {
+		newest, err := db.ListRequests(ctx, storage.Page{Limit: 1})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(newest) > 0 {
+			after = newest[0].ID
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
