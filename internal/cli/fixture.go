@@ -34,7 +34,9 @@ func fixtureSaveCmd(dbf *dbFlags) *cobra.Command {
 one readable JSON file each, named like 0012-github-pull_request.opened.json,
 and print the paths. DIR is made if missing; a file is written whole or not
 at all, and the same capture always gives the same bytes. The body comes
-back byte for byte (docs/fixtures.md describes the format).
+back byte for byte (docs/fixtures.md describes the format). A capture whose
+body was cut at --max-body is saved with a warning: gaff replay --dir will
+not send it.
 
 With --redact, secrets and e-mail addresses are replaced first (see
 docs/redaction.md); --redact-field adds fields and implies --redact.
@@ -44,7 +46,7 @@ unknown id, a search that matches nothing, a bad --search or
 --redact-field); 1 when a file cannot be written or the database cannot
 be read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fixtureSave(cmd.Context(), cmd.OutOrStdout(), dbf, args, dir, search, &red)
+			return fixtureSave(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dbf, args, dir, search, &red)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "directory to write the fixtures into (made if missing)")
@@ -53,7 +55,7 @@ be read.`,
 	return cmd
 }
 
-func fixtureSave(ctx context.Context, out io.Writer, dbf *dbFlags, args []string, dir, search string, red *redactFlags) error {
+func fixtureSave(ctx context.Context, out, errOut io.Writer, dbf *dbFlags, args []string, dir, search string, red *redactFlags) error {
 	if dir == "" {
 		return badInput(errors.New("--dir is required: the directory to write fixtures into"))
 	}
@@ -112,6 +114,10 @@ func fixtureSave(ctx context.Context, out io.Writer, dbf *dbFlags, args []string
 			return fmt.Errorf("cannot write fixture %d into %s: %w; choose another --dir or fix its permissions", r.ID, sanitize.Line(dir), err)
 		}
 		fmt.Fprintln(out, sanitize.Line(path))
+		if r.Truncated {
+			fmt.Fprintf(errOut, "gaff: capture %d's body was cut at --max-body (%d of %d bytes kept): gaff replay --dir will not send its fixture; catch the event again with a larger --max-body\n",
+				r.ID, len(r.Body), r.Size)
+		}
 		return nil
 	}
 	for _, r := range reqs {

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gaff/fixture"
 	"gaff/internal/testkit"
@@ -136,5 +138,21 @@ func TestFixtureSaveUnwritableDirExits1(t *testing.T) {
 	_, code, err := runGaff(t, "fixture", "save", "1", "--db", dbPath, "--dir", filepath.Join(file, "sub"))
 	if code != 1 || err == nil || !strings.Contains(err.Error(), "cannot write fixture 1") || !strings.Contains(err.Error(), "--dir") {
 		t.Fatalf("exit %d: %v", code, err)
+	}
+}
+
+// Saving a capture cut at --max-body works (the file is what gaff has) but
+// says so, since replay --dir will refuse to send it.
+func TestFixtureSaveWarnsOfACutBody(t *testing.T) {
+	db, path := testkit.DBFile(t)
+	// Stored directly: testkit.Store sets the size from the body.
+	cut := &storage.Request{Summary: storage.Summary{Time: time.Now(), Method: "POST", Target: "/big", Status: 413, Size: 3021, Truncated: true}, Body: []byte(`{"pad":"xx`)}
+	if err := db.InsertRequest(context.Background(), cut); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, code, err := runGaff(t, "fixture", "save", "1", "--db", path, "--dir", t.TempDir())
+	if code != 0 || !strings.Contains(out, "capture 1's body was cut at --max-body (10 of 3021 bytes kept)") || !strings.Contains(out, "--max-body") {
+		t.Fatalf("exit %d: %v\n%s", code, err, out)
 	}
 }

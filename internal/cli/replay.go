@@ -48,6 +48,7 @@ no --assert the answer must be a 2xx. It prints PASS or FAIL a fixture, with
 what came back when an assertion failed; --junit FILE writes the same as
 JUnit XML. --resign signs each fixture afresh with the test secret of
 --secret PROVIDER=SECRET, so saved (or redacted) signatures pass again.
+A fixture whose body was cut at --max-body fails without being sent.
 --golden stores each answer in DIR/responses/ on the first run and fails a
 fixture whose answer differs on a later one, listing the differences
 (--ignore PATH leaves parts out, like .body.created_at).

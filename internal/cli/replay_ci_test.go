@@ -264,3 +264,22 @@ func TestCIReplayBrokenGoldenIsBadInput(t *testing.T) {
 		t.Fatalf("play = %d results, %v\n%s", len(res), err, out.String())
 	}
 }
+
+// A fixture of a capture cut at --max-body is not what the sender sent: a
+// handler passing on it proves nothing, so it fails without being sent,
+// as forwarding refuses such a capture, and says how to get a whole one.
+func TestCIReplayRefusesACutFixture(t *testing.T) {
+	got := 0
+	target := plainServer(t, func(w http.ResponseWriter, r *http.Request) { got++ })
+	cut := ciCaseAt(t.TempDir(), "0001-a.json", "/x", `{"pad":"xx`)
+	cut.Request.Truncated, cut.Request.Size = true, 3021
+	whole := ciCaseAt(filepath.Dir(cut.Path), "0002-b.json", "/y", "{}")
+	out, res := playCI(t, newCIRun(t, target, nil, cut, whole))
+	if res[0].passed() || !strings.Contains(out, "FAIL  0001-a.json  not sent: the body was cut at capture (10 of 3021 bytes kept") ||
+		!strings.Contains(out, "--max-body") {
+		t.Fatalf("%s", out)
+	}
+	if !res[1].passed() || got != 1 {
+		t.Fatalf("the whole fixture: %+v; the handler got %d requests\n%s", res[1], got, out)
+	}
+}
