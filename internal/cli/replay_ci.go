@@ -199,7 +199,11 @@ func summary(w io.Writer, results []ciResult) error {
 			failed++
 		}
 	}
-	fmt.Fprintf(w, "%d fixtures: %d passed, %d failed\n", len(results), len(results)-failed, failed)
+	noun := "fixtures"
+	if len(results) == 1 {
+		noun = "fixture"
+	}
+	fmt.Fprintf(w, "%d %s: %d passed, %d failed\n", len(results), noun, len(results)-failed, failed)
 	if failed > 0 {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%d of %d fixtures failed", failed, len(results))}
 	}

@@ -111,6 +111,11 @@ func TestCIReplayAssertionsPassAndFail(t *testing.T) {
 	if ExitCode(err) != 1 || sum.String() != "3 fixtures: 0 passed, 3 failed\n" {
 		t.Fatalf("summary %q, exit %d", sum.String(), ExitCode(err))
 	}
+	_, one := playCI(t, newCIRun(t, target, nil, ciCaseAt(dir, "0001-a.json", "/ok", "{}")))
+	sum.Reset()
+	if err := summary(&sum, one); err != nil || sum.String() != "1 fixture: 1 passed, 0 failed\n" {
+		t.Fatalf("summary of one %q, %v", sum.String(), err)
+	}
 }
 
 func TestCIReplayNoAnswerFails(t *testing.T) {
