@@ -62,8 +62,9 @@ type DB struct {
 	ckStop, ckDone chan struct{}
 	// Prepared once on the writer's connection: parsing the SQL of every
 	// insert was a tenth of ingest time.
-	insertRequest, countRequests *sql.Stmt
-	firstDelivery                *sql.Stmt // duplicates.go
+	rows          *rowInserter
+	countRequests *sql.Stmt
+	firstDelivery *sql.Stmt // duplicates.go
 
 	feedMu sync.Mutex
 	feeds  map[*feed]struct{}
@@ -153,7 +154,7 @@ func Open(path string, opt Options) (*DB, error) {
 		d.ro.Close()
 		return nil, openError(path, err)
 	}
-	if d.insertRequest, err = d.rw.Prepare(insertRequestSQL); err == nil {
+	if d.rows, err = prepareRowInserter(d.rw); err == nil {
 		d.countRequests, err = d.rw.Prepare(`UPDATE counters SET value = value + ? WHERE name = 'requests'`)
 	}
 	if err == nil {
@@ -318,7 +319,7 @@ func (d *DB) Close() error {
 			errs = append(errs, d.ck.Close())
 		}
 		if d.rw != nil {
-			d.insertRequest.Close()
+			d.rows.close()
 			d.countRequests.Close()
 			d.firstDelivery.Close()
 			// Fold the WAL back so the file is whole on its own. PASSIVE: a

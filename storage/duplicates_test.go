@@ -244,3 +244,44 @@ func TestDeliveryQueriesUseTheIndex(t *testing.T) {
 		}
 	}
 }
+
+// A multi-row INSERT cannot see its own rows: repeats of a capture stored
+// in the same statement are marked once the run's ids are known, and a run
+// retried alone marks again from scratch.
+func TestDuplicatesWithinOneInsertRun(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	stored := insert(t, d, withDelivery(1, "github:stored", now))
+	key := BodyKeyPrefix + "feed"
+	rs := []*Request{
+		withDelivery(2, "stripe:evt_1", now), withDelivery(3, "github:stored", now),
+		withDelivery(4, "stripe:evt_1", now), withDelivery(5, key, now.Add(-time.Hour)),
+		withDelivery(6, key, now), withDelivery(7, key, now.Add(time.Minute)), withDelivery(8, "stripe:evt_1", now),
+	}
+	jobs := make([]*job, len(rs))
+	for i, r := range rs {
+		r.DuplicateOf = 99 // a stale mark from a failed batch must not survive
+		jobs[i] = &job{row: requestArgs(r), req: r, added: 1}
+	}
+	tx, err := d.rw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.insertRun(tx, jobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	id := func(i int) int64 { return jobs[i].id }
+	want := []int64{0, stored.ID, id(0), 0, 0, id(4), id(0)}
+	for i, r := range rs {
+		got, err := d.GetRequest(context.Background(), id(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.DuplicateOf != want[i] || got.DuplicateOf != want[i] {
+			t.Errorf("row %d (#%d, %s): DuplicateOf %d, stored %d, want %d", i, id(i), r.DeliveryID, r.DuplicateOf, got.DuplicateOf, want[i])
+		}
+	}
+}

@@ -81,28 +81,17 @@ func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now()
 	}
-	args := requestArgs(r)
-	var id int64
-	err := d.insert(ctx, 1, func(tx *sql.Tx) error {
-		if err := d.withDuplicate(tx, r, args); err != nil {
-			return err
-		}
-		res, err := tx.Stmt(d.insertRequest).Exec(args...)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
-	}, func() {
-		d.raiseLast(id)
+	j := &job{row: requestArgs(r), req: r, added: 1}
+	j.after = func() {
+		d.raiseLast(j.id)
 		if d.following.Load() > 0 {
-			d.published([]*Request{r}, []int64{id})
+			d.published([]*Request{r}, []int64{j.id})
 		}
-	})
-	if err != nil {
+	}
+	if err := d.submit(ctx, j); err != nil {
 		return err
 	}
-	r.ID = id
+	r.ID = j.id
 	return nil
 }
 
@@ -121,7 +110,7 @@ func requestArgs(r *Request) []any {
 		r.ContentType = r.Headers.Get("Content-Type")
 	}
 	return []any{r.Time.UnixNano(), r.Method, r.Target, r.Host, r.Proto, r.RemoteAddr, r.Via, encodeHeaders(r.Headers), nonNil(r.Body),
-		r.Size, boolInt(r.Truncated), r.Status, r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note, r.Event, r.DeliveryID, nullID(r.DuplicateOf), r.Origin}
+		r.Size, int64(boolInt(r.Truncated)), int64(r.Status), r.Provider, r.Signature, r.SigReason, r.Handshake, r.ContentType, r.Note, r.Event, r.DeliveryID, nullID(r.DuplicateOf), r.Origin}
 }
 
 func (d *DB) raiseLast(id int64) {

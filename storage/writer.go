@@ -12,7 +12,12 @@ import (
 // A job runs inside the writer's shared transaction. It must only touch the
 // transaction: the batch it rides in commits or fails as one.
 type job struct {
-	fn   func(tx *sql.Tx) error
+	fn func(tx *sql.Tx) error
+	// row, instead of fn, is one capture's insertRequestSQL arguments: the
+	// writer stores consecutive rows with multi-row INSERTs and sets id.
+	row  []any
+	req  *Request // the capture row stores: its duplicate is marked in the batch
+	id   int64
 	done chan error // buffered: the writer never waits on a caller
 	// after runs once the batch is durable; used to publish new ids.
 	after func()
@@ -149,12 +154,27 @@ func (w *writer) runTx(batch []*job) error {
 		return err
 	}
 	var added int64
-	for _, j := range batch {
-		if err := j.fn(tx); err != nil {
+	for i := 0; i < len(batch); {
+		var err error
+		if batch[i].row != nil {
+			k := i + 1
+			for k < len(batch) && batch[k].row != nil {
+				k++
+			}
+			err = w.d.insertRun(tx, batch[i:k])
+			for _, j := range batch[i:k] {
+				added += j.added
+			}
+			i = k
+		} else {
+			err = batch[i].fn(tx)
+			added += batch[i].added
+			i++
+		}
+		if err != nil {
 			tx.Rollback()
 			return err
 		}
-		added += j.added
 	}
 	if added > 0 {
 		if _, err := tx.Stmt(w.d.countRequests).Exec(added); err != nil {
