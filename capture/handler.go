@@ -148,8 +148,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc != nil {
 		defer rc.done()
 	}
-	coming := announce(h.cfg.DB)
-	defer coming.withdraw()
 	req := &storage.Request{
 		Summary: storage.Summary{
 			Time:   time.Now(),
@@ -188,8 +186,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req.Status = ans.Status
 	h.noteMisbehaviour(req, ans)
 
-	coming.gone = true // InsertArrived withdraws it once queued
-	err = h.cfg.DB.InsertArrived(context.WithoutCancel(r.Context()), req)
+	err = h.cfg.DB.InsertRequest(context.WithoutCancel(r.Context()), req)
 	body.close() // stored or refused: no longer waiting in memory
 	if err != nil {
 		h.refuse(w, err)
@@ -209,26 +206,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.answer(w, r, req, ans)
-}
-
-// arrival is a capture announced to the storage writer (DB.Arriving), so
-// that a batch lingers for it until it is queued (InsertArrived); withdraw
-// says it gave up on the way, once, whichever way ServeHTTP leaves.
-type arrival struct {
-	db   *storage.DB
-	gone bool
-}
-
-func announce(db *storage.DB) arrival {
-	db.Arriving(1)
-	return arrival{db: db}
-}
-
-func (a *arrival) withdraw() {
-	if !a.gone {
-		a.gone = true
-		a.db.Arriving(-1)
-	}
 }
 
 // readBody reads up to MaxBody bytes. A body over the limit or one that

@@ -73,11 +73,10 @@ type DB struct {
 	followers []*Follower
 	following atomic.Int32 // len(followers), read by the writer without the lock
 
-	holdMu   sync.Mutex
-	holds    map[*Hold]struct{} // readers retention must wait for
-	lastReq  atomic.Int64       // highest committed request id
-	arriving atomic.Int64       // captures announced by Arriving, not yet submitted
-	version  atomic.Int64       // bumped on every committed write
+	holdMu  sync.Mutex
+	holds   map[*Hold]struct{} // readers retention must wait for
+	lastReq atomic.Int64       // highest committed request id
+	version atomic.Int64       // bumped on every committed write
 
 	closeOnce sync.Once
 	closeErr  error

@@ -78,20 +78,10 @@ func scanSummary(sc interface{ Scan(...any) error }, s *Summary, extra ...any) e
 
 // InsertRequest stores r and returns once it is durable; r.ID is set then.
 func (d *DB) InsertRequest(ctx context.Context, r *Request) error {
-	return d.insertRequest(ctx, r, false)
-}
-
-// InsertArrived is InsertRequest for a capture announced with Arriving:
-// the announcement is withdrawn once r is queued for the writer.
-func (d *DB) InsertArrived(ctx context.Context, r *Request) error {
-	return d.insertRequest(ctx, r, true)
-}
-
-func (d *DB) insertRequest(ctx context.Context, r *Request, arrived bool) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now()
 	}
-	j := &job{row: requestArgs(r), req: r, added: 1, arrived: arrived}
+	j := &job{row: requestArgs(r), req: r, added: 1}
 	j.after = func() {
 		d.raiseLast(j.id)
 		if d.following.Load() > 0 {

@@ -24,10 +24,6 @@ type job struct {
 	// added is how many requests fn inserts: the batch adds them to the
 	// count in one update rather than one per capture.
 	added int64
-	// arrived: the job is a capture announced with DB.Arriving, withdrawn
-	// once it is queued (not before: the writer must not stop lingering
-	// for it in the moment before it joins the queue).
-	arrived bool
 }
 
 // writer is the single goroutine that writes. Callers hand it jobs and wait
@@ -62,28 +58,18 @@ func (w *writer) submit(ctx context.Context, j *job) error {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
-		w.d.withdraw(j)
 		return ErrClosed
 	}
 	select {
 	case w.jobs <- j:
 		w.mu.RUnlock()
-		w.d.withdraw(j)
 	case <-ctx.Done():
 		w.mu.RUnlock()
-		w.d.withdraw(j)
 		return ctx.Err()
 	}
 	// Once queued the job will run even if ctx ends: a capture whose client
 	// went away is still stored, so we wait for the verdict regardless.
 	return <-j.done
-}
-
-// withdraw takes back j's announcement (Arriving), if it had one.
-func (d *DB) withdraw(j *job) {
-	if j.arrived {
-		d.arriving.Add(-1)
-	}
 }
 
 func (w *writer) close() {
@@ -109,35 +95,23 @@ func (w *writer) run() {
 
 // gather collects what is already queued, then, when the last batch showed
 // concurrent writers, lingers briefly for more so that bursts share a
-// commit. It lingers only while captures are on their way (DB.Arriving):
-// with none announced nothing can join the batch, and spinning would only
-// take a core from the captures being served. The linger yields instead
-// of sleeping on a timer: Go's timers round sub-millisecond waits up to
-// about a millisecond (the netpoller waits in whole milliseconds), and a
-// millisecond linger costs more than it groups (ARCHITECTURE.md, "Promises
-// and the measurements behind them"). A lone writer never lingers.
+// commit. The linger yields instead of sleeping on a timer: Go's timers
+// round sub-millisecond waits up to about a millisecond (the netpoller
+// waits in whole milliseconds), and a millisecond linger costs more than it
+// groups (ARCHITECTURE.md, "Promises and the measurements behind them"). A
+// lone writer never lingers.
 func (w *writer) gather(batch []*job) []*job {
 	batch = w.drain(batch)
-	if w.linger <= 0 || w.lastBatch < 2 || w.d.arriving.Load() <= 0 {
+	if w.linger <= 0 || w.lastBatch < 2 {
 		return batch
 	}
 	deadline := time.Now().Add(w.linger)
-	for len(batch) < w.maxBatch && w.d.arriving.Load() > 0 && time.Now().Before(deadline) {
+	for len(batch) < w.maxBatch && time.Now().Before(deadline) {
 		runtime.Gosched()
 		batch = w.drain(batch)
 	}
-	// The last of them may have been queued after the drain and before
-	// the count reached zero.
-	return w.drain(batch)
+	return batch
 }
-
-// Arriving tells the writer that n more captures are on their way to
-// InsertArrived (their bodies still arriving or being decided on), or,
-// with n < 0, that n of them gave up on the way. The writer lingers for
-// more of a batch only while some are announced; every announced capture
-// must end in InsertArrived or Arriving(-1), or batches linger their full
-// time.
-func (d *DB) Arriving(n int64) { d.arriving.Add(n) }
 
 // drain takes what is queued without waiting.
 func (w *writer) drain(batch []*job) []*job {
@@ -238,7 +212,6 @@ func (d *DB) insert(ctx context.Context, n int64, fn func(tx *sql.Tx) error, aft
 
 func (d *DB) submit(ctx context.Context, j *job) error {
 	if d.w == nil {
-		d.withdraw(j)
 		return errReadOnly
 	}
 	return d.w.submit(ctx, j)

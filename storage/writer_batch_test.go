@@ -3,9 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"testing"
-	"time"
 )
 
 // rowJobs are capture jobs as InsertRequest makes them, one per sample.
@@ -78,61 +76,5 @@ func TestBadRowInBatchFailsAlone(t *testing.T) {
 		if got, err := d.GetRequest(context.Background(), j.id); err != nil || got.Target != sample(i).Target {
 			t.Errorf("row %d: id %d holds %v, %v", i, j.id, got, err)
 		}
-	}
-}
-
-// idleWriter is a writer on d's database that no goroutine runs, so a test
-// can call gather itself. Its linger is an hour: a gather that lingered
-// when it should not would hang the test.
-func idleWriter(d *DB) *writer {
-	return &writer{d: d, jobs: make(chan *job, 8), linger: time.Hour, maxBatch: 8, lastBatch: 2, done: make(chan struct{})}
-}
-
-// With no capture announced, nothing can join the batch: no linger.
-func TestGatherDoesNotLingerWithNothingArriving(t *testing.T) {
-	d, _ := openTemp(t, Options{})
-	w := idleWriter(d)
-	w.jobs <- &job{}
-	if got := w.gather(nil); len(got) != 1 {
-		t.Fatalf("gathered %d jobs, want the 1 queued", len(got))
-	}
-}
-
-// An announced capture is waited for, and the batch ends as soon as it is
-// queued rather than at the linger's deadline.
-func TestGatherLingersForAnnouncedCapture(t *testing.T) {
-	d, _ := openTemp(t, Options{})
-	w := idleWriter(d)
-	w.jobs <- &job{}
-	d.Arriving(1)
-	go func() {
-		j := &job{arrived: true}
-		w.jobs <- j
-		d.withdraw(j)
-	}()
-	if got := w.gather(nil); len(got) != 2 {
-		t.Fatalf("gathered %d jobs, want 2", len(got))
-	}
-	if n := d.arriving.Load(); n != 0 {
-		t.Fatalf("%d captures still announced", n)
-	}
-}
-
-// Every way InsertArrived can end withdraws the announcement: stored,
-// refused by a closed database.
-func TestInsertArrivedWithdraws(t *testing.T) {
-	d, _ := openTemp(t, Options{})
-	ctx := context.Background()
-	d.Arriving(1)
-	if err := d.InsertArrived(ctx, sample(1)); err != nil {
-		t.Fatal(err)
-	}
-	d.Arriving(1)
-	d.Close()
-	if err := d.InsertArrived(ctx, sample(2)); !errors.Is(err, ErrClosed) {
-		t.Fatalf("insert after close: %v, want ErrClosed", err)
-	}
-	if n := d.arriving.Load(); n != 0 {
-		t.Fatalf("%d captures still announced", n)
 	}
 }
