@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"bytes"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,24 +11,30 @@ import (
 // parseHead reads header lines from a raw request head (request line first)
 // keeping names as written and lines in order. Obsolete line folding is
 // joined with a space, as net/http does.
+//
+// Every capture's head goes through here, so it is copied to a string
+// once and each name and value is a slice of that copy, rather than two
+// allocations a header.
 func parseHead(head []byte) storage.Headers {
-	lines := bytes.Split(head, []byte("\n"))
-	var h storage.Headers
-	for _, raw := range lines[1:] {
-		line := bytes.TrimSuffix(raw, []byte("\r"))
-		if len(line) == 0 {
+	_, s, _ := strings.Cut(string(head), "\n") // past the request line
+	h := make(storage.Headers, 0, strings.Count(s, "\n"))
+	for s != "" {
+		var line string
+		line, s, _ = strings.Cut(s, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
 			break
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(h) > 0 {
 			last := &h[len(h)-1]
-			last.Value = strings.TrimSpace(last.Value + " " + string(bytes.TrimSpace(line)))
+			last.Value = strings.TrimSpace(last.Value + " " + strings.TrimSpace(line))
 			continue
 		}
-		name, value, ok := bytes.Cut(line, []byte(":"))
+		name, value, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
-		h = append(h, storage.Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))})
+		h = append(h, storage.Header{Name: name, Value: strings.Trim(value, " \t")})
 	}
 	return h
 }
@@ -135,11 +140,11 @@ func requestHeaders(r *http.Request) storage.Headers {
 	}
 	line := []byte(r.Method + " " + r.RequestURI + " " + r.Proto)
 	var got storage.Headers
-	head := rc.takeHead(line, func(head []byte) bool {
+	found := rc.takeHead(line, func(head []byte) bool {
 		got = parseHead(head)
 		return sameHeaders(got, r.Header)
 	})
-	if head == nil {
+	if !found {
 		return fallbackHeaders(r)
 	}
 	return got

@@ -79,9 +79,11 @@ func (c *recConn) record(p []byte) {
 	}
 }
 
-// takeHead finds the raw head of the request that has just been parsed and
-// marks the connection busy until done is called.
-func (c *recConn) takeHead(requestLine []byte, valid func(head []byte) bool) []byte {
+// takeHead finds the raw head of the request that has just been parsed,
+// the first one valid accepts (valid copies what it keeps: the buffer is
+// reused), and marks the connection busy until done is called. It reports
+// whether one was found.
+func (c *recConn) takeHead(requestLine []byte, valid func(head []byte) bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.inHandler = true
@@ -89,15 +91,14 @@ func (c *recConn) takeHead(requestLine []byte, valid func(head []byte) bool) []b
 	for {
 		i := bytes.Index(c.buf[from:], requestLine)
 		if i < 0 {
-			return nil
+			return false
 		}
 		start := from + i
 		end := headEnd(c.buf[start:])
 		if end > 0 && valid(c.buf[start:start+end]) {
-			head := bytes.Clone(c.buf[start : start+end])
 			// Keep what follows: body read-ahead and maybe the next request.
 			c.buf = c.buf[:copy(c.buf, c.buf[start+end:])]
-			return head
+			return true
 		}
 		from = start + 1
 	}

@@ -47,11 +47,20 @@ func (h Headers) Values(name string) []string {
 }
 
 // HTTP converts to net/http's canonical map (order and case are lost there).
+// Every capture is converted once (policy), so the values share one
+// backing array, as net/textproto does: a name's first value is a
+// one-element window on it, and a repeated name's append copies out.
 func (h Headers) HTTP() http.Header {
 	out := make(http.Header, len(h))
-	for _, x := range h {
+	vals := make([]string, len(h))
+	for i, x := range h {
 		k := http.CanonicalHeaderKey(x.Name)
-		out[k] = append(out[k], x.Value)
+		if vs, ok := out[k]; ok {
+			out[k] = append(vs, x.Value)
+			continue
+		}
+		vals[i] = x.Value
+		out[k] = vals[i : i+1 : i+1]
 	}
 	return out
 }
