@@ -126,7 +126,6 @@ func (p *Policy) Match(path string) *ResponseRule {
 
 func (p *Policy) handshakeConfig(now time.Time) provider.HandshakeConfig {
 	cfg := provider.HandshakeConfig{
-		Disabled:           map[string]bool{},
 		MetaVerifyToken:    p.Secrets[MetaVerifyTokenKey],
 		ZoomSecretToken:    p.Secrets[provider.Zoom],
 		XConsumerSecret:    p.Secrets[provider.X],
@@ -135,6 +134,12 @@ func (p *Policy) handshakeConfig(now time.Time) provider.HandshakeConfig {
 		TwitchSecret:       p.Secrets[provider.Twitch],
 		Now:                now,
 	}
+	// Built for every capture: with nothing disabled (the usual case) the
+	// map stays nil, which reads as all enabled.
+	if len(p.NoHandshakes) == 0 {
+		return cfg
+	}
+	cfg.Disabled = map[string]bool{}
 	for _, k := range provider.HandshakeKinds() {
 		if p.NoHandshakes["all"] || p.NoHandshakes[k] {
 			cfg.Disabled[k] = true

@@ -78,8 +78,12 @@ func Handshake(r *Request, cfg HandshakeConfig) (*Answer, bool) {
 	if r == nil {
 		return nil, false
 	}
+	// Every capture comes through here, nearly all of them no handshake:
+	// the detectors that parse a JSON body are skipped at once for a
+	// request that cannot be one, before any of them scans the body.
+	jsonPost := r.method() == "POST" && smallJSONObject(r.Body)
 	for _, h := range handshakes {
-		if cfg.Disabled[h.kind] {
+		if cfg.Disabled[h.kind] || h.jsonPost && !jsonPost {
 			continue
 		}
 		if a := h.try(r, cfg); a != nil {
@@ -93,18 +97,20 @@ func Handshake(r *Request, cfg HandshakeConfig) (*Answer, bool) {
 var handshakes = []struct {
 	kind string
 	try  func(*Request, HandshakeConfig) *Answer
+	// jsonPost: try answers only a POST whose body smallJSON would read.
+	jsonPost bool
 }{
 	// Discord first: with a key configured it must refuse badly signed
 	// requests before anything else reads them.
-	{KindDiscordPing, discordPing},
-	{KindTwitchVerification, twitchVerification},
-	{KindSlackURLVerification, slackURLVerification},
-	{KindSlackSSLCheck, slackSSLCheck},
-	{KindZoomURLValidation, zoomURLValidation},
-	{KindMetaVerification, metaVerification},
-	{KindMSGraphValidation, msgraphValidation},
-	{KindXCRC, xCRC},
-	{KindDropboxChallenge, dropboxChallenge},
+	{KindDiscordPing, discordPing, true},
+	{KindTwitchVerification, twitchVerification, false},
+	{KindSlackURLVerification, slackURLVerification, true},
+	{KindSlackSSLCheck, slackSSLCheck, false},
+	{KindZoomURLValidation, zoomURLValidation, true},
+	{KindMetaVerification, metaVerification, false},
+	{KindMSGraphValidation, msgraphValidation, false},
+	{KindXCRC, xCRC, false},
+	{KindDropboxChallenge, dropboxChallenge, false},
 }
 
 const (
@@ -128,16 +134,22 @@ func unanswered(label string) *Answer { return &Answer{Label: label} }
 // arbitrary uploads from being parsed.
 func smallJSON(r *Request, marker string, v any) bool {
 	b := r.Body
-	if len(b) == 0 || len(b) > handshakeBodyLimit {
-		return false
-	}
-	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+	if !smallJSONObject(b) {
 		return false
 	}
 	if marker != "" && !bytes.Contains(b, []byte(marker)) {
 		return false
 	}
 	return json.Unmarshal(b, v) == nil
+}
+
+// smallJSONObject: b is of handshake size and starts like a JSON object.
+func smallJSONObject(b []byte) bool {
+	if len(b) == 0 || len(b) > handshakeBodyLimit {
+		return false
+	}
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
 }
 
 // slackURLVerification: POST {"type":"url_verification","challenge":c} →
@@ -324,9 +336,15 @@ func discordPing(r *Request, cfg HandshakeConfig) *Answer {
 	if r.method() != "POST" {
 		return nil
 	}
+	signed := r.has("X-Signature-Ed25519")
+	if !signed && !mayNameApplicationID(r.Body) {
+		// Unsigned, only a body with an application_id is refused; most
+		// captures never need the parse below.
+		return nil
+	}
 	var m discordBody
 	parsed := smallJSON(r, `"type"`, &m) && m.Type != nil
-	if !r.has("X-Signature-Ed25519") {
+	if !signed {
 		if parsed && m.ApplicationID != "" && m.Version != nil {
 			return refused("Discord request: no X-Signature-Ed25519 and X-Signature-Timestamp", http.StatusUnauthorized)
 		}
@@ -354,4 +372,27 @@ func discordPing(r *Request, cfg HandshakeConfig) *Answer {
 		return jsonAnswer("answered Discord PING", map[string]int{"type": 1})
 	}
 	return nil
+}
+
+// mayNameApplicationID is false only when json.Unmarshal could not find an
+// application_id member in b: no escape that could spell the name, and no
+// "application_id" in any case (Unmarshal matches names case-insensitively;
+// no letter of this one has a non-ASCII case fold).
+func mayNameApplicationID(b []byte) bool {
+	if bytes.IndexByte(b, '\\') >= 0 {
+		return true
+	}
+	const before, after = "application", "id"
+	for i := bytes.IndexByte(b, '_'); i >= 0; {
+		if i >= len(before) && i+len(after) < len(b) &&
+			bytes.EqualFold(b[i-len(before):i], []byte(before)) && bytes.EqualFold(b[i+1:i+1+len(after)], []byte(after)) {
+			return true
+		}
+		j := bytes.IndexByte(b[i+1:], '_')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }

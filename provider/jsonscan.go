@@ -13,6 +13,11 @@ import (
 // text, a number its digits, anything else "". The first occurrence of a
 // name counts, and reading stops once every name is found.
 func jsonFields(doc []byte, paths ...string) []string {
+	if noneNamed(doc, paths) {
+		// The usual miss (a GitHub push has no "action") costs a fast
+		// byte search instead of a scan of the whole document.
+		return make([]string, len(paths))
+	}
 	s := jsonScanner{b: doc}
 	if f := s.fields(paths...); f != nil {
 		return f
@@ -243,6 +248,37 @@ func (s *jsonScanner) str() string {
 
 // keyIs compares a raw (still escaped) member name with name, decoding it
 // only when it holds an escape.
+// noneNamed is true when no member of doc can have the first name of any
+// of paths: keys are matched exactly (keyIs), so without an escape in doc
+// a matching key appears quoted, byte for byte.
+func noneNamed(doc []byte, paths []string) bool {
+	if bytes.IndexByte(doc, '\\') >= 0 {
+		return false
+	}
+	for _, p := range paths {
+		outer, _, _ := strings.Cut(p, ".")
+		if outer == "" || quotedIn(doc, outer) {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedIn: doc holds name between double quotes.
+func quotedIn(doc []byte, name string) bool {
+	for i := 0; ; {
+		j := bytes.Index(doc[i:], []byte(name))
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j > 0 && doc[j-1] == '"' && j+len(name) < len(doc) && doc[j+len(name)] == '"' {
+			return true
+		}
+		i = j + 1
+	}
+}
+
 func keyIs(raw []byte, name string) bool {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw) == name
