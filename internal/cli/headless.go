@@ -34,7 +34,10 @@ type headless struct {
 	follow *storage.Follower
 	log    *slog.Logger
 	buf    []byte
-	line   func(*storage.Request) []byte // one capture's line, without its newline
+	// line appends one capture's line, without its newline, to b. It
+	// appends rather than returns: every capture passes through it, and a
+	// buffer per line was a copy and a garbage collection's worth of work.
+	line func(b []byte, r *storage.Request) []byte
 }
 
 // writeChunk is how many bytes of whole lines go to stdout in one write.
@@ -48,7 +51,7 @@ func newHeadless(db *storage.DB, out io.Writer, after int64, log *slog.Logger) *
 	if after < 0 {
 		after = db.LastRequestID()
 	}
-	return &headless{db: db, out: out, last: after, hold: db.Hold(after), follow: db.Follow(), log: log, line: export.JSON}
+	return &headless{db: db, out: out, last: after, hold: db.Hold(after), follow: db.Follow(), log: log, line: export.AppendJSON}
 }
 
 // run prints until ctx ends, the listener fails or stdout closes.
@@ -100,16 +103,18 @@ func (hl *headless) print(rows []*storage.Request) error {
 	hl.buf = hl.buf[:0]
 	upTo := hl.last
 	for _, r := range rows {
-		b := hl.line(r)
-		if len(hl.buf) > 0 && len(hl.buf)+len(b) >= writeChunk {
-			if err := hl.write(upTo); err != nil {
+		n := len(hl.buf)
+		hl.buf = hl.line(hl.buf, r)
+		if n > 0 && len(hl.buf) >= writeChunk {
+			// This line makes the chunk full: the lines before it go now.
+			if err := hl.write(n, upTo); err != nil {
 				return err
 			}
 		}
-		hl.buf = append(append(hl.buf, b...), '\n')
+		hl.buf = append(hl.buf, '\n')
 		upTo = r.ID
 	}
-	return hl.write(upTo)
+	return hl.write(len(hl.buf), upTo)
 }
 
 // finish prints what arrived up to the server's shutdown, reading the
@@ -124,17 +129,20 @@ func (hl *headless) finish() error {
 // write puts the lines gathered so far on stdout. Each write holds whole
 // lines only, so a crash never leaves half a line for the next run's output
 // to be glued to; the cursor moves past a row only once its line is written.
-func (hl *headless) write(upTo int64) error {
-	if len(hl.buf) == 0 {
+//
+// It writes the first n bytes of the buffer, the lines up to upTo; what
+// follows them moves to the front.
+func (hl *headless) write(n int, upTo int64) error {
+	if n == 0 {
 		return nil
 	}
-	if _, err := hl.out.Write(hl.buf); err != nil {
+	if _, err := hl.out.Write(hl.buf[:n]); err != nil {
 		if errors.Is(err, syscall.EPIPE) {
 			return errStdoutClosed
 		}
 		return fmt.Errorf("cannot write to stdout: %w", err)
 	}
-	hl.buf = hl.buf[:0]
+	hl.buf = hl.buf[:copy(hl.buf, hl.buf[n:])]
 	hl.last = upTo
 	hl.hold.Consumed(upTo)
 	return nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -44,5 +45,12 @@ func TestHeadlessWritesWholeLinesOnly(t *testing.T) {
 	}
 	if lines != 6 {
 		t.Fatalf("%d lines printed, want 6", lines)
+	}
+	// The lines carried over from one write to the next arrive whole and
+	// in order.
+	for i, line := range bytes.Split(bytes.TrimSuffix(bytes.Join(w.writes, nil), []byte("\n")), []byte("\n")) {
+		if want := fmt.Sprintf(`{"id":%d,`, i+1); !bytes.HasPrefix(line, []byte(want)) || !bytes.HasSuffix(line, []byte("}")) {
+			t.Errorf("line %d starts %.20q, ends %q; want %s… }", i+1, line, line[max(0, len(line)-5):], want)
+		}
 	}
 }

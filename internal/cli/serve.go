@@ -111,7 +111,7 @@ func serve(ctx context.Context, o serveOptions) error {
 		// Before retention starts, so it never deletes what is unprinted.
 		printer = newHeadless(db, os.Stdout, o.after, log)
 		if o.format == "text" {
-			printer.line = captureLine
+			printer.line = func(b []byte, r *storage.Request) []byte { return append(b, captureLine(r)...) }
 		}
 	}
 	stopBackground, err := startBackground(ctx, db, o.retention, log)
