@@ -2,6 +2,7 @@ package provider
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +63,21 @@ func TestJSONFieldsShortcutMatchesScan(t *testing.T) {
 			if got := jsonFields([]byte(doc), ps...); !slices.Equal(got, want) {
 				t.Errorf("%s %q: %q, the scan gives %q", doc, ps, got, want)
 			}
+		}
+	}
+}
+
+// The JSON gate does not let a badly signed request past Discord's check
+// because its body is not a small JSON object.
+func TestHandshakeDiscordRefusesBadSignatureOnAnyBody(t *testing.T) {
+	for name, body := range map[string]string{
+		"form":  "a=1&b=2",
+		"large": `{"type":1,"pad":"` + strings.Repeat("x", handshakeBodyLimit) + `"}`,
+	} {
+		pub, _, r := discordSigned(t, body)
+		r.Body = append([]byte(body), ' ') // the signature no longer matches
+		if a, ok := Handshake(r, HandshakeConfig{DiscordPublicKey: pub}); !ok || a.Kind != KindDiscordPing || a.Status != 401 {
+			t.Errorf("%s body: %+v, %v; want a 401 Discord refusal", name, a, ok)
 		}
 	}
 }
