@@ -56,8 +56,9 @@ func (ri *rowInserter) close() {
 //
 // One statement's rows get consecutive ids, in order: requests.id is an
 // AUTOINCREMENT key, so each row takes one more than the largest id yet,
-// and only this connection writes. The last insert id therefore names
-// them all.
+// and no other writer (another gaff process included) can insert between
+// them while this transaction holds the write lock. The last insert id
+// therefore names them all.
 func (ri *rowInserter) insert(tx *sql.Tx, jobs []*job) error {
 	for len(jobs) > 0 {
 		k := 0
