@@ -14,12 +14,18 @@ const insertSharedSQL = `INSERT OR IGNORE INTO requests
 // Origin and OriginKey set. A capture whose OriginKey is already stored is
 // skipped, so a message the team server delivers twice is stored once
 // (ARCHITECTURE.md, "Team"). It returns how many were new; their IDs are
-// set, the skipped ones' stay 0.
+// set, the skipped ones' stay 0. Each is marked as a repeat of an earlier
+// capture of its delivery, local or shared, as InsertRequest marks one.
 func (d *DB) InsertShared(ctx context.Context, rs []*Request) (int, error) {
 	for _, r := range rs {
 		if r.Origin == "" || r.OriginKey == "" {
 			return 0, errors.New("storage: a shared capture needs its origin and origin key")
 		}
+	}
+	// Encoded before the transaction, as the writer does, to keep it short.
+	args := make([][]any, len(rs))
+	for i, r := range rs {
+		args[i] = append(requestArgs(r), r.OriginKey)
 	}
 	ids := make([]int64, len(rs))
 	var kept []*Request
@@ -32,7 +38,12 @@ func (d *DB) InsertShared(ctx context.Context, rs []*Request) (int, error) {
 		}
 		defer stmt.Close()
 		for i, r := range rs {
-			res, err := stmt.Exec(append(requestArgs(r), r.OriginKey)...)
+			// The same marking as a local capture's: one delivery that
+			// reached two members is one delivery on each.
+			if err := d.withDuplicate(tx, r, args[i]); err != nil {
+				return err
+			}
+			res, err := stmt.Exec(args[i]...)
 			if err != nil {
 				return err
 			}

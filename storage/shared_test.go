@@ -40,3 +40,59 @@ func TestInsertSharedStoresOnceAndSearchesByOrigin(t *testing.T) {
 		t.Fatalf("from:bob found %v", got)
 	}
 }
+
+// One delivery that reached two members (a pooled URL, the provider
+// retrying) is one delivery on each: whichever copy this database stored
+// second is marked as repeating the first, local or shared, by the same
+// marking the writer gives local captures.
+func TestSharedCapturesAreMarkedAsRepeats(t *testing.T) {
+	ctx := context.Background()
+	delivery := func(origin, key string) *Request {
+		return &Request{Summary: Summary{Method: "POST", Target: "/hook", DeliveryID: "evt_1", Origin: origin}, OriginKey: key, Body: []byte("{}")}
+	}
+	// At alice: her own capture first, bob's copy through the team after.
+	alice, _ := openTemp(t, Options{})
+	mine := delivery("", "")
+	if err := alice.InsertRequest(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	fromBob := delivery("bob", "db2-1")
+	if _, err := alice.InsertShared(ctx, []*Request{fromBob}); err != nil {
+		t.Fatal(err)
+	}
+	if got := getSummary(t, alice, fromBob.ID); got.DuplicateOf != mine.ID {
+		t.Fatalf("at alice, bob's copy repeats #%d, want #%d", got.DuplicateOf, mine.ID)
+	}
+	// At bob: alice's copy arrives first, his own retry after it.
+	bob, _ := openTemp(t, Options{})
+	fromAlice := delivery("alice", "db1-1")
+	if _, err := bob.InsertShared(ctx, []*Request{fromAlice}); err != nil {
+		t.Fatal(err)
+	}
+	retry := delivery("", "")
+	if err := bob.InsertRequest(ctx, retry); err != nil {
+		t.Fatal(err)
+	}
+	if got := getSummary(t, bob, retry.ID); got.DuplicateOf != fromAlice.ID || getSummary(t, bob, fromAlice.ID).DuplicateOf != 0 {
+		t.Fatalf("at bob, the retry repeats #%d, want #%d", got.DuplicateOf, fromAlice.ID)
+	}
+	// A second shared copy in the same batch repeats the first of them.
+	again := []*Request{delivery("carol", "db3-1"), delivery("carol", "db3-2")}
+	if _, err := bob.InsertShared(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if got := getSummary(t, bob, r.ID); got.DuplicateOf != fromAlice.ID {
+			t.Fatalf("carol's copy #%d repeats #%d, want #%d", r.ID, got.DuplicateOf, fromAlice.ID)
+		}
+	}
+}
+
+func getSummary(t *testing.T, d *DB, id int64) Summary {
+	t.Helper()
+	r, err := d.GetRequest(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Summary
+}
