@@ -286,14 +286,8 @@ func TestTeamCutsABodyOverTheMessageLimit(t *testing.T) {
 }
 
 func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
-	// A mistyped flag stops gaff before it stores anything.
+	// A flag that cannot mean anything stops gaff before it stores anything.
 	for _, c := range []struct{ args, want string }{
-		{"--team http://127.0.0.1:4222", "the scheme must be nats:// or tls://"},
-		{"--team nats://s3cret@:4222", "name the host and port"},
-		{"--team nats://127.0.0.1:4222 --as a.b", `--as "a.b": use 1 to 64 letters`},
-		{"--team nats://127.0.0.1:4222 --as x --team-name my.team", `--team-name "my.team"`},
-		{"--team nats://127.0.0.1:4222 --team-creds /nonexistent.creds", "--team-creds: stat /nonexistent.creds"},
-		{"--team nats://127.0.0.1:4222 --as x --team-replicas 7", "a stream has 1 to 5 replicas"},
 		{"--pool", "--pool: these apply to the ngrok URL"},
 		{"--team-redact", "--team-redact applies to what --team ships"},
 		{"--team nats://127.0.0.1:4222 --as x --team-redact-field .", `--team-redact-field "." names no field`},
@@ -303,11 +297,42 @@ func TestTeamErrorsAreClearAndCaptureGoesOn(t *testing.T) {
 		if err == nil || !strings.Contains(out, c.want) {
 			t.Errorf("gaff %s: err=%v, want an error saying %q; got:\n%s", c.args, err, c.want, out)
 		}
-		if strings.Contains(out, "s3cret") {
-			t.Errorf("gaff %s printed the token: %s", c.args, out)
-		}
 		if left, _ := os.ReadDir(dir); len(left) > 0 {
 			t.Errorf("gaff %s refused, but left %s behind", c.args, left[0].Name())
+		}
+	}
+
+	// A team that cannot be joined is said on stderr, and capture goes on:
+	// the team is behind capture, never in front of it.
+	garbage := filepath.Join(t.TempDir(), "garbage.creds")
+	if err := os.WriteFile(garbage, []byte("not a credentials file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ args, want string }{
+		{"--team http://127.0.0.1:4222", "the scheme must be nats:// or tls://"},
+		{"--team nats://s3cret@:4222", "name the host and port"},
+		{"--team nats://127.0.0.1:4222 --as a.b", `--as "a.b": use 1 to 64 letters`},
+		{"--team nats://127.0.0.1:4222 --as x --team-creds /nonexistent.creds", "--team-creds: open /nonexistent.creds: no such file"},
+		{"--team nats://127.0.0.1:4222 --as x --team-creds " + garbage, "is not a NATS credentials file"},
+	} {
+		g := startHeadless(t, strings.Fields(c.args)...)
+		line := g.waitLine(t, "gaff: team: cannot join the team")
+		if !strings.Contains(line, c.want) || !strings.Contains(line, "captures go on") {
+			t.Errorf("gaff %s: %q, want it to say %q and that captures go on", c.args, line, c.want)
+		}
+		if strings.Contains(line, "s3cret") {
+			t.Errorf("gaff %s printed the token: %s", c.args, line)
+		}
+		if resp, _ := post(t, "http://"+g.addr+"/still", `{}`); resp.StatusCode != 200 {
+			t.Fatalf("gaff %s: capture answered %d", c.args, resp.StatusCode)
+		}
+		if rows := listJSON(t, g.db); len(rows) != 1 || rows[0].Path != "/still" {
+			t.Fatalf("gaff %s: %+v", c.args, rows)
+		}
+		// The team's failure is not gaff's: a stop still exits 0.
+		g.cmd.Process.Signal(os.Interrupt)
+		if err := g.cmd.Wait(); err != nil {
+			t.Errorf("gaff %s exited with %v after a stop", c.args, err)
 		}
 	}
 

@@ -8,8 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
+
+	"github.com/nats-io/jwt/v2"
+	"github.com/nats-io/nkeys"
 
 	"gaff/storage"
 )
@@ -29,7 +33,7 @@ type Config struct {
 var names = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Check validates the configuration without touching the network, so a
-// mistyped flag stops gaff before it starts.
+// mistyped flag is said at once instead of retried as an outage.
 func (c *Config) Check() error {
 	// Several servers of a cluster are given separated by commas, as the
 	// NATS client takes them.
@@ -50,6 +54,35 @@ func (c *Config) Check() error {
 	if c.Replicas < 1 || c.Replicas > 5 {
 		return fmt.Errorf("--team-replicas %d: a stream has 1 to 5 replicas (3 on a 3-node cluster)", c.Replicas)
 	}
+	if c.CredsFile != "" {
+		return checkCreds(c.CredsFile)
+	}
+	return nil
+}
+
+// checkCreds reads a credentials file as the NATS client will, so a wrong
+// path or a file of something else is said once, at start, rather than
+// retried as if the server were down.
+func checkCreds(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--team-creds: %w", err)
+	}
+	notCreds := func(err error) error {
+		return fmt.Errorf("--team-creds %s is not a NATS credentials file (a user JWT and its seed, as `nsc generate creds` writes): %w", path, err)
+	}
+	token, err := nkeys.ParseDecoratedJWT(b)
+	if err != nil {
+		return notCreds(err)
+	}
+	if _, err := jwt.DecodeUserClaims(token); err != nil {
+		return notCreds(err)
+	}
+	kp, err := nkeys.ParseDecoratedUserNKey(b)
+	if err != nil {
+		return notCreds(err)
+	}
+	kp.Wipe()
 	return nil
 }
 

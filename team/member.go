@@ -43,14 +43,18 @@ const dbIDKey = "team.db_id"
 func markKey(team string) string { return "team." + team + ".shipped" }
 
 // Start joins the team in the background. Errors are in State (and the
-// log); capture goes on whatever happens here. Stop it before closing db.
+// log); capture goes on whatever happens here, a configuration that cannot
+// join a team included (phase Invalid, ARCHITECTURE.md "Team"). Only a
+// database that cannot be read is an error. Stop it before closing db.
 func Start(cfg Config, db *storage.DB, log *slog.Logger) (*Member, error) {
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Member{cfg: cfg, db: db, log: log, mark: markKey(cfg.Name), cancel: cancel, done: make(chan struct{})}
 	m.st.changed = make(chan struct{}, 1)
+	if err := cfg.Check(); err != nil {
+		m.st.s = State{Phase: Invalid, Err: err.Error()}
+		close(m.done)
+		return m, nil
+	}
 	var err error
 	if m.dbID, err = ensureDBID(ctx, db); err != nil {
 		cancel()
@@ -72,7 +76,7 @@ func Start(cfg Config, db *storage.DB, log *slog.Logger) (*Member, error) {
 // State is the team connection's state now.
 func (m *Member) State() State {
 	s := m.st.get()
-	if s.Phase != Refused {
+	if s.shares() {
 		s.Behind = max(0, m.db.LastRequestID()-m.wm.Load())
 	}
 	return s

@@ -13,6 +13,7 @@ const (
 	Connected
 	Offline // lost, or never reached: captures wait here and ship on return
 	Refused // the server refused the credentials: sharing stopped
+	Invalid // the flags cannot join a team (a malformed URL, a bad creds file): never tried
 	Stopped
 )
 
@@ -35,10 +36,12 @@ func (s State) String() string {
 		w = "offline"
 	case Refused:
 		w = "refused"
+	case Invalid:
+		w = "not joined"
 	case Stopped:
 		w = "stopped"
 	}
-	if s.Behind > 0 && s.Phase != Refused {
+	if s.Behind > 0 && s.shares() {
 		w += fmt.Sprintf(" · shipping %d behind", s.Behind)
 	}
 	return w
@@ -71,3 +74,6 @@ func (st *status) set(f func(*State)) {
 		}
 	}
 }
+
+// shares is whether this phase ships, now or later: behind counts only then.
+func (s State) shares() bool { return s.Phase != Refused && s.Phase != Invalid }

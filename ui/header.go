@@ -98,7 +98,7 @@ func (a *App) teamState(s team.State) string {
 	st := &a.common.styles
 	text := "team " + s.String()
 	switch {
-	case s.Phase == team.Refused:
+	case s.Phase == team.Refused || s.Phase == team.Invalid:
 		return st.Error.Render("✕ " + text)
 	case s.Phase == team.Connected && s.Behind == 0:
 		return st.Online.Render("⇄ " + text)
@@ -133,6 +133,8 @@ func (a *App) banner() []string {
 		switch s := t(); s.Phase {
 		case team.Refused:
 			out = append(out, wrapLines(st.Error, "The team server refused the credentials ("+sanitize.Line(s.Err)+"): captures are stored here but not shared; check the token or --team-creds and restart gaff", a.w, 2)...)
+		case team.Invalid:
+			out = append(out, wrapLines(st.Error, "Cannot join the team: "+sanitize.Line(s.Err)+"; captures are stored here but not shared: fix it and restart gaff", a.w, 2)...)
 		case team.Offline:
 			out = append(out, wrapLines(st.Warn, "Team server unreachable ("+sanitize.Line(s.Err)+"): captures are stored and ship when it is back", a.w, 2)...)
 		}

@@ -37,4 +37,7 @@ func TestTeamOriginAndState(t *testing.T) {
 	st = team.State{Phase: team.Offline, Err: "dial tcp: connection refused"}
 	h.send(dbChangedMsg{})
 	h.contains("team offline", "Team server unreachable (dial tcp: connection refused)")
+	st = team.State{Phase: team.Invalid, Err: `--team "http://h:1": the scheme must be nats:// or tls://`}
+	h.send(dbChangedMsg{})
+	h.contains("team not joined", `Cannot join the team: --team "http://h:1": the scheme`)
 }

@@ -37,19 +37,15 @@ func (f *teamFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.redactFields, "team-redact-field", nil, "also redact this JSON/form field in what is shipped (as --redact-field); implies --team-redact; repeatable")
 }
 
-// config is the team configuration, nil without --team. Checked before
-// anything is opened, like every flag.
+// config is the team configuration, nil without --team. Redaction flags
+// are checked before anything is opened, like every flag: a wrong one must
+// not ship what the user meant to hide.
 func (f *teamFlags) config() (*team.Config, error) {
 	if f.url == "" {
 		if f.redact || len(f.redactFields) > 0 {
 			return nil, errors.New("--team-redact applies to what --team ships: add --team nats://…, or drop it")
 		}
 		return nil, nil
-	}
-	if f.creds != "" {
-		if _, err := os.Stat(f.creds); err != nil {
-			return nil, fmt.Errorf("--team-creds: %w", err)
-		}
 	}
 	c := &team.Config{URL: f.url, Name: f.name, Me: f.me, CredsFile: f.creds, Replicas: f.replicas}
 	if f.redact || len(f.redactFields) > 0 {
@@ -59,7 +55,10 @@ func (f *teamFlags) config() (*team.Config, error) {
 		}
 		c.Redact = func(r *storage.Request) *storage.Request { return redact.Request(r, opt) }
 	}
-	return c, c.Check()
+	// c.Check's errors are not returned: a team that cannot be joined
+	// leaves capture running and is reported as the team's state, like a
+	// refused token (README "Team").
+	return c, nil
 }
 
 // startTeam joins the team before capture starts, so every capture
@@ -84,7 +83,7 @@ func reportTeam(ctx context.Context, m *team.Member, w io.Writer) {
 			}
 			last, first = s, false
 		}
-		if s.Phase == team.Refused || s.Phase == team.Stopped {
+		if s.Phase == team.Refused || s.Phase == team.Invalid || s.Phase == team.Stopped {
 			return
 		}
 		select {
@@ -104,6 +103,8 @@ func teamLine(s team.State) string {
 		return "gaff: team: connected; captures are shared"
 	case team.Offline:
 		return "gaff: team: cannot reach the team server (" + why + "); captures go on and are shipped when it is back"
+	case team.Invalid:
+		return "gaff: team: cannot join the team: " + why + "; captures go on but are not shared: fix it and restart gaff"
 	case team.Refused:
 		return "gaff: team: the team server refused the credentials (" + why + "); captures go on but are not shared: check the token or --team-creds and restart gaff"
 	}
