@@ -5,6 +5,7 @@
 package team
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -24,6 +25,7 @@ type Config struct {
 	Name      string // the team: one stream, gaff_NAME
 	Me        string // this member, as teammates see it ("from alice")
 	CredsFile string // a NATS credentials file (--team-creds)
+	CAFile    string // certificates (PEM) to trust for tls:// (--team-ca), instead of the system's
 	Replicas  int    // stream replicas when this member creates the stream
 	// Redact, when set, makes the copy of a capture that is shipped.
 	Redact func(*storage.Request) *storage.Request
@@ -55,7 +57,25 @@ func (c *Config) Check() error {
 		return fmt.Errorf("--team-replicas %d: a stream has 1 to 5 replicas (3 on a 3-node cluster)", c.Replicas)
 	}
 	if c.CredsFile != "" {
-		return checkCreds(c.CredsFile)
+		if err := checkCreds(c.CredsFile); err != nil {
+			return err
+		}
+	}
+	if c.CAFile != "" {
+		return checkCA(c.CAFile)
+	}
+	return nil
+}
+
+// checkCA reads the certificates as the NATS client will when it
+// connects, so a wrong file is said at start.
+func checkCA(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--team-ca: %w", err)
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(b) {
+		return fmt.Errorf("--team-ca %s holds no PEM certificate: give the team server's certificate (gaff team serve --tls-cert) or the CA that signed it", path)
 	}
 	return nil
 }

@@ -177,6 +177,9 @@ func (m *Member) natsOptions() []nats.Option {
 	if m.cfg.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(m.cfg.CredsFile))
 	}
+	if m.cfg.CAFile != "" {
+		opts = append(opts, nats.RootCAs(m.cfg.CAFile))
+	}
 	return opts
 }
 

@@ -20,10 +20,10 @@ import (
 // teamFlags join a team: captures are shared with the others on the same
 // NATS server and team name (ARCHITECTURE.md, "Team").
 type teamFlags struct {
-	url, name, me, creds string
-	replicas             int
-	redact               bool
-	redactFields         []string
+	url, name, me, creds, ca string
+	replicas                 int
+	redact                   bool
+	redactFields             []string
 }
 
 func (f *teamFlags) add(cmd *cobra.Command) {
@@ -32,6 +32,7 @@ func (f *teamFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.name, "team-name", "gaff", "the team on that server: members with the same name share captures")
 	fl.StringVar(&f.me, "as", os.Getenv("USER"), "your name in the team, shown beside the captures you share (\"from alice\"); unique in the team")
 	fl.StringVar(&f.creds, "team-creds", "", "a NATS credentials file (.creds) to log in to the team server with")
+	fl.StringVar(&f.ca, "team-ca", "", "trust the tls:// team server's certificate from this PEM file (a self-signed one, or your CA's) instead of the system's")
 	fl.IntVar(&f.replicas, "team-replicas", 1, "replicas of the team's stream when this gaff creates it (3 on a 3-node JetStream cluster)")
 	fl.BoolVar(&f.redact, "team-redact", false, "ship captures with secrets and e-mail addresses replaced, as export --redact does (docs/redaction.md); this database keeps them whole")
 	fl.StringArrayVar(&f.redactFields, "team-redact-field", nil, "also redact this JSON/form field in what is shipped (as --redact-field); implies --team-redact; repeatable")
@@ -47,7 +48,7 @@ func (f *teamFlags) config() (*team.Config, error) {
 		}
 		return nil, nil
 	}
-	c := &team.Config{URL: f.url, Name: f.name, Me: f.me, CredsFile: f.creds, Replicas: f.replicas}
+	c := &team.Config{URL: f.url, Name: f.name, Me: f.me, CredsFile: f.creds, CAFile: f.ca, Replicas: f.replicas}
 	if f.redact || len(f.redactFields) > 0 {
 		opt := redact.Options{Fields: f.redactFields}
 		if err := opt.Check(); err != nil {

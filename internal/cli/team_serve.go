@@ -56,6 +56,8 @@ and nothing is lost.`,
 			fmt.Fprintf(out, "Teammates join with (the URL holds the token: share it privately):\n\n  gaff --team %s --as NAME\n\n", s.URL(shareHost(host)))
 			if cert == "" {
 				fmt.Fprintln(out, "The connection is not encrypted: on a network you do not trust, restart with --tls-cert and --tls-key (the URL becomes tls://).")
+			} else {
+				fmt.Fprintf(out, "If the certificate is self-signed (or your own CA's), teammates also add --team-ca with a copy of %s.\n", cert)
 			}
 			fmt.Fprintln(out, "Stop with ctrl+c.")
 			sig := make(chan os.Signal, 1)
