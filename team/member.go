@@ -68,7 +68,7 @@ func Start(cfg Config, db *storage.DB, log *slog.Logger) (*Member, error) {
 	// The follower and the hold start now, before capture does, so nothing
 	// committed from here on is missed or pruned before it is shipped.
 	m.wm.Store(shipped)
-	sh := &shipper{m: m, wm: shipped, savedWM: shipped, follow: db.Follow(), hold: db.Hold(shipped)}
+	sh := &shipper{m: m, wm: shipped, savedWM: shipped, follow: db.Follow(), hold: db.Hold(shipped), rec: newRecorder()}
 	go m.run(ctx, sh)
 	return m, nil
 }

@@ -53,43 +53,62 @@ func captureKey(dbID string, id int64) string { return fmt.Sprintf("%s-%d", dbID
 // headerRoom is what a message's id and NATS headers take of its limit.
 const headerRoom = 512
 
-// record encodes r for a message of at most limit bytes. A body that would
-// not fit is cut to fit and marked truncated, with a note saying so
-// (ARCHITECTURE.md, "Team").
-func record(from, key string, r *storage.Request, limit int) ([]byte, error) {
-	m := meta{V: wireVersion, Key: key, From: from, ID: r.ID, Time: r.Time.UnixNano(), Method: r.Method, Target: r.Target,
-		Host: r.Host, Proto: r.Proto, RemoteAddr: r.RemoteAddr, Via: r.Via, Size: r.Size, Truncated: r.Truncated,
+// A recorder encodes records for the shipper, reusing its buffer and
+// header slice from one capture to the next: allocating and copying each
+// record anew was half of what shipping cost a member (a CPU profile under
+// bench/team's load, ARCHITECTURE.md "Team").
+type recorder struct {
+	head bytes.Buffer
+	enc  *json.Encoder
+	m    meta
+}
+
+func newRecorder() *recorder {
+	rc := &recorder{}
+	rc.enc = json.NewEncoder(&rc.head)
+	rc.enc.SetEscapeHTML(false)
+	return rc
+}
+
+// encode leaves r's record head (its meta as JSON, then the newline the
+// encoder ends it with) in rc.head and returns the body that follows it.
+// For a message of at most limit bytes, a body that would not fit is cut
+// to fit and marked truncated, with a note saying so (ARCHITECTURE.md,
+// "Team").
+func (rc *recorder) encode(from, key string, r *storage.Request, limit int) ([]byte, error) {
+	hs := rc.m.Headers[:0]
+	for _, h := range r.Headers {
+		hs = append(hs, [2]string{h.Name, h.Value})
+	}
+	rc.m = meta{V: wireVersion, Key: key, From: from, ID: r.ID, Time: r.Time.UnixNano(), Method: r.Method, Target: r.Target,
+		Host: r.Host, Proto: r.Proto, RemoteAddr: r.RemoteAddr, Via: r.Via, Headers: hs, Size: r.Size, Truncated: r.Truncated,
 		Status: r.Status, Provider: r.Provider, Signature: r.Signature, SigReason: r.SigReason, Handshake: r.Handshake,
 		CType: r.ContentType, Note: r.Note, Event: r.Event, DeliveryID: r.DeliveryID, BodyLen: len(r.Body)}
-	m.Headers = make([][2]string, len(r.Headers))
-	for i, h := range r.Headers {
-		m.Headers[i] = [2]string{h.Name, h.Value}
-	}
 	body := r.Body
-	head, err := json.Marshal(&m)
-	if err != nil {
+	rc.head.Reset()
+	if err := rc.enc.Encode(&rc.m); err != nil {
 		return nil, err
 	}
-	if room := limit - len(head) - 1 - headerRoom; len(body) > room {
+	if room := limit - rc.head.Len() - headerRoom; len(body) > room {
 		// The note and the new length make the head longer: leave room
 		// for them, then cut.
-		room -= 256 + len(m.Note)
+		room -= 256 + len(rc.m.Note)
 		if room < 0 {
 			return nil, fmt.Errorf("capture #%d's headers alone are larger than the team server's %d-byte messages", r.ID, limit)
 		}
 		body = body[:room]
-		m.Truncated, m.BodyLen = true, room
+		rc.m.Truncated, rc.m.BodyLen = true, room
 		cut := fmt.Sprintf("the body was cut to %d of %d bytes to fit the team server's %d-byte messages", room, len(r.Body), limit)
-		if m.Note != "" {
-			cut = m.Note + "; " + cut
+		if rc.m.Note != "" {
+			cut = rc.m.Note + "; " + cut
 		}
-		m.Note = cut
-		if head, err = json.Marshal(&m); err != nil {
+		rc.m.Note = cut
+		rc.head.Reset()
+		if err := rc.enc.Encode(&rc.m); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]byte, 0, len(head)+1+len(body))
-	return append(append(append(out, head...), '\n'), body...), nil
+	return body, nil
 }
 
 // message wraps records (of captures first to last) as one message. Its id

@@ -53,3 +53,13 @@ func TestRecordsRoundTripAndCut(t *testing.T) {
 		t.Fatal("a short body was read")
 	}
 }
+
+// record is r's record on its own.
+func record(from, key string, r *storage.Request, limit int) ([]byte, error) {
+	rc := newRecorder()
+	body, err := rc.encode(from, key, r, limit)
+	if err != nil {
+		return nil, err
+	}
+	return append(bytes.Clone(rc.head.Bytes()), body...), nil
+}

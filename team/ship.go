@@ -35,6 +35,7 @@ type shipper struct {
 	wm     int64
 	follow *storage.Follower
 	hold   *storage.Hold // keeps retention from pruning what is not shipped
+	rec    *recorder
 
 	saved   time.Time // when the watermark was last persisted
 	savedWM int64     // and what it was
@@ -85,13 +86,24 @@ func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Con
 			continue
 		}
 		wait = time.Second
+		if len(rows) < shipBatch && !sleep(ctx, pace) {
+			return
+		}
 	}
 }
+
+// pace is how long the shipper lets captures gather after a round that
+// caught up. A capture after a quiet spell ships at once; under a flood
+// rounds come at most this often instead of at every commit, so messages
+// are fuller and the server and the client work per message, not per
+// commit (ARCHITECTURE.md, "Team").
+const pace = 5 * time.Millisecond
 
 // ship publishes rows (teammates' captures are not shipped again), waits
 // for every acknowledgement and then moves the watermark past them.
 func (sh *shipper) ship(ctx context.Context, js jetstream.JetStream, rows []*storage.Request, limit int) error {
 	cfg := &sh.m.cfg
+	maxData := min(limit-headerRoom, messageBytes)
 	var futures []jetstream.PubAckFuture
 	var data []byte
 	var first, last int64
@@ -109,28 +121,31 @@ func (sh *shipper) ship(ctx context.Context, js jetstream.JetStream, rows []*sto
 		data, n = nil, 0
 		return nil
 	}
-	for _, r := range rows {
+	for i, r := range rows {
 		if r.Origin != "" {
 			continue
 		}
 		if cfg.Redact != nil {
 			r = cfg.Redact(r)
 		}
-		rec, err := record(cfg.Me, captureKey(sh.m.dbID, r.ID), r, limit)
+		body, err := sh.rec.encode(cfg.Me, captureKey(sh.m.dbID, r.ID), r, limit)
 		if err != nil {
 			// A capture that can never be shipped must not stop the rest.
 			sh.m.log.Warn("team: a capture is not shipped", "id", r.ID, "err", err)
 			continue
 		}
-		if n == perMessage || len(data)+len(rec) > min(limit-headerRoom, messageBytes) {
+		size := sh.rec.head.Len() + len(body)
+		if n == perMessage || len(data)+size > maxData {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
 		if n == 0 {
-			first = r.ID
+			// Sized for the captures left, like this one: the message is
+			// handed to the client whole, so growing it copies it again.
+			first, data = r.ID, make([]byte, 0, min(maxData, size*min(perMessage, len(rows)-i)))
 		}
-		data, last = append(data, rec...), r.ID
+		data, last = append(append(data, sh.rec.head.Bytes()...), body...), r.ID
 		n++
 	}
 	if err := flush(); err != nil {
