@@ -86,17 +86,18 @@ func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Con
 			continue
 		}
 		wait = time.Second
-		if len(rows) < shipBatch && !sleep(ctx, pace) {
+		if len(rows) > 1 && len(rows) < shipBatch && !sleep(ctx, pace) {
 			return
 		}
 	}
 }
 
 // pace is how long the shipper lets captures gather after a round that
-// caught up. A capture after a quiet spell ships at once; under a flood
-// rounds come at most this often instead of at every commit, so messages
-// are fuller and the server and the client work per message, not per
-// commit (ARCHITECTURE.md, "Team").
+// caught up with several captures. A capture on its own ships at once (the
+// lag to a teammate stays under a millisecond); under a flood rounds come
+// at most this often instead of at every commit, so messages are fuller
+// and the server and the client work per message, not per commit
+// (ARCHITECTURE.md, "Team").
 const pace = 5 * time.Millisecond
 
 // ship publishes rows (teammates' captures are not shipped again), waits
