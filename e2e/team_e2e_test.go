@@ -440,3 +440,40 @@ func TestTUITeamShowsOriginAndState(t *testing.T) {
 	curlPost(t, "http://"+s.addr+"/while-offline", "-d", "{}")
 	s.waitFor("/while-offline", "shipping 1 behind")
 }
+
+// A team server on TLS with a self-signed certificate, as the README makes
+// one: a member given the certificate with --team-ca shares; one without
+// is told to give it, and captures.
+func TestTeamServeOverTLSWithTeamCA(t *testing.T) {
+	cert, key := testkit.SelfSignedCert(t)
+	cmd := exec.Command(gaffBinary(t), "team", "serve", "--listen", "127.0.0.1:0", "--store", t.TempDir(), "--tls-cert", cert, "--tls-key", key)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// Up to the line that tells teammates to trust the certificate.
+	var url string
+	told := false
+	for sc := bufio.NewScanner(out); !told && sc.Scan(); {
+		if m := regexp.MustCompile(`gaff --team (tls://\S+) --as NAME`).FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+		told = strings.Contains(sc.Text(), "teammates also add --team-ca with a copy of "+cert)
+	}
+	if url == "" || !told {
+		t.Fatalf("gaff team serve over TLS printed no tls:// URL (%q) or no word of --team-ca", url)
+	}
+	go io.Copy(io.Discard, out)
+
+	alice := startMember(t, url, "alice", "--team-ca", cert)
+	bob := startMember(t, url, "bob", "--team-ca", cert)
+	post(t, "http://"+alice.addr+"/tls", `{}`)
+	waitForRows(t, bob.db, "alice's capture over TLS", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 1 })
+
+	eve := startHeadless(t, "--team", url, "--team-name", "e2e", "--as", "eve")
+	eve.waitLine(t, "--team-ca FILE")
+	if resp, _ := post(t, "http://"+eve.addr+"/still", `{}`); resp.StatusCode != 200 {
+		t.Fatalf("an untrusted certificate stopped capture: %d", resp.StatusCode)
+	}
+}

@@ -3,6 +3,7 @@ package team
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -147,7 +148,11 @@ func (m *Member) run(ctx context.Context, sh *shipper) {
 			m.st.set(func(s *State) { s.Phase, s.Err = Refused, err.Error() })
 			return
 		}
-		m.st.set(func(s *State) { s.Phase, s.Err = Offline, err.Error() })
+		why := err.Error()
+		if untrusted(err) {
+			why += " (trust the team server's certificate with --team-ca FILE, or check the host in --team)"
+		}
+		m.st.set(func(s *State) { s.Phase, s.Err = Offline, why })
 		if !sleep(ctx, wait) {
 			return
 		}
@@ -260,6 +265,17 @@ const streamMaxAge = 30 * 24 * time.Hour
 func refused(err error) bool {
 	return errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) ||
 		errors.Is(err, nats.ErrAuthRevoked) || errors.Is(err, nats.ErrAccountAuthExpired)
+}
+
+// untrusted tells a certificate this member does not trust (a self-signed
+// team server without --team-ca) from a server that is down: the remedy is
+// a flag, not waiting. It is still retried, since the server may change
+// its certificate.
+func untrusted(err error) bool {
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }
 
 // sleep waits d or until ctx ends; false when ctx ended.
