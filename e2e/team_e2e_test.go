@@ -73,6 +73,7 @@ type jsonCapture struct {
 	Size      int64  `json:"size"`
 	Truncated bool   `json:"truncated"`
 	Origin    string `json:"origin"`
+	Duplicate *int64 `json:"duplicate_of"`
 }
 
 func listJSON(t *testing.T, db string) []jsonCapture {
@@ -475,5 +476,34 @@ func TestTeamServeOverTLSWithTeamCA(t *testing.T) {
 	eve.waitLine(t, "--team-ca FILE")
 	if resp, _ := post(t, "http://"+eve.addr+"/still", `{}`); resp.StatusCode != 200 {
 		t.Fatalf("an untrusted certificate stopped capture: %d", resp.StatusCode)
+	}
+}
+
+// One delivery that a provider sent to alice and retried at bob (a pooled
+// URL) shows as a repeat on both members, whichever copy each stored first.
+func TestTeamMarksADeliveryThatReachedTwoMembers(t *testing.T) {
+	ts := startTeamServer(t)
+	alice := startMember(t, ts.url(), "alice")
+	bob := startMember(t, ts.url(), "bob")
+	deliver := func(g *headlessGaff) {
+		req, _ := http.NewRequest("POST", "http://"+g.addr+"/hooks/github", strings.NewReader(`{"zen":"once"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-GitHub-Event", "ping")
+		req.Header.Set("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	deliver(alice)
+	waitForRows(t, bob.db, "alice's copy at bob", func(r []jsonCapture) bool { return len(fromWho(r, "alice")) == 1 })
+	deliver(bob)
+	waitForRows(t, alice.db, "bob's copy at alice", func(r []jsonCapture) bool { return len(fromWho(r, "bob")) == 1 })
+	for _, g := range []*headlessGaff{alice, bob} {
+		rows := listJSON(t, g.db) // newest first
+		if len(rows) != 2 || rows[1].Duplicate != nil || rows[0].Duplicate == nil || *rows[0].Duplicate != rows[1].ID {
+			t.Fatalf("%s: the second copy is not marked as repeating the first: %+v", g.db, rows)
+		}
 	}
 }
