@@ -370,8 +370,12 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *storage.Re
 		body = []byte(`{"ok":true,"gaff_id":` + strconv.FormatInt(req.ID, 10) + "}\n")
 	}
 	// Handshakes must not be chunked (docs/providers.md, each provider's
-	// handshake): always a length.
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	// handshake): always a length. An empty body that drips is the one
+	// exception: a length of 0 would end the answer at once, so it goes
+	// chunked and its end comes when the drip does.
+	if a.Drip == 0 || len(body) > 0 {
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	w.WriteHeader(a.Status)
 	if a.Drip > 0 {
 		h.drip(w, r, body, a.Drip)

@@ -84,11 +84,16 @@ func (h *Handler) hang(w http.ResponseWriter, r *http.Request) {
 // reset) alike, and logs nothing.
 func abort() { panic(http.ErrAbortHandler) }
 
-// drip sends the status and headers now and body in pieces spread over d.
+// drip sends the status and headers now and body in pieces spread over d;
+// an empty body still takes d to end, as the rule asked for a slow answer.
 func (h *Handler) drip(w http.ResponseWriter, r *http.Request, body []byte, d time.Duration) {
 	extend(w, d)
 	rc := http.NewResponseController(w)
 	_ = rc.Flush()
+	if len(body) == 0 {
+		h.wait(r, d)
+		return
+	}
 	pieces := min(len(body), maxDripPieces)
 	for i := range pieces {
 		if !h.wait(r, d/time.Duration(pieces)) {

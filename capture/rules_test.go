@@ -165,6 +165,28 @@ func TestDripDeliversTheWholeBody(t *testing.T) {
 	}
 }
 
+// A drip with no body to send (`/slow 200 drip=10s`) is still a slow
+// answer: its end waits for the drip, not a Content-Length of 0 that ends
+// it at once. Stop stands in for the drip's end, so no clock is read.
+func TestDripWithoutABodyEndsWhenTheDripDoes(t *testing.T) {
+	rg := rulesRig(t, Config{}, 1, "/slow 200 drip=2m")
+	resp, err := http.Post(rg.url+"/slow", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.ContentLength != -1 {
+		t.Fatalf("answered %d with length %d; want 200 whose end is still to come", resp.StatusCode, resp.ContentLength)
+	}
+	if req := rg.last(t); req.Status != 200 || !strings.Contains(req.Note, "drip:") {
+		t.Fatalf("stored %d %q", req.Status, req.Note)
+	}
+	rg.h.Stop()
+	if b, err := io.ReadAll(resp.Body); err != nil || len(b) != 0 {
+		t.Fatalf("after the drip: %q, %v; want an empty body, ended cleanly", b, err)
+	}
+}
+
 // A reset is stored, then the connection closes with not one byte of an
 // answer.
 func TestResetClosesTheConnectionUnanswered(t *testing.T) {
