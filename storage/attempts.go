@@ -125,7 +125,17 @@ func AttemptLine(a, prev *Summary) string {
 	if prev != nil {
 		gap = "+" + GapText(a.Time.Sub(prev.Time))
 	}
-	return fmt.Sprintf("#%-6d %s  %-8s answered %d", a.ID, a.Time.Format("Jan 02 15:04:05.000"), gap, a.Status)
+	return fmt.Sprintf("#%-6d %s  %-8s %s", a.ID, a.Time.Format("Jan 02 15:04:05.000"), gap, AnswerText(a.Status))
+}
+
+// AnswerText says what gaff answered a capture: a row of status 0 was
+// never answered (a hang or reset rule, ARCHITECTURE.md "Answers that
+// change over time").
+func AnswerText(status int) string {
+	if status == 0 {
+		return "not answered"
+	}
+	return "answered " + strconv.Itoa(status)
 }
 
 // GapText writes the time between two arrivals as a person reads a retry

@@ -219,6 +219,12 @@ func TestAttemptLineAndGaps(t *testing.T) {
 	if got, want := AttemptLine(&b, &a), "#7      Nov 28 06:54:46.123  +1m1s    answered 200"; got != want {
 		t.Errorf("repeat: %q, want %q", got, want)
 	}
+	// A hang or reset arrival (status 0) got no answer: saying it was
+	// "answered 0" would read as a status the sender saw.
+	c := Summary{ID: 9, Time: t0.Add(62 * time.Second)}
+	if got, want := AttemptLine(&c, &b), "#9      Nov 28 06:54:47.123  +1.0s    not answered"; got != want {
+		t.Errorf("unanswered: %q, want %q", got, want)
+	}
 }
 
 // Every delivery query seeks requests_by_delivery. The index is partial,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -122,8 +123,12 @@ func writeListRow(w io.Writer, s *storage.Summary) {
 	if mark := s.DuplicateMark(); mark != "" {
 		target = mark + "  " + target
 	}
-	fmt.Fprintf(w, "%6d  %s  %-7s %6d %9s  %-10s  %-11s  %-24s  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
-		sanitize.Line(s.Method), s.Status, bytesize.Format(s.Size), sanitize.Line(s.Provider), verdictWord(s),
+	status := "—" // never answered: a hang or reset rule
+	if s.Status != 0 {
+		status = strconv.Itoa(s.Status)
+	}
+	fmt.Fprintf(w, "%6d  %s  %-7s %6s %9s  %-10s  %-11s  %-24s  %s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"),
+		sanitize.Line(s.Method), status, bytesize.Format(s.Size), sanitize.Line(s.Provider), verdictWord(s),
 		sanitize.Line(s.Event), target+fromTeammate(s))
 }
 

@@ -52,3 +52,14 @@ func TestListJSONSearchesAndLimitsNewestFirst(t *testing.T) {
 		t.Fatalf("%d ids, from %v to %v", len(ids), ids[:1], ids[len(ids)-1:])
 	}
 }
+
+// A row never answered (a hang or reset rule: status 0) shows — in the
+// status column, as in the TUI, not a 0 that reads as a status sent.
+func TestListRowOfAnUnansweredCapture(t *testing.T) {
+	var out bytes.Buffer
+	writeListRow(&out, &storage.Summary{ID: 4, Method: "POST", Target: "/stuck"})
+	fields := strings.Fields(out.String())
+	if len(fields) < 5 || fields[4] != "—" {
+		t.Fatalf("row %q: want — as its status", out.String())
+	}
+}
