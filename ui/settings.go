@@ -286,7 +286,7 @@ func (s *settingsScreen) render(w, h int) string {
 			line = s.ruleLine(s.flagRules()[it.index]) + st.Warn.Render("  (--respond, this run only)")
 		case settingAddResponse:
 			line = "  " + st.Muted.Render("+ add a response") + s.flagNote("responses")
-			if len(p.Responses) == 0 {
+			if len(p.Responses) == 0 && len(s.flagRules()) == 0 {
 				line += st.Muted.Render("   (none: gaff answers 200 {\"ok\":true})")
 			}
 		case settingReject:

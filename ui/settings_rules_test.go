@@ -19,13 +19,7 @@ func TestSettingsShowRuleStateAndResetIt(t *testing.T) {
 	if err := policy.Save(context.Background(), h.db, &policy.Policy{Responses: []policy.ResponseRule{saved}}); err != nil {
 		t.Fatal(err)
 	}
-	flag, _ := policy.ParseResponseRule("/flaky seq=500,503,200")
-	handler := capture.New(capture.Config{DB: h.db})
-	l, err := policy.Layer(context.Background(), h.db, &policy.Overrides{Rules: []policy.ResponseRule{flag}}, handler.SetPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.app.common.deps.Policy = l
+	handler := flagRules(t, h, "/flaky seq=500,503,200")
 	srv := httptest.NewServer(handler)
 	defer srv.Close()
 	status := func(path string) int {
@@ -61,4 +55,32 @@ func TestSettingsShowRuleStateAndResetIt(t *testing.T) {
 	}
 	h.keys("?")
 	h.contains("reset rule counts")
+}
+
+// With no saved responses but --respond rules, the screen must not claim
+// gaff answers 200 to everything: the flags' rules answer under their
+// prefixes.
+func TestSettingsDoNotCallFlagRulesNone(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	flagRules(t, h, "/flaky seq=500,503,200")
+	h.keys("S")
+	h.contains("/flaky", "+ add a response")
+	h.lacks("none: gaff answers 200")
+}
+
+// flagRules gives the app a handler whose policy layers spec, as --respond
+// does, over what the database holds.
+func flagRules(t *testing.T, h *harness, spec string) *capture.Handler {
+	t.Helper()
+	flag, err := policy.ParseResponseRule(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler := capture.New(capture.Config{DB: h.db})
+	l, err := policy.Layer(context.Background(), h.db, &policy.Overrides{Rules: []policy.ResponseRule{flag}}, handler.SetPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.common.deps.Policy = l
+	return handler
 }
