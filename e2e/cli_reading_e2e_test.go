@@ -152,9 +152,11 @@ func TestHeadlessTextLines(t *testing.T) {
 		close(lines)
 	}()
 	post(t, "http://"+g.addr+"/plain?x=1", `{"a":1}`)
+	post(t, "http://"+g.addr+"/plain?x=1", `{"a":1}`) // a repeat: same method, target and body
 	for _, want := range []string{
 		`^\d\d:\d\d:\d\d #1 --> pull_request\.opened \[github ✓\] POST /github 30 B → 200$`,
 		`^\d\d:\d\d:\d\d #2 --> POST /plain\?x=1 7 B → 200$`,
+		`^\d\d:\d\d:\d\d #3 --> POST /plain\?x=1 7 B → 200  dup #2$`,
 	} {
 		var line string
 		select {

@@ -29,7 +29,14 @@ func captureLine(r *storage.Request) []byte {
 		s += " (cut)"
 	}
 	if r.Status == 0 {
-		return fmt.Appendf(nil, "%s → no answer", s) // a hang or reset rule
+		s += " → no answer" // a hang or reset rule
+	} else {
+		s += fmt.Sprintf(" → %d", r.Status)
 	}
-	return fmt.Appendf(nil, "%s → %d", s, r.Status)
+	// Which arrival it is would cost a query per line; the first's id is
+	// on the row already (ARCHITECTURE.md, "Duplicates").
+	if mark := r.DuplicateMark(); mark != "" {
+		s += "  " + mark
+	}
+	return []byte(s)
 }

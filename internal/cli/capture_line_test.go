@@ -18,3 +18,17 @@ func TestCaptureLine(t *testing.T) {
 		t.Fatalf("line %q", got)
 	}
 }
+
+// A repeat of an earlier delivery says so as it scrolls by, as gaff list
+// marks it; a hang or reset row says it got no answer.
+func TestCaptureLineOfARepeat(t *testing.T) {
+	r := &storage.Request{Summary: storage.Summary{ID: 26, Time: time.Now(), Method: "POST", Target: "/gh", Size: 7,
+		Status: 200, DeliveryID: "github:abc", DuplicateOf: 25}}
+	if got := string(captureLine(r)); !strings.HasSuffix(got, "POST /gh 7 B → 200  dup #25") {
+		t.Fatalf("line %q", got)
+	}
+	r.Status = 0
+	if got := string(captureLine(r)); !strings.HasSuffix(got, "→ no answer  dup #25") {
+		t.Fatalf("line %q", got)
+	}
+}
