@@ -89,7 +89,9 @@ func TestFireDuplicatesLikeAProvider(t *testing.T) {
 	}
 
 	out, err := gaffIn(t, dir, "", "subs", "fire", "shop", "--event", "stripe.payment_intent.succeeded", "--duplicate", "2")
-	if err != nil || !strings.Contains(out, "2 copies, one after another") || strings.Count(out, "<-- [200] POST") != 2 ||
+	// "delivered after 2 of 13 attempts" would read as a failed first
+	// attempt without the header saying that copies count as attempts.
+	if err != nil || !strings.Contains(out, "2 copies, one after another, each counted as an attempt") || strings.Count(out, "<-- [200] POST") != 2 ||
 		!strings.Contains(out, "copy 2: <-- [200]") || !strings.Contains(out, "event 1: delivered after 2 of 13 attempts") {
 		t.Fatalf("--duplicate 2: %v\n%s", err, out)
 	}

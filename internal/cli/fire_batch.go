@@ -168,7 +168,7 @@ func (f *fireFlags) fireOne(ctx context.Context, out io.Writer, disp *send.Dispa
 	if f.concurrent {
 		how = "at the same moment"
 	}
-	fmt.Fprintf(out, "event %d, id %s: %d copies, %s\n", ev.ID, sanitize.Line(ev.MsgID), len(xs), how)
+	fmt.Fprintf(out, "event %d, id %s: %d copies, %s, each counted as an attempt\n", ev.ID, sanitize.Line(ev.MsgID), len(xs), how)
 	for i, x := range xs {
 		fmt.Fprintf(out, "copy %d: ", i+1)
 		printDelivery(out, x)
