@@ -48,11 +48,19 @@ func (f *policyFlags) parse() (*policy.Overrides, error) {
 	if f.seedGiven != nil && f.seedGiven() {
 		p.Seed, p.SeedSet = f.respondSeed, true
 	}
+	given := map[string]string{} // prefix → the --respond that set it
 	for _, spec := range f.responds {
 		r, err := policy.ParseResponseRule(spec)
 		if err != nil {
 			return nil, err
 		}
+		// The later rule would replace the earlier (policy.Overrides.Rules),
+		// which would sit on the settings screen never matching.
+		if first, ok := given[r.Prefix]; ok {
+			return nil, fmt.Errorf("--respond %q: --respond %q already answers %s; give one rule a prefix, with all its words (e.g. '/x seq=500,200 retry-after=5')",
+				spec, first, prefixName(r.Prefix))
+		}
+		given[r.Prefix] = spec
 		p.Rules = append(p.Rules, r)
 		p.Notes["responses"] = "--respond"
 	}
@@ -66,4 +74,11 @@ func (f *policyFlags) parse() (*policy.Overrides, error) {
 		p.Notes["reject_invalid"] = "--reject-invalid"
 	}
 	return p, nil
+}
+
+func prefixName(prefix string) string {
+	if prefix == "" {
+		return "every path"
+	}
+	return prefix
 }

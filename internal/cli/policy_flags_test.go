@@ -105,3 +105,17 @@ func TestBasicAuthSourcesInOrder(t *testing.T) {
 		}
 	}
 }
+
+// Two --respond rules for one prefix: only one could ever answer (the
+// later replaces the earlier), so gaff refuses them at start and says how
+// to write one rule instead.
+func TestRespondRefusesTwoRulesForOnePrefix(t *testing.T) {
+	f := policyFlags{responds: []string{"/x 503 rate=30%", "/y 500", "/x 500"}}
+	if _, err := f.parse(); err == nil || !strings.Contains(err.Error(), `"/x 500"`) || !strings.Contains(err.Error(), "/x 503 rate=30%") {
+		t.Fatalf("err %v; want both rules for /x named", err)
+	}
+	f = policyFlags{responds: []string{"500", "/x 503", "/x/y 404"}}
+	if _, err := f.parse(); err != nil {
+		t.Fatalf("distinct prefixes refused: %v", err)
+	}
+}
