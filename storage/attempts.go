@@ -128,6 +128,12 @@ func AttemptLine(a, prev *Summary) string {
 	return fmt.Sprintf("#%-6d %s  %-8s %s", a.ID, a.Time.Format("Jan 02 15:04:05.000"), gap, AnswerText(a.Status))
 }
 
+// BodyKeyMatch says how repeats without a delivery id were found, where a
+// body key's hash would mean nothing to a reader.
+func BodyKeyMatch() string {
+	return "same method, path and body within " + GapText(BodyKeyWindow)
+}
+
 // AnswerText says what gaff answered a capture: a row of status 0 was
 // never answered (a hang or reset rule, ARCHITECTURE.md "Answers that
 // change over time").

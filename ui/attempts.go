@@ -41,7 +41,7 @@ func arrivalLines(r *storage.Request, a arrivals, st *Styles) staticLines {
 	}
 	why := "same delivery id"
 	if bodyKey {
-		why = fmt.Sprintf("same method, path and body within %s", storage.GapText(storage.BodyKeyWindow))
+		why = storage.BodyKeyMatch()
 	}
 	capped := a.more >= storage.MaxCounted
 	out = append(out, row("Arrivals", storage.CountText(len(a.list)+a.more, capped)+st.Muted.Render(" ("+why+")")))

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gaff/sanitize"
 	"gaff/storage"
@@ -16,7 +17,12 @@ func attemptNotes(ctx context.Context, db *storage.DB, r *storage.Request) ([]st
 		return nil, err
 	}
 	capped := more >= storage.MaxCounted
-	notes := []string{fmt.Sprintf("delivery %s arrived %s times:", sanitize.Line(r.DeliveryID), storage.CountText(len(list)+more, capped))}
+	times := storage.CountText(len(list)+more, capped)
+	head := fmt.Sprintf("delivery %s arrived %s times:", sanitize.Line(r.DeliveryID), times)
+	if strings.HasPrefix(r.DeliveryID, storage.BodyKeyPrefix) {
+		head = fmt.Sprintf("arrived %s times (%s):", times, storage.BodyKeyMatch())
+	}
+	notes := []string{head}
 	for i := range list {
 		var prev *storage.Summary
 		if i > 0 {
