@@ -45,9 +45,17 @@ func (s *settingsScreen) ruleLine(r policy.ResponseRule) string {
 
 // ruleState says where a rule is: the step of a sequence, and how many
 // requests it matched and answered itself (the others got the default
-// answer: before after=, or outside rate=).
+// answer: before after=, or outside rate=). A hang or reset rule answers
+// none of its own, so its count says what it did instead.
 func ruleState(r policy.ResponseRule, c policy.RuleCounts) string {
-	state := fmt.Sprintf("%d matched, %d answered", c.Matched, c.Answered)
+	did := "answered"
+	switch {
+	case r.Hang:
+		did = "held unanswered"
+	case r.Reset:
+		did = "reset"
+	}
+	state := fmt.Sprintf("%d matched, %d %s", c.Matched, c.Answered, did)
 	if len(r.Seq) > 0 {
 		state = fmt.Sprintf("step %d/%d · ", r.Step(c)+1, len(r.Seq)) + state
 	}

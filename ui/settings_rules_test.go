@@ -84,3 +84,19 @@ func flagRules(t *testing.T, h *harness, spec string) *capture.Handler {
 	h.app.common.deps.Policy = l
 	return handler
 }
+
+// A hang or reset rule answers nothing; its state says what it did to the
+// requests it took instead of calling them answered.
+func TestRuleStateOfRulesThatNeverAnswer(t *testing.T) {
+	c := policy.RuleCounts{Matched: 3, Answered: 2}
+	for spec, want := range map[string]string{"/h hang": "3 matched, 2 held unanswered", "/r reset after=1": "3 matched, 2 reset",
+		"/x 503": "3 matched, 2 answered"} {
+		r, err := policy.ParseResponseRule(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ruleState(r, c); got != want {
+			t.Errorf("%s: %q, want %q", spec, got, want)
+		}
+	}
+}
