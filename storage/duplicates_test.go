@@ -168,6 +168,21 @@ func TestDupSearch(t *testing.T) {
 	if _, err := ParseQuery("dup:maybe"); err == nil || err.Error() != "dup:maybe: write dup:yes (repeats of an earlier delivery) or dup:no (first arrivals)" {
 		t.Errorf("dup:maybe: %v", err)
 	}
+	// delivery:ID lists every arrival of one delivery, the first included.
+	spaced := insert(t, d, withDelivery(5, `twilio:a "b c`, now))
+	for q, want := range map[string][]int64{
+		DeliveryQuery("github:x"):        {e.ID, b.ID, a.ID},
+		DeliveryQuery("github:nothing"):  nil,
+		DeliveryQuery(spaced.DeliveryID): nil, // a quote cannot be written in a search
+		`delivery:"twilio:a b c"`:        nil,
+	} {
+		if got := searchIDs(t, d, q); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", q, got, want)
+		}
+	}
+	if got := searchIDs(t, d, DeliveryQuery("github:x")+" dup:yes"); fmt.Sprint(got) != fmt.Sprint([]int64{e.ID, b.ID}) {
+		t.Errorf("delivery with dup:yes = %v", got)
+	}
 }
 
 func TestAttemptsAreBounded(t *testing.T) {

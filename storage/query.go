@@ -14,7 +14,7 @@ import (
 //
 //	method:POST  status:404  status:4xx  path:/github*  provider:stripe
 //	header:X-GitHub-Event=push  header:X-Request-Id  sig:invalid  since:10m
-//	event:push  event:pull_request.*  dup:yes  dup:no  from:alice
+//	event:push  event:pull_request.*  dup:yes  dup:no  delivery:ID  from:alice
 //	"exact phrase"  word  prefix*
 //
 // Terms combine with AND. Every filter with an index behind it becomes a
@@ -51,7 +51,7 @@ func (e *QueryError) Error() string { return e.Msg }
 
 func qerr(format string, args ...any) error { return &QueryError{Msg: fmt.Sprintf(format, args...)} }
 
-const queryHelp = "fields: method: status: path: provider: event: header: sig: dup: since: from:"
+const queryHelp = "fields: method: status: path: provider: event: header: sig: dup: delivery: since: from:"
 
 // ParseQuery parses the search syntax above. An error says what is wrong.
 func ParseQuery(s string) (*Query, error) {
@@ -106,6 +106,8 @@ func example(field string) string {
 		return "since:10m"
 	case "dup":
 		return "dup:yes"
+	case "delivery":
+		return "delivery:github:72d3162e-cc78-11e3"
 	case "from":
 		return "from:alice"
 	}
@@ -162,6 +164,12 @@ func (q *Query) addField(field, value string) error {
 		return q.addSince(value)
 	case "dup":
 		return q.addDup(value)
+	case "delivery":
+		// Every arrival of one delivery (ARCHITECTURE.md, "Duplicates"): a
+		// seek on requests_by_delivery, whose partial condition is repeated
+		// so that SQLite uses it.
+		q.cond("r.delivery_id = ? AND r.delivery_id != ''", value)
+		q.keyed = true
 	case "from":
 		// A teammate's captures (ARCHITECTURE.md, "Team"); names compare
 		// as the index's tokens do, case aside.
@@ -189,6 +197,13 @@ func (q *Query) addDup(value string) error {
 		return qerr("dup:%s: write dup:yes (repeats of an earlier delivery) or dup:no (first arrivals)", value)
 	}
 	return nil
+}
+
+// DeliveryQuery is the search for every arrival of deliveryID, quoted
+// when it holds spaces (a quote inside cannot be written and is dropped:
+// such an id is some sender's noise, and the search then finds nothing).
+func DeliveryQuery(deliveryID string) string {
+	return `delivery:"` + strings.ReplaceAll(deliveryID, `"`, "") + `"`
 }
 
 func (q *Query) meta(token string) { q.fts = append(q.fts, "meta : "+ftsPhrase(token, false)) }

@@ -60,5 +60,5 @@ func arrivalLines(r *storage.Request, a arrivals, st *Styles) staticLines {
 	if a.more > 0 {
 		out = append(out, st.Muted.Render("  and "+storage.CountText(a.more, capped)+" more"))
 	}
-	return out
+	return append(out, st.Muted.Render("  A lists them, to open one"))
 }

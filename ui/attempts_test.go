@@ -110,3 +110,24 @@ func TestRefreshKeepsTheScrollPosition(t *testing.T) {
 	h.lacks("Request   #30")                         // still scrolled down
 	h.contains("#30 ")
 }
+
+// The detail links to the other arrivals: A lists every arrival of the
+// delivery on screen, to open any of them (issue: a user could read the
+// arrivals in the overview but not go to one).
+func TestArrivalsKeyListsEveryArrival(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.insert(delivered(0, "github:72d3162e", 503), delivered(10, "github:other", 200),
+		delivered(90, "github:72d3162e", 503), delivered(300, "github:72d3162e", 200))
+	h.keys("j", "enter", "shift+tab", "shift+tab") // #3, overview
+	h.contains("Arrivals  3 (same delivery id)")
+	h.keys("G")
+	h.contains("A lists them, to open one")
+	h.keys("A")
+	h.contains(`search: delivery:"github:72d3162e"`)
+	for _, want := range []string{"dup #1 (3rd)", "dup #1 (2nd)"} {
+		h.contains(want)
+	}
+	h.lacks("12:04:10") // #2, the other delivery
+	h.keys("enter")     // the newest arrival opens
+	h.contains("Request   #4")
+}

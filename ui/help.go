@@ -89,7 +89,7 @@ func (hl *helpLayer) key(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 func (hl *helpLayer) sections() []helpSection {
 	k := &hl.common.keys
 	return []helpSection{
-		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Follow, k.List.Open, k.List.Search, k.List.ClearSearch, k.List.Delete, k.List.Mark, k.List.Diff}},
+		{"requests", []key.Binding{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Top, k.List.Bottom, k.List.Follow, k.List.Open, k.List.Search, k.List.ClearSearch, k.List.Delete, k.List.Mark, k.List.Diff, k.List.Arrivals}},
 		{"send (list and detail)", []key.Binding{k.Send.Replay, k.Send.ReplayResigned, k.Send.Target, k.Send.Edit, k.Send.CopyCurl}},
 		{"everywhere", []key.Binding{k.Global.CopyURL, k.Global.Subscriptions, k.Global.Settings, k.Global.Log, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 		{"request detail", []key.Binding{k.Detail.NextTab, k.Detail.PrevTab, k.Detail.Up, k.Detail.Down, k.Detail.PageUp, k.Detail.PageDown, k.Detail.Top, k.Detail.Bottom, k.Detail.Raw, k.Detail.Wrap, k.Detail.Find, k.Detail.NextMatch, k.Detail.PrevMatch, k.Detail.Left, k.Detail.Right, k.Detail.Back}},

@@ -48,7 +48,7 @@ type GlobalKeys struct {
 // ListKeys move through the request list.
 type ListKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Follow, Open, Search, ClearSearch, Delete key.Binding
-	Mark, Diff                                                                         key.Binding
+	Mark, Diff, Arrivals                                                               key.Binding
 }
 
 // DetailKeys act on the open request.
@@ -87,6 +87,7 @@ func DefaultKeys() KeyMap {
 			Delete:      bind("d", "delete", "d", "delete"),
 			Mark:        bind("m", "mark for diff", "m"),
 			Diff:        bind("D", "diff with mark", "D"),
+			Arrivals:    bind("A", "list arrivals", "A"),
 		},
 		Send: SendKeys{
 			Replay:         bind("r", "replay", "r"),

@@ -47,6 +47,8 @@ func (r *requestsScreen) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, l layer, o
 		cmd = r.setMark(*sel)
 	case key.Matches(msg, k.List.Diff):
 		cmd = r.diffWithMark(*sel)
+	case key.Matches(msg, k.List.Arrivals) && sel.DeliveryID != "":
+		cmd = r.listArrivals(*sel)
 	default:
 		return nil, nil, false
 	}
@@ -172,6 +174,20 @@ func (r *requestsScreen) searchPrompt() *prompt {
 		return r.list.search(prev)
 	}
 	return p
+}
+
+// listArrivals shows, in the list, every arrival of the delivery sel
+// belongs to: the overview names them, and this is how to open one.
+func (r *requestsScreen) listArrivals(sel storage.Summary) tea.Cmd {
+	q, err := storage.ParseQuery(storage.DeliveryQuery(sel.DeliveryID))
+	if err != nil {
+		return note("✗ cannot list the arrivals: " + err.Error())
+	}
+	var back tea.Cmd
+	if r.focus == focusDetail {
+		back = r.back()
+	}
+	return tea.Batch(back, r.list.search(q))
 }
 
 // deletePrompt asks before deleting the request on screen.
