@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -54,9 +56,22 @@ func (d *DB) Attempts(ctx context.Context, s *Summary, limit int) ([]Summary, in
 
 // fillAttempts sets Attempt on the repeats among ss: a count over the
 // delivery index between the first capture and each repeat, bounded by
-// MaxCounted. Firsts need no query (Attempt 1).
+// MaxCounted. Firsts need no query (Attempt 1). The repeats of one
+// delivery on a page count on from each other, oldest first: a page of 50
+// repeats of one flooded delivery costs one bounded count and 49 short
+// ones, not 50 counts of up to MaxCounted each, at every refresh.
 func fillAttempts(ctx context.Context, db queryer, ss []Summary) error {
-	for i := range ss {
+	type counted struct {
+		id int64
+		n  int
+	}
+	var last map[string]counted // by delivery id and first capture
+	order := make([]int, len(ss))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ss[a].ID, ss[b].ID) })
+	for _, i := range order {
 		s := &ss[i]
 		if s.DuplicateOf == 0 {
 			if s.DeliveryID != "" {
@@ -66,19 +81,43 @@ func fillAttempts(ctx context.Context, db queryer, ss []Summary) error {
 		}
 		// Rows of one body key after a later group's first belong to that
 		// group, so the id range [first, s] holds only this group's rows.
-		rows, err := db.QueryContext(ctx, attemptSQL, s.DeliveryID, s.DuplicateOf, s.ID, MaxCounted)
+		key := s.DeliveryID + "\x00" + strconv.FormatInt(s.DuplicateOf, 10)
+		from, base := s.DuplicateOf, 0
+		if prev, ok := last[key]; ok {
+			from, base = prev.id+1, prev.n
+		}
+		if base >= MaxCounted {
+			s.Attempt = MaxCounted
+			continue
+		}
+		n, err := countOne(ctx, db, attemptSQL, s.DeliveryID, from, s.ID, MaxCounted-base)
 		if err != nil {
 			return err
 		}
-		if rows.Next() {
-			err = rows.Scan(&s.Attempt)
+		s.Attempt = base + n
+		if last == nil {
+			last = make(map[string]counted)
 		}
-		rows.Close()
-		if err != nil {
-			return err
-		}
+		last[key] = counted{s.ID, s.Attempt}
 	}
 	return nil
+}
+
+// countOne runs a query of one count.
+func countOne(ctx context.Context, db queryer, q string, args ...any) (int, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
+	return n, err
 }
 
 // Ordinal writes n as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -303,6 +304,39 @@ func TestDuplicatesWithinOneInsertRun(t *testing.T) {
 		}
 		if r.DuplicateOf != want[i] || got.DuplicateOf != want[i] {
 			t.Errorf("row %d (#%d, %s): DuplicateOf %d, stored %d, want %d", i, id(i), r.DeliveryID, r.DuplicateOf, got.DuplicateOf, want[i])
+		}
+	}
+}
+
+// A page of many repeats of one delivery counts each from the one before
+// it: the ordinals are those a count from the first gives, the cap holds.
+func TestPageOfRepeatsCountsOn(t *testing.T) {
+	d, _ := openTemp(t, Options{})
+	now := time.Now()
+	var rs []*Request
+	for i := range 40 {
+		rs = append(rs, withDelivery(i, "github:flood", now), withDelivery(100+i, "stripe:evt_"+strconv.Itoa(i%3), now))
+	}
+	if err := d.InsertRequests(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	page, err := d.ListRequests(context.Background(), Page{Before: rs[60].ID, Limit: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]int{}
+	for i, r := range rs {
+		n := 0
+		for _, q := range rs[:i+1] {
+			if q.DeliveryID == r.DeliveryID {
+				n++
+			}
+		}
+		byID[r.ID] = n
+	}
+	for _, s := range page {
+		if s.Attempt != byID[s.ID] {
+			t.Errorf("#%d (%s): attempt %d, want %d", s.ID, s.DeliveryID, s.Attempt, byID[s.ID])
 		}
 	}
 }
