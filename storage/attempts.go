@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,12 @@ const (
 		WHERE ` + byDelivery + ` AND id >= ? AND (id = ? OR duplicate_of = ?) ORDER BY id ASC LIMIT ?`
 	attemptsAfterSQL = `SELECT count(*) FROM (SELECT 1 FROM requests
 		WHERE ` + byDelivery + ` AND id > ? AND duplicate_of = ? LIMIT ?)`
+	// A provider's delivery id has one group, every row of it after the
+	// first: its count needs only the index, not each row's duplicate_of
+	// (the detail refreshes it at every commit, and a flood of one
+	// delivery made that 10,000 row reads).
+	providerAttemptsAfterSQL = `SELECT count(*) FROM (SELECT 1 FROM requests
+		WHERE ` + byDelivery + ` AND id > ? LIMIT ?)`
 	attemptSQL = `SELECT count(*) FROM (SELECT 1 FROM requests
 		WHERE ` + byDelivery + ` AND id >= ? AND id <= ? LIMIT ?)`
 )
@@ -50,7 +57,11 @@ func (d *DB) Attempts(ctx context.Context, s *Summary, limit int) ([]Summary, in
 	}
 	out = out[:limit]
 	var more int
-	err = d.ro.QueryRowContext(ctx, attemptsAfterSQL, s.DeliveryID, out[limit-1].ID, first, MaxCounted).Scan(&more)
+	if strings.HasPrefix(s.DeliveryID, BodyKeyPrefix) {
+		more, err = countOne(ctx, d.ro, attemptsAfterSQL, s.DeliveryID, out[limit-1].ID, first, MaxCounted)
+	} else {
+		more, err = countOne(ctx, d.ro, providerAttemptsAfterSQL, s.DeliveryID, out[limit-1].ID, MaxCounted)
+	}
 	return out, more, err
 }
 
