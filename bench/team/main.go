@@ -13,6 +13,8 @@
 //     ratio is what sharing costs capture.
 //   - applying: bob joins once the rounds are over and receives alice's
 //     history through his durable consumer; captures stored per second.
+//   - shipping: one more round with both up; alice's captures shipped and
+//     stored at bob per second, and how long after the round bob had them.
 //   - CPU per capture: user and system time of the gaff without a team and
 //     of alice (each measured until it is idle again, so indexing and
 //     shipping are counted), and of this process, which runs the NATS
@@ -139,6 +141,21 @@ wrk.body = '`+push+`'
 	}
 	backlog, applied := sent, float64(sent)/time.Since(start).Seconds()
 
+	// One more round with both members up: what alice captures is shipped
+	// and applied at bob as it comes; the rate is her captures over the
+	// time until bob has the last of them.
+	n0 := aliceHas()
+	start = time.Now()
+	liveRPS, _, err := wrk(lua, alice.url, conns, duration)
+	if err != nil {
+		return err
+	}
+	roundEnd, sent := time.Now(), aliceHas()
+	for bobHas() < sent {
+		time.Sleep(10 * time.Millisecond)
+	}
+	live, behind := float64(sent-n0)/time.Since(start).Seconds(), time.Since(roundEnd)
+
 	var stored, found []time.Duration
 	for i := range probes {
 		marker := fmt.Sprintf("lagprobe%dx", i)
@@ -172,6 +189,7 @@ wrk.body = '`+push+`'
 	fmt.Printf("CPU per capture, load and catching up included: gaff without a team %s, alice %s (%.3f×), the NATS server %s\n",
 		soloCPU/time.Duration(rounds), aliceCPU/time.Duration(rounds), float64(aliceCPU)/float64(soloCPU), natsCPU/time.Duration(rounds))
 	fmt.Printf("bob joining late stored alice's %d captures at %.0f captures/s (starting gaff included)\n", backlog, applied)
+	fmt.Printf("both up: alice captured %.0f req/s; shipped and stored at bob %.0f captures/s, bob had the last %s after the round\n", liveRPS, live, behind.Round(time.Millisecond))
 	fmt.Printf("lag, alice's 2xx → stored at bob (%d probes): p50 %s, p99 %s\n", probes, pct(stored, 50), pct(stored, 99))
 	fmt.Printf("lag, alice's 2xx → found by a search at bob:    p50 %s, p99 %s\n", pct(found, 50), pct(found, 99))
 	return nil
