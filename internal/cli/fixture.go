@@ -100,12 +100,10 @@ func fixtureSave(ctx context.Context, out, errOut io.Writer, dbf *dbFlags, args 
 		}
 		reqs = append(reqs, r)
 	}
-	saved := map[int64]bool{}
+	// Only the named ids are remembered: a search's walk yields each row
+	// once, and may cover all history.
+	named := make(map[int64]bool, len(reqs))
 	save := func(r *storage.Request) error {
-		if saved[r.ID] {
-			return nil
-		}
-		saved[r.ID] = true
 		if ropt != nil {
 			r = redact.Request(r, *ropt)
 		}
@@ -121,6 +119,10 @@ func fixtureSave(ctx context.Context, out, errOut io.Writer, dbf *dbFlags, args 
 		return nil
 	}
 	for _, r := range reqs {
+		if named[r.ID] {
+			continue
+		}
+		named[r.ID] = true
 		if err := save(r); err != nil {
 			return err
 		}
@@ -134,6 +136,9 @@ func fixtureSave(ctx context.Context, out, errOut io.Writer, dbf *dbFlags, args 
 			return err
 		}
 		matched++
+		if named[r.ID] {
+			continue
+		}
 		if err := save(r); err != nil {
 			return err
 		}
