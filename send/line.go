@@ -35,12 +35,13 @@ func EventLine(d *storage.Delivery, event string) string {
 		s += ": response cut"
 	}
 	if d.Status > 0 || d.Duration > 0 {
-		s += " (" + shortDuration(d.Duration) + ")"
+		s += " (" + Took(d.Duration) + ")"
 	}
 	return s
 }
 
-func shortDuration(d time.Duration) string {
+// Took is how long an attempt took, as Line says it.
+func Took(d time.Duration) string {
 	if d < 10*time.Second {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}

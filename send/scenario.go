@@ -128,6 +128,3 @@ func Play(ctx context.Context, clock Clock, t Timing, slots []Slot, send func(Sl
 	}
 	return nil
 }
-
-// Took is how long an attempt took, as Line says it.
-func Took(d time.Duration) string { return shortDuration(d) }
