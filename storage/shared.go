@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 )
 
-const insertSharedSQL = `INSERT OR IGNORE INTO requests
-	(received_at, method, target, host, proto, remote_addr, via, headers, body, size, truncated, status, provider, signature, sig_reason, handshake, content_type, note, event, delivery_id, duplicate_of, origin, origin_key)
-	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+// insertSharedSQL is insertRequestSQL with origin_key, skipping a key
+// already stored: one column list, so the two cannot drift apart.
+var insertSharedSQL = strings.NewReplacer("INSERT INTO", "INSERT OR IGNORE INTO",
+	", origin)", ", origin, origin_key)", "?)", "?,?)").Replace(insertRequestSQL)
 
 // InsertShared stores teammates' captures in one transaction, each with its
 // Origin and OriginKey set. A capture whose OriginKey is already stored is
