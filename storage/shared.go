@@ -49,7 +49,11 @@ func (d *DB) InsertShared(ctx context.Context, rs []*Request) (int, error) {
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if n == 0 {
 				ids[i] = 0
 				continue
 			}
