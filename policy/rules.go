@@ -39,13 +39,12 @@ func NewRuleStates(seed uint64) *RuleStates {
 // RandomSeed is the seed of a run without --respond-seed.
 func RandomSeed() uint64 { return rand.Uint64() }
 
-// of is the state of r. Without states (a policy built by hand), every
-// request is a rule's first.
-func (s *RuleStates) of(r *ResponseRule) *ruleState {
+// of is the state of the rule whose text is k. Without states (a policy
+// built by hand), every request is a rule's first.
+func (s *RuleStates) of(k string) *ruleState {
 	if s == nil {
 		return &ruleState{}
 	}
-	k := r.String()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.m[k]
@@ -88,14 +87,16 @@ func (r *ResponseRule) Step(c RuleCounts) int {
 }
 
 // answer is what rule gives the request it matched, or nil for the
-// default answer (before after=, or outside rate=).
+// default answer (before after=, or outside rate=). It runs for every
+// request the rule matches, so the rule's text (its key) is made once.
 func (p *Policy) answer(rule *ResponseRule) *Answer {
-	st := p.State.of(rule)
+	key := rule.String()
+	st := p.State.of(key)
 	n := st.matched.Add(1) - 1
 	if n < int64(rule.After) {
 		return nil
 	}
-	if rule.Rate > 0 && rule.Rate < 100 && !p.State.draw(rule, uint64(n-int64(rule.After)), rule.Rate) {
+	if rule.Rate > 0 && rule.Rate < 100 && !p.State.draw(key, uint64(n-int64(rule.After)), rule.Rate) {
 		return nil
 	}
 	k := st.answered.Add(1) - 1
@@ -111,16 +112,16 @@ func (p *Policy) answer(rule *ResponseRule) *Answer {
 		Drip: rule.Drip, Hang: rule.Hang, Reset: rule.Reset}
 }
 
-// draw says whether the n-th request a rate= rule considers is in its
-// share. It hashes (seed, rule, n) rather than stepping a shared
+// draw says whether the n-th request a rate= rule (whose text is k)
+// considers is in its share. It hashes (seed, rule, n) rather than stepping a shared
 // generator, so concurrent requests need no lock and a seed replays the
 // same answers for the same order of requests.
-func (s *RuleStates) draw(r *ResponseRule, n uint64, percent float64) bool {
+func (s *RuleStates) draw(k string, n uint64, percent float64) bool {
 	var seed uint64
 	if s != nil {
 		seed = s.seed
 	}
-	x := mix(seed ^ mix(fnv64(r.String())) ^ mix(n+0x9e3779b97f4a7c15))
+	x := mix(seed ^ mix(fnv64(k)) ^ mix(n+0x9e3779b97f4a7c15))
 	return float64(x>>11)/(1<<53)*100 < percent
 }
 
