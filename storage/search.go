@@ -57,15 +57,17 @@ func (d *DB) oldestID(ctx context.Context) (int64, error) {
 // (search_tail.go) and the two pages merge.
 func (d *DB) searchRequests(ctx context.Context, p Page) ([]Summary, error) {
 	q := p.Query
-	if len(q.fts) > 0 {
-		d.searchReady(ctx)
-	}
 	first := int64(-1)
 	if q.since > 0 || !q.at.IsZero() {
 		var err error
 		if first, err = d.sinceID(ctx, q, time.Now()); err != nil {
 			return nil, err
 		}
+	}
+	// The page holds no row at or below floor: the tail stops there.
+	floor := max(p.After, first-1, 0)
+	if len(q.fts) > 0 {
+		d.searchReady(ctx, floor)
 	}
 	ascending := p.After > 0 || p.Oldest
 	var out []Summary
@@ -76,7 +78,7 @@ func (d *DB) searchRequests(ctx context.Context, p Page) ([]Summary, error) {
 			out, err = querySummaries(ctx, c, sqlq, args, ascending)
 			return err
 		}
-		t, err := d.measureTail(ctx, c, ok)
+		t, err := d.measureTail(ctx, c, ok, floor)
 		if err != nil {
 			return err
 		}
@@ -169,8 +171,8 @@ const readerCatchUp = 10 * time.Second
 // cheap (a short gap, in the capturing process), or when this process only
 // reads and the gap is too long for the search to cover in memory
 // (search_tail.go): no gaff may be running to index it. A failure leaves
-// the search to what is indexed.
-func (d *DB) searchReady(ctx context.Context) {
+// the search to what is indexed. floor is where the search's tail stops.
+func (d *DB) searchReady(ctx context.Context, floor int64) {
 	have, want, err := d.indexGap(ctx)
 	if err != nil || have.indexed >= want.indexed && have.redone >= want.redone {
 		return
@@ -179,7 +181,7 @@ func (d *DB) searchReady(ctx context.Context) {
 		return
 	}
 	if d.w == nil {
-		if n, err := d.Unsearched(ctx); err != nil || n == 0 {
+		if n, err := d.unsearched(ctx, floor); err != nil || n == 0 {
 			return
 		}
 	}

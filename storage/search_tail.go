@@ -40,6 +40,7 @@ func (d *DB) tailBound() int64 {
 
 // searchTail is what the index lacks, measured on one connection.
 type searchTail struct {
+	floor        int64 // rows at or below it are not wanted (a page after an id)
 	mark, redone int64 // how far the index reaches
 	upTo         int64 // the newest row measured; later ones are not covered
 	rows, bytes  int64 // counted up to just past the bounds
@@ -51,14 +52,18 @@ func (t searchTail) short() bool {
 	return !t.none && t.rows <= t.bound && t.bytes <= tailMaxBytes
 }
 
-// tailWhere selects the rows of a tail; its arguments are tailArgs.
-const tailWhere = `(id > ? OR id IN (SELECT id FROM reindex WHERE seq > ? AND id <= ?))`
+// tailWhere selects the rows of a tail; its arguments are args.
+// The floor goes into each branch: a bound on id beside the OR would have
+// SQLite walk the primary key from the floor, all history when it is 0.
+const tailWhere = `(id > ? OR id IN (SELECT id FROM reindex WHERE seq > ? AND id <= ? AND id > ?))`
 
-func (t searchTail) args() []any { return []any{t.mark, t.redone, t.mark} }
+func (t searchTail) args() []any { return []any{max(t.mark, t.floor), t.redone, t.mark, t.floor} }
 
 // measureTail reads how far the index on c reaches (ok: it is usable) and
-// how much is stored beyond it, without reading the bodies.
-func (d *DB) measureTail(ctx context.Context, c *sql.Conn, ok bool) (searchTail, error) {
+// how much is stored beyond it above floor, without reading the bodies.
+// A page after an id needs only the tail past it: gaff mcp's wait polls
+// with one, and would otherwise index the whole tail at every poll.
+func (d *DB) measureTail(ctx context.Context, c *sql.Conn, ok bool, floor int64) (searchTail, error) {
 	have, _, err := indexGapOn(ctx, c, ok)
 	if err == errOlderSchema {
 		return searchTail{none: true}, nil
@@ -66,7 +71,7 @@ func (d *DB) measureTail(ctx context.Context, c *sql.Conn, ok bool) (searchTail,
 	if err != nil {
 		return searchTail{}, err
 	}
-	t := searchTail{mark: have.indexed, redone: have.redone, bound: d.tailBound()}
+	t := searchTail{floor: floor, mark: have.indexed, redone: have.redone, bound: d.tailBound()}
 	err = c.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0),
 		coalesce(sum(length(target) + length(headers) + min(length(body), ?)), 0)
 		FROM (SELECT id, target, headers, body FROM requests WHERE `+tailWhere+` LIMIT ?)`,
@@ -159,10 +164,15 @@ func mergePages(a, b []Summary, limit int, ascending bool) []Summary {
 // cannot see now: 0 when the index's tail is short enough for the search to
 // cover it itself (searchRequests), else all the index lacks.
 func (d *DB) Unsearched(ctx context.Context) (int64, error) {
+	return d.unsearched(ctx, 0)
+}
+
+// unsearched is Unsearched for a search of the rows above floor.
+func (d *DB) unsearched(ctx context.Context, floor int64) (int64, error) {
 	ctx = ctxOrBackground(ctx)
 	var short bool
 	err := d.withIndex(ctx, func(c *sql.Conn, ok bool) error {
-		t, err := d.measureTail(ctx, c, ok)
+		t, err := d.measureTail(ctx, c, ok, floor)
 		short = t.short()
 		return err
 	})

@@ -188,7 +188,7 @@ func TestSearchTailSeeks(t *testing.T) {
 		`SELECT count(*), coalesce(max(id), 0) FROM (SELECT id, target FROM requests WHERE ` + tailWhere + ` LIMIT ?)`,
 		`SELECT id, body FROM requests WHERE ` + tailWhere + ` AND id <= ?`,
 	} {
-		plan := strings.Join(queryPlan(t, d, q, 1, 2, 1, 5), "; ")
+		plan := strings.Join(queryPlan(t, d, q, 1, 2, 1, 0, 5), "; ")
 		if strings.Contains(plan, "SCAN requests") || strings.Contains(plan, "SCAN reindex") {
 			t.Errorf("%s reads every row: %s", q, plan)
 		}
@@ -236,5 +236,29 @@ func BenchmarkSearchTail5k(b *testing.B) {
 	}
 	if lag, _ := ro.IndexLag(ctx); lag != 5000 {
 		b.Fatalf("lag %d, want 5000", lag)
+	}
+}
+
+// A page after an id (gaff mcp's wait polls so) needs only the tail past
+// that id: a reader whose whole tail is too long to search in memory still
+// covers the rows after it in memory, without indexing all the tail into
+// the index file at each poll.
+func TestSearchTailAfterAnID(t *testing.T) {
+	defer func(r int64) { tailMaxRows = r }(tailMaxRows)
+	tailMaxRows = 5
+	var rows []*Request
+	for i := 1; i <= 12; i++ {
+		rows = append(rows, sample(i))
+	}
+	rows[11].Body = []byte(`{"fruit":"kumquat"}`)
+	_, ro := tailFixture(t, rows, 4, Options{}) // 8 past the mark
+	before := indexStamp(t, ro)
+	q, _ := ParseQuery("kumquat")
+	got, err := ro.ListRequests(context.Background(), Page{Query: q, Limit: 1, After: 10})
+	if err != nil || fmt.Sprint(ids(got)) != "[12]" {
+		t.Fatalf("after #10: %v (%v), want [12]", ids(got), err)
+	}
+	if after := indexStamp(t, ro); after != before {
+		t.Fatalf("the search indexed the whole tail into the index file: %s → %s", before, after)
 	}
 }
