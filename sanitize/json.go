@@ -2,8 +2,6 @@ package sanitize
 
 import (
 	"bytes"
-	"fmt"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -22,12 +20,7 @@ func WriteJSON(b *bytes.Buffer, enc []byte) {
 		}
 		r, size := utf8.DecodeRune(enc[i:])
 		if r == 0x7f || dangerous(r) {
-			if r > 0xffff {
-				hi, lo := utf16.EncodeRune(r)
-				fmt.Fprintf(b, `\u%04x\u%04x`, hi, lo)
-			} else {
-				fmt.Fprintf(b, `\u%04x`, r)
-			}
+			b.Write(appendEscapedRune(b.AvailableBuffer(), r))
 		} else {
 			b.Write(enc[i : i+size])
 		}
