@@ -315,14 +315,14 @@ func (d *detail) title() string {
 		parts = append(parts, st.Muted.Render("from "+sanitize.Line(r.Origin)))
 	}
 	if r.Provider != "" {
-		badge := st.Badge.Render(r.Provider)
+		badge := st.Badge.Render(sanitize.Line(r.Provider))
 		if v := verdictText(&r.Summary); v != "" {
 			badge += " " + verdictStyle(st, &r.Summary).Render(v)
 		}
 		parts = append(parts, badge)
 	}
 	if r.Handshake != "" {
-		parts = append(parts, st.URL.Render("⇄ "+r.Handshake))
+		parts = append(parts, st.URL.Render("⇄ "+sanitize.Line(r.Handshake)))
 	}
 	parts = append(parts, st.statusStyle(r.Status).Render(fmt.Sprint(r.Status)), bytesize.Format(r.Size))
 	return strings.Join(parts, "  ")
@@ -427,7 +427,7 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 	if fwd := r.Headers.Get("X-Forwarded-For"); fwd != "" {
 		out = append(out, row("Forwarded", sanitize.Line(fwd)))
 	}
-	via := r.Via
+	via := sanitize.Line(r.Via)
 	if via == "" {
 		via = "local"
 	}
@@ -455,7 +455,7 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 		out = append(out, row("Signature", v))
 	}
 	if r.Handshake != "" {
-		out = append(out, row("Handshake", st.URL.Render(r.Handshake)))
+		out = append(out, row("Handshake", st.URL.Render(sanitize.Line(r.Handshake))))
 	}
 	if r.Truncated {
 		out = append(out, row("Cut", st.Warn.Render(fmt.Sprintf("only the first %s stored", bytesize.Format(int64(len(r.Body)))))))
@@ -466,11 +466,13 @@ func overviewLines(r *storage.Request, st *Styles) staticLines {
 	return out
 }
 
+// providerName is a known provider's name with its id; any other id (a
+// teammate's message may carry one) is shown as text.
 func providerName(id string) string {
 	if n := provider.Name(id); n != id {
 		return n + " (" + id + ")"
 	}
-	return id
+	return sanitize.Line(id)
 }
 
 func orNone(s string) string {

@@ -184,7 +184,7 @@ func (l *requestList) row(s *storage.Summary, selected, focused bool, c listColu
 	}
 	cells = append(cells, cell{fitCell(eventCell(s), c.event), st.Muted})
 	if c.provider > 0 {
-		cells = append(cells, cell{fitCell(s.Provider, c.provider), verdictStyle(st, s)})
+		cells = append(cells, cell{fitCell(sanitize.Line(s.Provider), c.provider), verdictStyle(st, s)})
 	}
 	cells = append(cells, cell{padTo(verdictMark(s), c.verdict), verdictStyle(st, s)})
 	if c.size > 0 {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,4 +41,36 @@ func TestTeamOriginAndState(t *testing.T) {
 	st = team.State{Phase: team.Invalid, Err: `--team "http://h:1": the scheme must be nats:// or tls://`}
 	h.send(dbChangedMsg{})
 	h.contains("team not joined", `Cannot join the team: --team "http://h:1": the scheme`)
+}
+
+// A teammate's message sets every field of its captures, not only its
+// origin: the provider, handshake and listener it names are network bytes
+// too, in the list, the detail's title and the overview.
+func TestTeammateFieldsRenderAsText(t *testing.T) {
+	app := New(Deps{DB: testkit.DB(t), Local: fixedURL("http://127.0.0.1:4747")})
+	app.live = false
+	app.common.now = func() time.Time { return t0 }
+	h := &harness{t: t, db: app.common.db, app: app}
+	h.run(app.Init())
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 40})
+	r := req(1, "POST", "/hooks/x", nil, []byte(`{}`))
+	r.Origin, r.OriginKey = "alice", "k-1"
+	r.Provider, r.Handshake, r.Via = "gh\x1b]0;pwned\x07", "ok\x1b[2J", "lan\x1b[31m"
+	if _, err := h.db.InsertShared(t.Context(), []*storage.Request{r}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(dbChangedMsg{})
+	h.contains("/hooks/x", "gh")
+	screens := map[string]string{"list": h.app.View().Content}
+	h.keys("enter")
+	h.contains("⇄ ok")
+	screens["detail"] = h.app.View().Content
+	h.keys("tab", "tab", "tab")
+	h.contains("Shared by teammate alice", "Handshake", "Via       lan")
+	screens["overview"] = h.app.View().Content
+	for what, s := range screens {
+		for _, line := range strings.Split(s, "\n") {
+			checkScreenSafe(t, what, line)
+		}
+	}
 }
