@@ -47,12 +47,7 @@ func TestTeamOriginAndState(t *testing.T) {
 // origin: the provider, handshake and listener it names are network bytes
 // too, in the list, the detail's title and the overview.
 func TestTeammateFieldsRenderAsText(t *testing.T) {
-	app := New(Deps{DB: testkit.DB(t), Local: fixedURL("http://127.0.0.1:4747")})
-	app.live = false
-	app.common.now = func() time.Time { return t0 }
-	h := &harness{t: t, db: app.common.db, app: app}
-	h.run(app.Init())
-	h.send(tea.WindowSizeMsg{Width: 200, Height: 40})
+	h := newHarness(t, 200, 40)
 	r := req(1, "POST", "/hooks/x", nil, []byte(`{}`))
 	r.Origin, r.OriginKey = "alice", "k-1"
 	r.Provider, r.Handshake, r.Via = "gh\x1b]0;pwned\x07", "ok\x1b[2J", "lan\x1b[31m"
