@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"gaff/internal/cli"
+	"gaff/sanitize"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -19,8 +20,11 @@ func main() {
 		stopProfile()
 	}
 	if err != nil {
+		// Errors quote what gaff read (a fixture file, a capture, a
+		// teammate's fields, a server's answer): one gate here rather than
+		// at each of the messages that might.
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(os.Stderr, "gaff:", msg)
+			fmt.Fprintln(os.Stderr, "gaff:", sanitize.String(msg))
 		}
 		os.Exit(cli.ExitCode(err))
 	}

@@ -18,6 +18,7 @@ import (
 
 	"gaff/policy"
 	"gaff/provider"
+	"gaff/sanitize"
 )
 
 // Captures hold secrets and tokens: gaff keeps its files to their owner,
@@ -157,5 +158,30 @@ func TestListenerServesCaptureOnly(t *testing.T) {
 	out, err := gaffCLI(t, "list", "--db", g.db)
 	if err != nil || !strings.Contains(out, "/debug/pprof/heap") || !strings.Contains(out, "/_gaff/requests") {
 		t.Fatalf("the probes were not stored: %v\n%s", err, out)
+	}
+}
+
+// An error can quote a fixture file's bytes (a repository's fixtures are
+// anyone's): gaff prints it through sanitize, as it prints everything
+// else that came from outside.
+func TestErrorsQuoteFilesAsText(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	// A header that is not a pair, holding a raw bidi override and a raw
+	// 8-bit CSI: valid JSON, quoted back in the error.
+	const fixture = `{"gaff_fixture":1,"method":"POST","target":"/h","headers":[%s],"body":"","body_encoding":"text"}`
+	if err := os.WriteFile(good, fmt.Appendf(nil, fixture, `["A","b"]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, fmt.Appendf(nil, fixture, "\"x\u202ey\u009b31m\""), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := gaffCLI(t, "diff", good, bad)
+	if err == nil || !strings.Contains(out, "header 1") {
+		t.Fatalf("gaff diff with a broken fixture: %v\n%s", err, out)
+	}
+	if i := sanitize.Unsafe(out, true); i >= 0 {
+		t.Fatalf("%q reaches the terminal: %q", out[i:min(len(out), i+8)], out)
 	}
 }
