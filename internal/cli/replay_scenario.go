@@ -130,7 +130,8 @@ func isScenario(args []string, changed func(string) bool) bool {
 
 // selectCaptures finds the captures of ranges (all of them when none is
 // given) that match q, in capture order, each once. Only ids and times are
-// kept: a scenario of thousands of captures reads each body when it is sent.
+// kept, read from pages of summaries: a scenario of thousands of captures
+// reads each body when it is sent, not once more to be chosen.
 func selectCaptures(ctx context.Context, db *storage.DB, ranges []idRange, q *storage.Query) ([]send.Captured, error) {
 	if len(ranges) == 0 {
 		ranges = []idRange{{1, 1<<63 - 1}}
@@ -138,22 +139,30 @@ func selectCaptures(ctx context.Context, db *storage.DB, ranges []idRange, q *st
 	seen := map[int64]bool{}
 	var caps []send.Captured
 	for _, rg := range ranges {
-		for r, err := range db.Requests(ctx, storage.Walk{After: rg.lo - 1, Query: q}) {
-			if r == nil {
+		for after := rg.lo - 1; after < rg.hi; {
+			// Newest first: the page is read from its end.
+			page, err := db.ListRequests(ctx, storage.Page{After: after, Oldest: after == 0, Limit: selectPage, Query: q})
+			if err != nil {
 				return nil, err
 			}
-			if r.ID > rg.hi {
+			if len(page) == 0 {
 				break
 			}
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				caps = append(caps, send.Captured{ID: r.ID, Time: r.Time})
+			for i := len(page) - 1; i >= 0 && page[i].ID <= rg.hi; i-- {
+				if s := page[i]; !seen[s.ID] {
+					seen[s.ID] = true
+					caps = append(caps, send.Captured{ID: s.ID, Time: s.Time})
+				}
 			}
+			after = page[0].ID
 		}
 	}
 	slices.SortFunc(caps, func(a, b send.Captured) int { return int(a.ID - b.ID) })
 	return caps, nil
 }
+
+// selectPage is how many summaries one query of selectCaptures reads.
+const selectPage = 500
 
 // scenarioHeader names the columns of writeScenarioRow.
 const scenarioHeader = "    ID  METHOD  STATUS   TIME  PATH\n"
