@@ -27,10 +27,14 @@ type deliveriesMsg struct {
 }
 
 func loadDeliveries(c *common, s storage.Summary) func() tea.Msg {
-	return func() tea.Msg {
-		list, err := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: s.ID, Limit: deliveriesShown})
-		return deliveriesMsg{id: s.ID, list: list, err: err, arrivals: loadArrivals(c.run, c.db, &s)}
-	}
+	return func() tea.Msg { return readDeliveries(c, s) }
+}
+
+// readDeliveries reads the attempts made from s and the arrivals of its
+// delivery; it does I/O, so only commands call it.
+func readDeliveries(c *common, s storage.Summary) deliveriesMsg {
+	list, err := c.db.ListDeliveries(c.run, storage.DeliveryFilter{RequestID: s.ID, Limit: deliveriesShown})
+	return deliveriesMsg{id: s.ID, list: list, err: err, arrivals: loadArrivals(c.run, c.db, &s)}
 }
 
 // deliveryLines lists every attempt made from this capture — replays,

@@ -48,13 +48,12 @@ type requestsMsg interface{ forRequests() }
 
 type (
 	detailMsg struct {
-		id         int64
-		req        *storage.Request
-		doc        *bodyDoc
-		deliveries []*storage.Delivery
-		arrivals   arrivals
-		err        error
-		delivErr   error // the request loaded, its deliveries did not
+		id  int64
+		req *storage.Request
+		doc *bodyDoc
+		err error
+		// with the request, what its deliveries tab and overview show
+		deliveries deliveriesMsg
 	}
 	deletedMsg struct {
 		id   int64
@@ -153,14 +152,13 @@ func (r *requestsScreen) syncDetail() tea.Cmd {
 		return nil
 	}
 	r.loading = id
-	db, run := r.common.db, r.common.run
+	c := r.common
 	return func() tea.Msg {
-		req, err := db.GetRequest(run, id)
+		req, err := c.db.GetRequest(c.run, id)
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
-		dl, err := db.ListDeliveries(run, storage.DeliveryFilter{RequestID: id, Limit: deliveriesShown})
-		return detailMsg{id: id, req: req, doc: analyseBody(req), deliveries: dl, delivErr: err, arrivals: loadArrivals(run, db, &req.Summary)}
+		return detailMsg{id: id, req: req, doc: analyseBody(req), deliveries: readDeliveries(c, req.Summary)}
 	}
 }
 
@@ -178,8 +176,8 @@ func (r *requestsScreen) detailLoaded(msg detailMsg) tea.Cmd {
 		}
 		r.detail.set(msg.req, msg.doc, err)
 		r.detail.loadedID = msg.id
-		r.detail.setDeliveries(msg.id, msg.deliveries, msg.delivErr)
-		r.detail.setArrivals(msg.id, msg.arrivals)
+		r.detail.setDeliveries(msg.id, msg.deliveries.list, msg.deliveries.err)
+		r.detail.setArrivals(msg.id, msg.deliveries.arrivals)
 		r.setSize(r.w, r.h)
 		index = r.detail.indexCmd()
 	}
