@@ -33,18 +33,26 @@ func (f *editForm) openExternal() tea.Cmd {
 		}
 		path := tmp.Name()
 		return execMsg{tea.ExecProcess(cmd, func(err error) tea.Msg {
-			defer os.Remove(path)
-			if err != nil {
-				return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
-			}
-			b, err := os.ReadFile(path)
-			return editorBodyMsg{body: b, err: err}
+			// Bubble Tea calls this on its event loop: the file (up to a
+			// 25 MiB body) is read back in a command.
+			return execMsg{func() tea.Msg { return readEdited(path, err) }}
 		})}
 	}
 }
 
-// execMsg carries a prepared tea.ExecProcess back to Update, which returns
-// it: Bubble Tea runs it there.
+// readEdited takes back what $EDITOR left in path, and removes the file.
+func readEdited(path string, err error) editorBodyMsg {
+	defer os.Remove(path)
+	if err != nil {
+		return editorBodyMsg{err: fmt.Errorf("$EDITOR failed: %w", err)}
+	}
+	b, err := os.ReadFile(path)
+	return editorBodyMsg{body: b, err: err}
+}
+
+// execMsg carries a command back to Update, which returns it: a prepared
+// tea.ExecProcess, which Bubble Tea runs there, or the read of what the
+// editor wrote.
 type execMsg struct{ cmd tea.Cmd }
 
 func firstErr(errs ...error) error {
