@@ -15,6 +15,11 @@
 # stopped gracefully and checked: every 2xx is a stored row, and --headless
 # printed one line per row.
 #
+# Each round also reports the server's CPU per answer (µs, from /proc) and
+# the machine's idle cores during the round: together they tell a server
+# short of CPU (no core idle) from one whose answers wait on a serial step.
+# With PROFILE, each gaff's profile ends (SIGUSR1) after its last round.
+#
 # Settings (environment): ROUNDS (2), DURATION (5s), CONNS (50), THREADS (2),
 # MODES ("headless tui"), PROFILE (a directory; empty: no profiles).
 # Needs go, wrk and sqlite3 (installed with apt-get when missing) and, for
@@ -70,9 +75,16 @@ wait_for() {
 # listening LOG prints the URL gaff logged it listens on.
 listening() { sed -n 's/.*msg=listening url=\([^ ]*\).*/\1/p' "$1" 2>/dev/null | tail -1 | grep .; }
 
-# round URL runs wrk once and prints: req/s p50_ms p99_ms responses non2xx errors.
+# round URL PID runs wrk once and prints: req/s p50_ms p99_ms responses
+# non2xx errors, then the server's (PID's) CPU per answer in µs and how many
+# of the machine's cores stood idle meanwhile: a server short of CPU leaves
+# none idle, one whose answers wait on something else leaves some.
 round() {
-	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$W/post.lua" "$1/hooks/github" | awk '
+	local c0 i0 t0 c1 i1 t1
+	c0=$(cpu "$2") i0=$(idle_ticks) t0=$(now)
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$W/post.lua" "$1/hooks/github" >"$W/wrk.out"
+	c1=$(cpu "$2") i1=$(idle_ticks) t1=$(now)
+	awk -v cpu=$((c1 - c0)) -v idle=$((i1 - i0)) -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v hz="$HZ" '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
 		/requests in/ { n = $1 }
 		/Requests\/sec/ { r = $2 }
@@ -80,8 +92,14 @@ round() {
 		$1 == "99%" { p99 = ms($2) }
 		/Non-2xx/ { bad = $NF }
 		/Socket errors/ { gsub(/[^0-9 ]/, ""); e = 0; for (i = 1; i <= NF; i++) e += $i }
-		END { printf "%d %.3f %.3f %d %d %d\n", r, p50, p99, n, bad + 0, e + 0 }'
+		END { printf "%d %.3f %.3f %d %d %d %.1f %.2f\n", r, p50, p99, n, bad + 0, e + 0, n ? cpu / hz / n * 1e6 : 0, idle / hz / wall }' "$W/wrk.out"
 }
+
+# cpu PID prints the CPU time PID has used, in clock ticks; idle_ticks the
+# machine's idle time (all cores, I/O wait included).
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+idle_ticks() { awk '$1 == "cpu" { print $5 + $6 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
 
 # lag DB prints how many stored captures the search index has not reached,
 # read with the sqlite3 shell (read-only; gaff list --search would index).
@@ -164,21 +182,23 @@ start_bare
 summary=()
 for mode in $MODES; do
 	start_gaff "$mode"
-	printf '\n%-6s %-9s %8s %9s %9s %8s %7s %6s\n' round server req/s p50_ms p99_ms answers non2xx errors
+	printf '\n%-6s %-9s %8s %9s %9s %8s %7s %6s %8s %6s\n' round server req/s p50_ms p99_ms answers non2xx errors cpu_us idle
 	bsum=0 gsum=0 acked=0 p50s="" p99s=""
 	for r in $(seq "$ROUNDS"); do
 		idle "$GPID"
-		read -r rps p50 p99 n bad err < <(round "$BARE")
-		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d\n' "$r" bare "$rps" "$p50" "$p99" "$n" "$bad" "$err"
+		read -r rps p50 p99 n bad err us idl < <(round "$BARE" "$BP")
+		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" bare "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
 		bsum=$((bsum + rps))
-		read -r rps p50 p99 n bad err < <(round "$GAFF")
-		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d\n' "$r" "$mode" "$rps" "$p50" "$p99" "$n" "$bad" "$err"
+		read -r rps p50 p99 n bad err us idl < <(round "$GAFF" "$GPID")
+		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" "$mode" "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
 		gsum=$((gsum + rps)) acked=$((acked + n - bad)) p50s="$p50s $p50" p99s="$p99s $p99"
 		t0=$(now)
 	behind=$(lag "$W/$mode.db")
 		while [ "$(lag "$W/$mode.db")" != 0 ]; do sleep 0.2; done
 		printf '       search index: %d captures behind when the load stopped, all searchable %.1f s later\n' "$behind" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')"
 	done
+	# The profile covers the rounds, not the indexing a stop finishes.
+	[ -n "$PROFILE" ] && kill -USR1 "$GPID"
 	stop_gaff "$mode"
 	rows=$(stored "$W/$mode.db")
 	check="stored $rows ≥ 2xx $acked"

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -63,4 +64,39 @@ func BenchmarkConcurrentInsert(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+}
+
+// BenchmarkWriterBatchSize is the writer's cost per capture by the size of
+// its batch: one transaction of n 1 KB captures, as runTx stores them, with
+// no HTTP and no waiting. What a batch costs beyond its rows (the
+// transaction, the pages every commit writes) is the difference between
+// the sizes.
+//
+//	go test ./storage -run '^$' -bench WriterBatchSize
+func BenchmarkWriterBatchSize(b *testing.B) {
+	body := bytes.Repeat([]byte(`{"k":"v"},`), 100)
+	for _, n := range []int{1, 4, 13, 32, 64, 128} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			d, err := Open(filepath.Join(b.TempDir(), "x.db"), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer d.Close()
+			rows := 0
+			for b.Loop() {
+				batch := make([]*job, n)
+				for i := range batch {
+					r := sample(i)
+					r.Body = body
+					r.Provider, r.Event, r.DeliveryID = "github", "push", "github:72d3162e-cc78-11e3-81ab-4c9367dc0958"
+					batch[i] = &job{row: requestArgs(r), req: r, added: 1}
+				}
+				if err := d.w.runTx(batch); err != nil {
+					b.Fatal(err)
+				}
+				rows += n
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(rows), "µs/capture")
+		})
+	}
 }

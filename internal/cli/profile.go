@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"sync"
 )
 
-// StartProfile writes a CPU profile of the whole run to the file named by
-// GAFF_CPUPROFILE, for `go tool pprof` (bench/ingest.sh sets it with
-// PROFILE=DIR). It is a measuring aid, not a feature, so it has no flag.
+// StartProfile writes a CPU profile to the file named by GAFF_CPUPROFILE,
+// for `go tool pprof` (bench/ingest.sh sets it with PROFILE=DIR). It is a
+// measuring aid, not a feature, so it has no flag. The profile covers the
+// whole run, or ends early at SIGUSR1, so a benchmark can profile its load
+// alone and not the index's catch-up at the stop.
 func StartProfile() (stop func(), err error) {
 	path := os.Getenv("GAFF_CPUPROFILE")
 	if path == "" {
@@ -22,5 +25,8 @@ func StartProfile() (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("GAFF_CPUPROFILE: %w", err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	var once sync.Once
+	stop = func() { once.Do(func() { pprof.StopCPUProfile(); f.Close() }) }
+	stopOnSignal(stop)
+	return stop, nil
 }
