@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Ingest of the shipped gaff binary, measured end to end against a bare
-# net/http receiver (bench/bare) on the same machine.
+# net/http receiver (bench/bare) and against the design's floor
+# (bench/floor: durable group commit with nothing of gaff's around it), on
+# the same machine.
 #
 #   bench/ingest.sh                 # gaff --headless, then the TUI, 2 rounds each
 #   MODES=headless ROUNDS=3 bench/ingest.sh
@@ -8,10 +10,11 @@
 #
 # For each mode it starts one gaff (--headless printing into `wc -l`, or the
 # TUI in a detached tmux pane, search indexing on as always) and runs wrk
-# rounds in turn, bare then gaff, A B A B, with a 1 KB GitHub push body.
+# rounds in turn, bare, floor then gaff, A B C A B C, with a 1 KB GitHub
+# push body.
 # After each gaff round it reports how many captures the search index was
 # behind and how long it took to catch up, then waits for gaff to go idle
-# so the next bare round does not share the CPU with it. At the end gaff is
+# so the next round does not share the CPU with it. At the end gaff is
 # stopped gracefully and checked: every 2xx is a stored row, and --headless
 # printed one line per row.
 #
@@ -35,10 +38,11 @@ MODES=${MODES:-headless tui}
 PROFILE=${PROFILE:-}
 
 W=$(mktemp -d)
-BP= GP= WP= TS=
+BP= FP= GP= WP= TS=
 cleanup() {
 	[ -n "$GP" ] && kill "$GP" 2>/dev/null
 	[ -n "$BP" ] && kill "$BP" 2>/dev/null
+	[ -n "$FP" ] && kill "$FP" 2>/dev/null
 	[ -n "$TS" ] && tmux kill-session -t "$TS" 2>/dev/null
 	rm -rf "$W"
 }
@@ -55,6 +59,7 @@ case " $MODES " in *" tui "*) command -v tmux >/dev/null || { echo "the TUI mode
 
 go build -o "$W/gaff" .
 go build -o "$W/bare" ./bench/bare
+go build -o "$W/floor" ./bench/floor
 
 cat >"$W/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -135,6 +140,13 @@ start_bare() {
 	BARE=http://$(cat "$W/bare.addr")
 }
 
+start_floor() {
+	"$W/floor" 127.0.0.1:0 "$W/floor.db" >"$W/floor.addr" &
+	FP=$!
+	wait_for grep -q . "$W/floor.addr"
+	FLOOR=http://$(cat "$W/floor.addr")
+}
+
 # start_gaff MODE starts gaff in MODE on a fresh database; sets GAFF (URL) and GPID.
 start_gaff() {
 	local mode=$1 db=$W/$1.db log=$W/$1.log
@@ -179,16 +191,21 @@ stored() { "$W/gaff" list --db "$1" --limit 1 --json | sed -n 's/^{"id":\([0-9]*
 echo "gaff ingest: wrk -t$THREADS -c$CONNS -d$DURATION, 1 KB GitHub push JSON; $ROUNDS rounds of bare then gaff, per mode"
 echo "$(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_bare
+start_floor
 summary=()
 for mode in $MODES; do
 	start_gaff "$mode"
 	printf '\n%-6s %-9s %8s %9s %9s %8s %7s %6s %8s %6s\n' round server req/s p50_ms p99_ms answers non2xx errors cpu_us idle
-	bsum=0 gsum=0 acked=0 p50s="" p99s=""
+	bsum=0 fsum=0 gsum=0 acked=0 p50s="" p99s=""
 	for r in $(seq "$ROUNDS"); do
 		idle "$GPID"
 		read -r rps p50 p99 n bad err us idl < <(round "$BARE" "$BP")
 		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" bare "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
 		bsum=$((bsum + rps))
+		read -r rps p50 p99 n bad err us idl < <(round "$FLOOR" "$FP")
+		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" floor "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
+		fsum=$((fsum + rps))
+		idle "$FP"
 		read -r rps p50 p99 n bad err us idl < <(round "$GAFF" "$GPID")
 		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" "$mode" "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
 		gsum=$((gsum + rps)) acked=$((acked + n - bad)) p50s="$p50s $p50" p99s="$p99s $p99"
@@ -208,7 +225,9 @@ for mode in $MODES; do
 		check="$check; printed $lines lines"
 		[ "$lines" = "$rows" ] || check="$check, NOT one per row"
 	fi
-	summary+=("$(printf '%-9s %.3f× bare (req/s %d vs %d); p50%s ms; p99%s ms; %s' "$mode" "$(awk -v g="$gsum" -v b="$bsum" 'BEGIN { print g / b }')" $((gsum / ROUNDS)) $((bsum / ROUNDS)) "$p50s" "$p99s" "$check")")
+	summary+=("$(printf '%-9s %.3f× bare, %.3f× floor (req/s %d; bare %d, floor %d, floor/bare %.3f); p50%s ms; p99%s ms; %s' "$mode" \
+		"$(awk -v g="$gsum" -v b="$bsum" 'BEGIN { print g / b }')" "$(awk -v g="$gsum" -v f="$fsum" 'BEGIN { print g / f }')" \
+		$((gsum / ROUNDS)) $((bsum / ROUNDS)) $((fsum / ROUNDS)) "$(awk -v f="$fsum" -v b="$bsum" 'BEGIN { print f / b }')" "$p50s" "$p99s" "$check")")
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
