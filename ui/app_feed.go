@@ -19,21 +19,23 @@ func (a *App) waitTunnel() tea.Cmd {
 
 // waitDB waits for the writer to say something was committed. The channel
 // coalesces, so a burst is one message, and messages come at most every
-// dbRefresh: under a flood each one costs queries and a frame, and the
-// captures themselves compete for that CPU (rendering was two fifths of
-// the TUI's CPU under wrk). A capture after a quiet moment shows at once.
+// dbRefresh, or floodRefresh while commits keep coming: under a flood each
+// one costs queries and a frame, and the captures themselves compete for
+// that CPU (rendering was two fifths of the TUI's CPU under wrk). A capture
+// after a quiet moment shows at once.
 func (a *App) waitDB() tea.Cmd {
 	if !a.live {
 		return nil
 	}
-	ch, done, next := a.watch, a.common.run.Done(), a.lastDB.Add(dbRefresh)
+	ch, done, last := a.watch, a.common.run.Done(), a.lastDB
 	return func() tea.Msg {
+		start := time.Now()
 		select {
 		case <-ch:
 		case <-done:
 			return nil
 		}
-		if wait := time.Until(next); wait > 0 {
+		if wait := time.Until(last.Add(refreshGap(time.Since(start)))); wait > 0 {
 			select {
 			case <-time.After(wait):
 			case <-done:
@@ -45,8 +47,24 @@ func (a *App) waitDB() tea.Cmd {
 }
 
 // dbRefresh is the shortest time between two refreshes for new captures:
-// ten a second is as fast as anyone reads a list.
-const dbRefresh = 100 * time.Millisecond
+// ten a second is as fast as anyone reads a list. floodRefresh is the gap
+// while commits arrive faster than that, which nobody reads as a list
+// anyway: the screen still moves four times a second and the captures get
+// the CPU (ARCHITECTURE.md, "The UI never blocks").
+const (
+	dbRefresh    = 100 * time.Millisecond
+	floodRefresh = 250 * time.Millisecond
+)
+
+// refreshGap is the time to keep after the last refresh, given how long the
+// next commit's signal took to come: one already waiting means commits came
+// all through the last gap.
+func refreshGap(waited time.Duration) time.Duration {
+	if waited < time.Millisecond {
+		return floodRefresh
+	}
+	return dbRefresh
+}
 
 // waitFor blocks in a Cmd goroutine, never in Update, until ch signals,
 // and then says msg; it ends quietly when the UI quits.
