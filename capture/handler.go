@@ -174,10 +174,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if decide == nil {
 		decide = h.Policy().Decide
 	}
-	var ans *Answer
-	if os.Getenv("X_NODECIDE") == "" {
-		ans = decide(req)
-	}
+	ans := decide(req)
 	if cut != nil {
 		// A body that did not arrive whole is stored as far as it came and
 		// refused: a 2xx would tell the sender it was accepted.

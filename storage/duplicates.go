@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"os"
 	"database/sql"
 	"strings"
 	"time"
@@ -147,9 +146,6 @@ func (d *DB) linkRun(tx *sql.Tx, jobs []*job, links []runLink) error {
 // insertRun stores a run of captures with multi-row INSERTs, marking
 // their repeats.
 func (d *DB) insertRun(tx *sql.Tx, jobs []*job) error {
-	if os.Getenv("X_NODUP") != "" {
-		return d.rows.insert(tx, jobs)
-	}
 	links, err := d.markRun(tx, jobs)
 	if err != nil {
 		return err
