@@ -188,7 +188,7 @@ stop_gaff() {
 # reused and nothing is deleted here, so the newest id is the count).
 stored() { "$W/gaff" list --db "$1" --limit 1 --json | sed -n 's/^{"id":\([0-9]*\),.*/\1/p' | grep . || echo 0; }
 
-echo "gaff ingest: wrk -t$THREADS -c$CONNS -d$DURATION, 1 KB GitHub push JSON; $ROUNDS rounds of bare then gaff, per mode"
+echo "gaff ingest: wrk -t$THREADS -c$CONNS -d$DURATION, 1 KB GitHub push JSON; $ROUNDS rounds of bare, floor then gaff, per mode"
 echo "$(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_bare
 start_floor
