@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"gaff/internal/pause"
 )
 
 // The full-text index is kept behind the writer, in a file of its own
@@ -282,7 +284,7 @@ func (d *DB) RunIndexer(ctx context.Context, onError func(error)) {
 			if n == 0 {
 				break
 			}
-			if d.lastReq.Load() != before && !rest(ctx, indexYield*time.Since(start)) {
+			if d.lastReq.Load() != before && !pause.For(ctx, indexYield*time.Since(start)) {
 				return
 			}
 		}
@@ -292,21 +294,9 @@ func (d *DB) RunIndexer(ctx context.Context, onError func(error)) {
 		case <-ch:
 		}
 		// Let a burst of captures land, so the next batch is a large one.
-		if !rest(ctx, 50*time.Millisecond) {
+		if !pause.For(ctx, 50*time.Millisecond) {
 			return
 		}
-	}
-}
-
-// rest waits for d or until ctx ends; false means ctx ended.
-func rest(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"gaff/internal/pause"
 	"gaff/storage"
 )
 
@@ -153,7 +154,7 @@ func (m *Member) run(ctx context.Context, sh *shipper) {
 			why += " (trust the team server's certificate with --team-ca FILE, or check the host in --team)"
 		}
 		m.st.set(func(s *State) { s.Phase, s.Err = Offline, why })
-		if !sleep(ctx, wait) {
+		if !pause.For(ctx, wait) {
 			return
 		}
 		wait = min(2*wait, 10*time.Second) // a server back is found within 10 s
@@ -276,16 +277,4 @@ func untrusted(err error) bool {
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
 	return errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
-}
-
-// sleep waits d or until ctx ends; false when ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

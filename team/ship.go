@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"gaff/internal/pause"
 	"gaff/storage"
 )
 
@@ -57,7 +58,7 @@ func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Con
 	wait := time.Second
 	for ctx.Err() == nil {
 		if !nc.IsConnected() {
-			if !sleep(ctx, 200*time.Millisecond) {
+			if !pause.For(ctx, 200*time.Millisecond) {
 				return
 			}
 			continue
@@ -79,14 +80,14 @@ func (sh *shipper) run(ctx context.Context, js jetstream.JetStream, nc *nats.Con
 			if ctx.Err() == nil {
 				sh.m.log.Warn("team: shipping failed; retrying", "err", err)
 			}
-			if !sleep(ctx, wait) {
+			if !pause.For(ctx, wait) {
 				return
 			}
 			wait = min(2*wait, 10*time.Second)
 			continue
 		}
 		wait = time.Second
-		if len(rows) > 1 && len(rows) < shipBatch && !sleep(ctx, pace) {
+		if len(rows) > 1 && len(rows) < shipBatch && !pause.For(ctx, pace) {
 			return
 		}
 	}
