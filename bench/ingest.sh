@@ -100,6 +100,14 @@ round() {
 		END { printf "%d %.3f %.3f %d %d %d %.1f %.2f\n", r, p50, p99, n, bad + 0, e + 0, n ? cpu / hz / n * 1e6 : 0, idle / hz / wall }' "$W/wrk.out"
 }
 
+# measure ROUND LABEL URL PID runs a round against URL (served by PID) and
+# prints its line; it sets rps, p50, p99, n (answers) and bad (non-2xx).
+measure() {
+	local err us idl
+	read -r rps p50 p99 n bad err us idl < <(round "$3" "$4")
+	printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$1" "$2" "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
+}
+
 # cpu PID prints the CPU time PID has used, in clock ticks; idle_ticks the
 # machine's idle time (all cores, I/O wait included).
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -199,18 +207,15 @@ for mode in $MODES; do
 	bsum=0 fsum=0 gsum=0 acked=0 p50s="" p99s=""
 	for r in $(seq "$ROUNDS"); do
 		idle "$GPID"
-		read -r rps p50 p99 n bad err us idl < <(round "$BARE" "$BP")
-		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" bare "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
+		measure "$r" bare "$BARE" "$BP"
 		bsum=$((bsum + rps))
-		read -r rps p50 p99 n bad err us idl < <(round "$FLOOR" "$FP")
-		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" floor "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
+		measure "$r" floor "$FLOOR" "$FP"
 		fsum=$((fsum + rps))
 		idle "$FP"
-		read -r rps p50 p99 n bad err us idl < <(round "$GAFF" "$GPID")
-		printf '%-6s %-9s %8d %9.2f %9.2f %8d %7d %6d %8.1f %6.2f\n' "$r" "$mode" "$rps" "$p50" "$p99" "$n" "$bad" "$err" "$us" "$idl"
+		measure "$r" "$mode" "$GAFF" "$GPID"
 		gsum=$((gsum + rps)) acked=$((acked + n - bad)) p50s="$p50s $p50" p99s="$p99s $p99"
 		t0=$(now)
-	behind=$(lag "$W/$mode.db")
+		behind=$(lag "$W/$mode.db")
 		while [ "$(lag "$W/$mode.db")" != 0 ]; do sleep 0.2; done
 		printf '       search index: %d captures behind when the load stopped, all searchable %.1f s later\n' "$behind" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')"
 	done
