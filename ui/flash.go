@@ -84,14 +84,20 @@ func (l *logLayer) key(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 // scrollKey scrolls v for the list's moving keys and reports whether msg
 // was one; a read-only overlay closes on any other key.
 func scrollKey(k *ListKeys, v *textView, msg tea.KeyPressMsg) bool {
+	return scrollBy(v, msg, k.Up, k.Down, k.PageUp, k.PageDown)
+}
+
+// scrollBy moves v a line or a page for the four bindings given and reports
+// whether msg was one of them: the overlays' and the detail's scrolling.
+func scrollBy(v *textView, msg tea.KeyPressMsg, up, down, pageUp, pageDown key.Binding) bool {
 	switch {
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, down):
 		v.down(1)
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, up):
 		v.up(1)
-	case key.Matches(msg, k.PageDown):
+	case key.Matches(msg, pageDown):
 		v.down(max(1, v.h-1))
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(msg, pageUp):
 		v.up(max(1, v.h-1))
 	default:
 		return false

@@ -107,14 +107,7 @@ func (r *requestsScreen) detailKey(msg tea.KeyPressMsg) (tea.Cmd, layer) {
 	case key.Matches(msg, k.Wrap):
 		d.toggleWrap()
 	case v == nil:
-	case key.Matches(msg, k.Up):
-		v.up(1)
-	case key.Matches(msg, k.Down):
-		v.down(1)
-	case key.Matches(msg, k.PageUp):
-		v.up(max(1, v.h-1))
-	case key.Matches(msg, k.PageDown):
-		v.down(max(1, v.h-1))
+	case scrollBy(v, msg, k.Up, k.Down, k.PageUp, k.PageDown):
 	case key.Matches(msg, k.Top):
 		v.top()
 	case key.Matches(msg, k.Bottom):
